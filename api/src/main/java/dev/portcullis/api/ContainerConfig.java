@@ -1,0 +1,55 @@
+package dev.portcullis.api;
+
+import java.util.List;
+import org.immutables.value.Value;
+
+/**
+ * What the isolator is told about a container when it is prepared: the ports allocated to it and
+ * the named networks it joins.
+ *
+ * <p>A container on a named (CNI) network has its own network namespace; the isolator ignores it,
+ * as Mesos does. For a nested container, {@link #ports()} are accepted but not used for judging:
+ * every container in a tree is judged against its root's allocation.
+ *
+ * @since 0.1
+ */
+@Value.Immutable
+public abstract class ContainerConfig {
+
+  /** The allocated ports; empty when the container was given no {@code ports} resource. */
+  @Value.Default
+  public PortRanges ports() {
+    return PortRanges.empty();
+  }
+
+  /** The named networks the container joins, in order; empty for the host network. */
+  public abstract List<String> networks();
+
+  /** Whether the container runs in its own network namespace and is ignored. */
+  @Value.Derived
+  public boolean onNamedNetwork() {
+    return !networks().isEmpty();
+  }
+
+  @Value.Check
+  protected void check() {
+    for (String network : networks()) {
+      if (network.isBlank()) {
+        throw new IllegalArgumentException("A network name may not be blank");
+      }
+    }
+  }
+
+  /** A container on the host network with the given allocation. */
+  public static ContainerConfig withPorts(PortRanges ports) {
+    return builder().ports(ports).build();
+  }
+
+  /** A builder; by default no ports and no named network. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link ContainerConfig}s. */
+  public static final class Builder extends ImmutableContainerConfig.Builder {}
+}

@@ -1,0 +1,150 @@
+package dev.portcullis.api;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Names a container, and for a nested container its parent, as Mesos {@code ContainerID} does.
+ *
+ * <p>Printed and parsed as the chain of values from the root down, joined by {@code .}: the
+ * child {@code task} of {@code executor} is {@code executor.task}. A value is non-empty and holds
+ * no {@code .}, {@code /}, whitespace or control character, so the printed form is unambiguous
+ * and safe as a cgroup directory name.
+ *
+ * <p>Immutable and thread-safe; equal when values and parents are equal.
+ *
+ * @since 0.1
+ */
+public final class ContainerId {
+
+  private final String value;
+  private final ContainerId parent;
+
+  private ContainerId(String value, ContainerId parent) {
+    this.value = checkValue(value);
+    this.parent = parent;
+  }
+
+  /**
+   * A top-level container.
+   *
+   * @throws IllegalArgumentException if {@code value} is empty or holds a forbidden character
+   */
+  public static ContainerId of(String value) {
+    return new ContainerId(value, null);
+  }
+
+  /**
+   * Parses the printed form {@code root.child.grandchild}.
+   *
+   * @throws IllegalArgumentException if the text is empty or a part is invalid
+   */
+  public static ContainerId parse(String text) {
+    Objects.requireNonNull(text, "text");
+    if (text.isEmpty() || text.startsWith(".") || text.endsWith(".") || text.contains("..")) {
+      throw new IllegalArgumentException(
+          "Invalid container id '" + text + "': parts must be non-empty and joined by '.'");
+    }
+    ContainerId id = null;
+    for (String part : text.split("\\.")) {
+      id = new ContainerId(part, id);
+    }
+    return id;
+  }
+
+  private static String checkValue(String value) {
+    Objects.requireNonNull(value, "value");
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException("Invalid container id '': it is empty");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '.' || c == '/' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new IllegalArgumentException(
+            "Invalid container id '"
+                + value
+                + "': it may not contain '.', '/', whitespace or control characters");
+      }
+    }
+    return value;
+  }
+
+  /** A child of this container. */
+  public ContainerId child(String value) {
+    return new ContainerId(value, this);
+  }
+
+  /** This container's own value, without its parents. */
+  public String value() {
+    return value;
+  }
+
+  /** The parent of a nested container; empty for a top-level one. */
+  public Optional<ContainerId> parent() {
+    return Optional.ofNullable(parent);
+  }
+
+  /** Whether this container has a parent. */
+  public boolean isNested() {
+    return parent != null;
+  }
+
+  /** The top-level ancestor; {@code this} when not nested. */
+  public ContainerId root() {
+    ContainerId id = this;
+    while (id.parent != null) {
+      id = id.parent;
+    }
+    return id;
+  }
+
+  /** How many ancestors this container has: 0 for a root. */
+  public int depth() {
+    int depth = 0;
+    for (ContainerId id = parent; id != null; id = id.parent) {
+      depth++;
+    }
+    return depth;
+  }
+
+  /** The chain from the root down to this container, root first. */
+  public List<ContainerId> lineage() {
+    List<ContainerId> chain = new ArrayList<>();
+    for (ContainerId id = this; id != null; id = id.parent) {
+      chain.add(id);
+    }
+    Collections.reverse(chain);
+    return Collections.unmodifiableList(chain);
+  }
+
+  /** Whether {@code this} is {@code other} or one of its ancestors. */
+  public boolean isAncestorOrSelfOf(ContainerId other) {
+    for (ContainerId id = other; id != null; id = id.parent) {
+      if (id.equals(this)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code root.child}: every value from the root down, joined by {@code .}. */
+  @Override
+  public String toString() {
+    return parent == null ? value : parent + "." + value;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ContainerId
+        && value.equals(((ContainerId) other).value)
+        && Objects.equals(parent, ((ContainerId) other).parent);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Objects.hashCode(parent) + value.hashCode();
+  }
+}

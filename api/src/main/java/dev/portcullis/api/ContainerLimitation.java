@@ -1,0 +1,64 @@
+package dev.portcullis.api;
+
+import org.immutables.value.Value;
+
+/**
+ * What a watcher of a container receives when the container is limited for listening on
+ * unallocated ports: the Mesos {@code ContainerLimitation} with reason {@value #REASON}.
+ *
+ * <p>The offending ports are reported as a {@code ports} resource of type RANGES.
+ *
+ * @since 0.1
+ */
+@Value.Immutable
+public abstract class ContainerLimitation {
+
+  /** The Mesos reason every port limitation carries. */
+  public static final String REASON = "REASON_CONTAINER_LIMITATION";
+
+  /** The name of the resource the offending ports are reported as. */
+  public static final String RESOURCE_NAME = "ports";
+
+  /** The limited container: always a root container. */
+  public abstract ContainerId container();
+
+  /** The unallocated ports that caused the limitation; never empty. */
+  public abstract PortRanges ports();
+
+  /** The human-readable reason, the violation's message. */
+  public abstract String message();
+
+  /** Always {@value #REASON}. */
+  @Value.Derived
+  public String reason() {
+    return REASON;
+  }
+
+  @Value.Check
+  protected void check() {
+    if (container().isNested()) {
+      throw new IllegalArgumentException(
+          "Limitations are raised on root containers, not on " + container());
+    }
+    if (ports().isEmpty()) {
+      throw new IllegalArgumentException("A port limitation must name at least one port");
+    }
+  }
+
+  /** The limitation raised on a violation's root. */
+  public static ContainerLimitation of(Violation violation) {
+    return new Builder()
+        .container(violation.root())
+        .ports(violation.unallocated())
+        .message(violation.message())
+        .build();
+  }
+
+  /** A builder; every attribute is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link ContainerLimitation}s. */
+  public static final class Builder extends ImmutableContainerLimitation.Builder {}
+}

@@ -1,0 +1,69 @@
+package dev.portcullis.api;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Knows which processes belong to a container, and how to start and stop them: a container is a
+ * cgroup subtree.
+ *
+ * <p>The layout is the Mesos one: a top-level container {@code id} is the cgroup {@code
+ * <cgroups_root>/<id>}; a nested container {@code parent.child} is {@code <parent's
+ * cgroup>/mesos/<child>}, so a container's subtree holds its nested containers. Methods that take
+ * a container whose cgroup does not exist say so in their documentation; none of them creates a
+ * cgroup implicitly except {@link #create(ContainerId)}.
+ *
+ * <p>Found through {@link java.util.ServiceLoader}; see {@link Provider} for the lifecycle.
+ * Implementations must be safe to call from several threads.
+ *
+ * @since 0.1
+ */
+public interface ProcessTracker extends Provider {
+
+  /** Whether {@link #cgroupIds(ContainerId)} can answer: true for a cgroup v2 tracker. */
+  boolean reportsCgroupIds();
+
+  /**
+   * The cgroup v2 ids (directory inode numbers) of the container's cgroup and of every cgroup
+   * below it; empty when the tracker does not report ids or the cgroup does not exist.
+   */
+  Set<Long> cgroupIds(ContainerId container) throws IOException;
+
+  /**
+   * Every process in the container's cgroup subtree, nested containers included; empty when the
+   * cgroup does not exist.
+   */
+  Set<Long> pids(ContainerId container) throws IOException;
+
+  /** Whether the container's cgroup exists. */
+  boolean exists(ContainerId container) throws IOException;
+
+  /**
+   * Creates the container's cgroup. For a nested container the parent's cgroup must exist.
+   * Creating one that exists is not an error.
+   */
+  void create(ContainerId container) throws IOException;
+
+  /**
+   * Moves a process into the container's cgroup; its future children follow it.
+   *
+   * @throws IOException if the cgroup does not exist or the process cannot be moved
+   */
+  void place(ContainerId container, long pid) throws IOException;
+
+  /**
+   * Kills every process in the container's subtree, so that none survives, even one that keeps
+   * forking, and returns once they are gone. A missing cgroup is nothing to kill.
+   *
+   * @throws IOException if processes remain after the tracker's bounded effort
+   */
+  void kill(ContainerId container) throws IOException;
+
+  /**
+   * Removes the container's cgroup and everything below it, bottom-up, once their processes have
+   * exited. A missing cgroup is not an error.
+   *
+   * @throws IOException if a cgroup still holds processes after the tracker's bounded wait
+   */
+  void remove(ContainerId container) throws IOException;
+}

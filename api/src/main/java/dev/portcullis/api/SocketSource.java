@@ -1,0 +1,43 @@
+package dev.portcullis.api;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Tells what is listening on this host.
+ *
+ * <p>A scan asks for one {@linkplain #listeningSockets(Set) snapshot} of the whole host, then asks
+ * which socket inodes particular processes hold. Implementations are used from one scan thread at
+ * a time, but must tolerate being called from different threads over their lifetime.
+ *
+ * <p>Found through {@link java.util.ServiceLoader}; see {@link Provider} for the lifecycle.
+ *
+ * @since 0.1
+ */
+public interface SocketSource extends Provider {
+
+  /**
+   * Every listening socket on the host, IPv4 and IPv6, of the asked protocols: TCP sockets in the
+   * LISTEN state and bound, unconnected UDP sockets. Wildcard and dual-stack sockets are included;
+   * each socket appears once. The list is a snapshot; its order is unspecified.
+   *
+   * @param protocols the protocols to include, not empty
+   * @throws IOException if the snapshot cannot be taken whole; never a partial answer
+   */
+  List<ListeningSocket> listeningSockets(Set<Protocol> protocols) throws IOException;
+
+  /**
+   * The inodes of the sockets the process holds open, of any kind. A process that has exited
+   * holds none; a descriptor that closes while it is read is left out, the others are returned.
+   *
+   * @throws IOException if the process exists but its descriptors cannot be read at all
+   */
+  Set<Long> socketInodes(long pid) throws IOException;
+
+  /**
+   * Whether the sockets of {@link #listeningSockets(Set)} carry {@link
+   * ListeningSocket#cgroupId()}, which lets a scan attribute them without reading descriptors.
+   */
+  boolean reportsCgroupIds();
+}

@@ -1,0 +1,75 @@
+package dev.portcullis.api;
+
+import java.util.List;
+import java.util.Set;
+import org.immutables.value.Value;
+
+/**
+ * A container found listening on ports its root was not allocated.
+ *
+ * <p>{@link #container()} is the container whose processes hold the offending sockets; {@link
+ * #root()} is its top-level ancestor, which owns the allocation and receives the limitation. For
+ * a top-level container the two are the same.
+ *
+ * <p>Every port set here is already cut to the isolator's scope (the isolated range, or every
+ * port): {@code unallocated = listening - allocated}, never empty.
+ *
+ * @since 0.1
+ */
+@Value.Immutable
+public abstract class Violation {
+
+  /** The container whose processes hold the offending sockets. */
+  public abstract ContainerId container();
+
+  /** The root of {@link #container()}: the container that owns the allocation. */
+  @Value.Derived
+  public ContainerId root() {
+    return container().root();
+  }
+
+  /** The root's allocated ports. */
+  public abstract PortRanges allocated();
+
+  /** Every in-scope port the container listens on. */
+  public abstract PortRanges listening();
+
+  /** The in-scope ports the container listens on that are not allocated; never empty. */
+  @Value.Derived
+  public PortRanges unallocated() {
+    return listening().minus(allocated());
+  }
+
+  /** The sockets on unallocated ports. */
+  public abstract List<ListeningSocket> sockets();
+
+  /** The processes known to hold those sockets; empty when they were not looked up. */
+  public abstract Set<Long> pids();
+
+  /** {@code Container <id> is listening on unallocated port(s): [b-e, ...]}. */
+  @Value.Derived
+  public String message() {
+    return "Container " + container() + " is listening on unallocated port(s): " + unallocated();
+  }
+
+  @Value.Check
+  protected void check() {
+    if (unallocated().isEmpty()) {
+      throw new IllegalArgumentException(
+          "Not a violation: container "
+              + container()
+              + " listens on "
+              + listening()
+              + ", all within its allocation "
+              + allocated());
+    }
+  }
+
+  /** A builder; container, allocated and listening are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link Violation}s. */
+  public static final class Builder extends ImmutableViolation.Builder {}
+}

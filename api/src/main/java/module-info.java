@@ -1,0 +1,12 @@
+/**
+ * The Portcullis contract: value types (ports, containers, sockets, violations, limitations) and
+ * the three service provider interfaces ({@link dev.portcullis.api.SocketSource}, {@link
+ * dev.portcullis.api.ProcessTracker}, {@link dev.portcullis.api.EnforcementPolicy}).
+ *
+ * <p>This module has no run-time dependencies: the annotation-only dependency is {@code static}.
+ */
+module dev.portcullis.api {
+  requires static org.immutables.value.annotations;
+
+  exports dev.portcullis.api;
+}
