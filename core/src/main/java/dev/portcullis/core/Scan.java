@@ -1,0 +1,395 @@
+package dev.portcullis.core;
+
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ContainerLimitation;
+import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.ListeningSocket;
+import dev.portcullis.api.PolicyContext;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.SocketSource;
+import dev.portcullis.api.Verdict;
+import dev.portcullis.api.Violation;
+import dev.portcullis.core.ContainerObservation.Status;
+import dev.portcullis.core.EnforcementAction.Outcome;
+import dev.portcullis.core.config.IsolatorConfig;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass of the reconciler: one host snapshot, attribution, judgement, enforcement. Holds the
+ * memory of earlier violations between passes. Called by one thread at a time.
+ */
+final class Scan {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PortsIsolator.class);
+
+  /** What a scan needs from the isolator's live state, checked under its lock. */
+  interface Tracking {
+    /** Whether the root is still tracked, unlimited, with the allocation the scan judged. */
+    boolean isCurrent(ContainerView root);
+
+    /** Completes the root's watch; false if it was cleaned up or limited meanwhile. */
+    boolean raise(ContainerLimitation limitation);
+  }
+
+  private final IsolatorConfig config;
+  private final SocketSource source;
+  private final ProcessTracker tracker;
+  private final EnforcementPolicy policy;
+  private final Clock clock;
+  private final boolean fastPathPossible;
+
+  /** Per offending container; touched by lifecycle threads through {@link #forget}. */
+  private final Map<ContainerId, ViolationMemory> memory = new ConcurrentHashMap<>();
+
+  private long scans;
+
+  Scan(
+      IsolatorConfig config,
+      SocketSource source,
+      ProcessTracker tracker,
+      EnforcementPolicy policy,
+      Clock clock) {
+    this.config = config;
+    this.source = source;
+    this.tracker = tracker;
+    this.policy = policy;
+    this.clock = clock;
+    this.fastPathPossible = source.reportsCgroupIds() && tracker.reportsCgroupIds();
+  }
+
+  /** Forgets earlier violations in the container's tree. */
+  void forget(ContainerId container) {
+    memory.keySet().removeIf(container::isAncestorOrSelfOf);
+  }
+
+  ScanReport run(List<ContainerView> tracked, Tracking tracking) {
+    long number = ++scans;
+    Instant startedAt = clock.instant();
+    long startNanos = System.nanoTime();
+
+    List<ListeningSocket> snapshot;
+    try {
+      snapshot = source.listeningSockets(config.protocols());
+    } catch (IOException | RuntimeException e) {
+      throw new ScanFailedException(
+          "Could not list listening sockets with socket source '"
+              + source.name()
+              + "': "
+              + e.getMessage(),
+          e);
+    }
+    Optional<PortRanges> scope = config.scope();
+    Map<Long, ListeningSocket> inScope = new LinkedHashMap<>();
+    for (ListeningSocket socket : snapshot) {
+      if (scope.map(s -> s.contains(socket.port())).orElse(true)) {
+        inScope.put(socket.inode(), socket);
+      }
+    }
+
+    Map<ContainerId, ContainerView> byId = new HashMap<>();
+    tracked.forEach(view -> byId.put(view.id(), view));
+    List<ContainerId> judged = new ArrayList<>();
+    for (ContainerView view : tracked) {
+      if (statusOf(view, byId) == Status.JUDGED) {
+        judged.add(view.id());
+      }
+    }
+
+    boolean fast = fastPathPossible && (number - 1) % config.fullScanEvery() != 0;
+    SocketAttribution attribution;
+    Set<ContainerId> suspects = new LinkedHashSet<>();
+    if (fast) {
+      attribution =
+          SocketAttribution.byCgroupId(judged, new ArrayList<>(inScope.values()), tracker);
+      for (ContainerId container : judged) {
+        if (!unallocated(container, attribution, byId).isEmpty()) {
+          suspects.add(container);
+        }
+      }
+      if (!suspects.isEmpty()) {
+        Set<ContainerId> suspectRoots =
+            suspects.stream().map(ContainerId::root).collect(Collectors.toSet());
+        List<ContainerId> trees =
+            judged.stream()
+                .filter(c -> suspectRoots.contains(c.root()))
+                .collect(Collectors.toList());
+        attribution.replace(
+            trees, SocketAttribution.byDescriptors(trees, inScope, tracker, source));
+      }
+    } else {
+      attribution = SocketAttribution.byDescriptors(judged, inScope, tracker, source);
+    }
+
+    List<ContainerObservation> observations = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
+    List<ContainerView> sorted = new ArrayList<>(tracked);
+    sorted.sort(Comparator.comparing(view -> view.id().toString()));
+    for (ContainerView view : sorted) {
+      ContainerId id = view.id();
+      Status status = statusOf(view, byId);
+      Optional<PortRanges> allocated = rootOf(view, byId).allocation();
+      String unreadable = status == Status.JUDGED ? attribution.unreadable(id) : null;
+      if (unreadable != null) {
+        status = Status.UNREADABLE;
+      }
+      PortRanges listening =
+          status == Status.JUDGED ? ports(attribution.sockets(id)) : PortRanges.empty();
+      observations.add(
+          new ContainerObservation(
+              id, status, allocated, listening, Optional.ofNullable(unreadable)));
+      if (status == Status.JUDGED && !listening.minus(allocated.get()).isEmpty()) {
+        violations.add(violation(id, allocated.get(), listening, attribution));
+      }
+    }
+    List<ContainerId> unconfirmed = new ArrayList<>();
+    for (ContainerId suspect : suspects) {
+      if (violations.stream().noneMatch(v -> v.container().equals(suspect))) {
+        unconfirmed.add(suspect);
+        LOG.debug("Container {} was suspected by cgroup id but holds no such socket", suspect);
+      }
+    }
+    forgetClean(observations, violations);
+
+    Enforcement enforcement = enforce(number, violations, byId, tracking);
+    return new ScanReport(
+        number,
+        startedAt,
+        Duration.ofNanos(System.nanoTime() - startNanos),
+        fast ? ScanMode.FAST : ScanMode.EXACT,
+        snapshot.size(),
+        scope,
+        observations,
+        violations,
+        unconfirmed,
+        enforcement.actions,
+        enforcement.limitations);
+  }
+
+  private static ContainerView rootOf(ContainerView view, Map<ContainerId, ContainerView> byId) {
+    ContainerView root = byId.get(view.id().root());
+    return root != null ? root : view;
+  }
+
+  private static Status statusOf(ContainerView view, Map<ContainerId, ContainerView> byId) {
+    ContainerView root = rootOf(view, byId);
+    if (view.ignored()) {
+      return Status.IGNORED;
+    }
+    if (root.limited()) {
+      return Status.LIMITED;
+    }
+    if (root.allocation().isEmpty()) {
+      return Status.AWAITING_ALLOCATION;
+    }
+    return Status.JUDGED;
+  }
+
+  private static PortRanges ports(List<ListeningSocket> sockets) {
+    return PortRanges.of(sockets.stream().map(ListeningSocket::port).collect(Collectors.toList()));
+  }
+
+  private static PortRanges unallocated(
+      ContainerId container,
+      SocketAttribution attribution,
+      Map<ContainerId, ContainerView> byId) {
+    PortRanges allocated = byId.get(container.root()).allocation().orElse(PortRanges.empty());
+    return ports(attribution.sockets(container)).minus(allocated);
+  }
+
+  private static Violation violation(
+      ContainerId container,
+      PortRanges allocated,
+      PortRanges listening,
+      SocketAttribution attribution) {
+    PortRanges unallocated = listening.minus(allocated);
+    List<ListeningSocket> offending = new ArrayList<>();
+    Set<Long> pids = new TreeSet<>();
+    for (ListeningSocket socket : attribution.sockets(container)) {
+      if (unallocated.contains(socket.port())) {
+        offending.add(socket);
+        pids.addAll(attribution.pids(socket.inode()));
+      }
+    }
+    offending.sort(
+        Comparator.comparingInt(ListeningSocket::port).thenComparingLong(ListeningSocket::inode));
+    return Violation.builder()
+        .container(container)
+        .allocated(allocated)
+        .listening(listening)
+        .sockets(offending)
+        .pids(pids)
+        .build();
+  }
+
+  /** A container judged clean starts its memory afresh. */
+  private void forgetClean(List<ContainerObservation> observations, List<Violation> violations) {
+    Set<ContainerId> offenders = new HashSet<>();
+    violations.forEach(v -> offenders.add(v.container()));
+    for (ContainerObservation observation : observations) {
+      if (observation.status() == Status.JUDGED && !offenders.contains(observation.container())) {
+        memory.remove(observation.container());
+      }
+    }
+  }
+
+  private static final class Enforcement {
+    final List<EnforcementAction> actions = new ArrayList<>();
+    final List<ContainerLimitation> limitations = new ArrayList<>();
+  }
+
+  private Enforcement enforce(
+      long number,
+      List<Violation> violations,
+      Map<ContainerId, ContainerView> byId,
+      Tracking tracking) {
+    boolean enforcing = config.enforceContainerPorts();
+    Enforcement enforcement = new Enforcement();
+    Map<ContainerId, List<Integer>> killsByRoot = new LinkedHashMap<>();
+    List<Verdict> verdicts = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>();
+    List<Boolean> logs = new ArrayList<>();
+    for (Violation violation : violations) {
+      ContainerView root = byId.get(violation.root());
+      if (!tracking.isCurrent(root)) {
+        // Judged against an allocation that changed, or a container that went away, during the
+        // scan: the next scan judges it afresh rather than act on stale facts.
+        LOG.debug("Skipping {}: its root changed during the scan", violation.container());
+        verdicts.add(Verdict.ignore());
+        outcomes.add(Outcome.IGNORED);
+        logs.add(false);
+        continue;
+      }
+      ViolationMemory before = memory.get(violation.container());
+      int consecutive =
+          before != null && before.unallocated().equals(violation.unallocated())
+              ? before.consecutiveScans() + 1
+              : 1;
+      Optional<PortRanges> lastLogged =
+          before == null ? Optional.empty() : before.lastLogged();
+      PolicyContext context =
+          PolicyContext.builder()
+              .enforcing(enforcing)
+              .scan(number)
+              .consecutiveScans(consecutive)
+              .lastLogged(lastLogged)
+              .build();
+      Verdict verdict;
+      Outcome outcome;
+      try {
+        verdict = policy.decide(violation, context);
+        if (verdict == null) {
+          throw new NullPointerException("the policy returned no verdict");
+        }
+        outcome = null;
+      } catch (RuntimeException e) {
+        LOG.error("Enforcement policy {} failed on {}", policy.name(), violation.message(), e);
+        verdict = Verdict.log(violation.message());
+        outcome = Outcome.POLICY_FAILED;
+      }
+      boolean logged = false;
+      switch (verdict.action()) {
+        case IGNORE:
+          outcome = Outcome.IGNORED;
+          break;
+        case LOG:
+          LOG.warn(verdict.message());
+          logged = true;
+          outcome = outcome != null ? outcome : Outcome.LOGGED;
+          break;
+        case KILL:
+          if (enforcing) {
+            LOG.warn("{}; killing container {} and everything in it", verdict.message(),
+                violation.root());
+            killsByRoot.computeIfAbsent(violation.root(), r -> new ArrayList<>())
+                .add(verdicts.size());
+            outcome = Outcome.KILLED;
+          } else {
+            // A kill verdict repeats every scan; with nothing killed, log it once per set.
+            if (!lastLogged.equals(Optional.of(violation.unallocated()))) {
+              LOG.warn("{} (enforcement is off: not killing)", verdict.message());
+              logged = true;
+            }
+            outcome = Outcome.KILL_SUPPRESSED;
+            break;
+          }
+          logged = true;
+          break;
+        default:
+          throw new AssertionError(verdict.action());
+      }
+      memory.put(
+          violation.container(),
+          new ViolationMemory(
+              violation.unallocated(),
+              consecutive,
+              logged ? Optional.of(violation.unallocated()) : lastLogged));
+      verdicts.add(verdict);
+      outcomes.add(outcome);
+      logs.add(logged);
+    }
+
+    List<Optional<String>> details = new ArrayList<>();
+    violations.forEach(v -> details.add(Optional.empty()));
+    for (Map.Entry<ContainerId, List<Integer>> kill : killsByRoot.entrySet()) {
+      ContainerId root = kill.getKey();
+      List<Integer> indexes = kill.getValue();
+      ContainerLimitation limitation = limitation(root, indexes, violations, verdicts);
+      try {
+        tracker.kill(root);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("Could not kill every process of container {}: {}", root, e.getMessage(), e);
+        for (int i : indexes) {
+          outcomes.set(i, Outcome.KILL_FAILED);
+          details.set(i, Optional.of(String.valueOf(e.getMessage())));
+        }
+      }
+      if (tracking.raise(limitation)) {
+        enforcement.limitations.add(limitation);
+      }
+    }
+    for (int i = 0; i < violations.size(); i++) {
+      enforcement.actions.add(
+          new EnforcementAction(
+              violations.get(i), verdicts.get(i), outcomes.get(i), logs.get(i), details.get(i)));
+    }
+    return enforcement;
+  }
+
+  /**
+   * One limitation per root, however many of its containers violated: the union of their
+   * unallocated ports, and their messages joined.
+   */
+  private static ContainerLimitation limitation(
+      ContainerId root, List<Integer> indexes, List<Violation> violations, List<Verdict> verdicts) {
+    PortRanges ports = PortRanges.empty();
+    List<String> messages = new ArrayList<>();
+    for (int i : indexes) {
+      ports = ports.union(violations.get(i).unallocated());
+      messages.add(verdicts.get(i).message());
+    }
+    return ContainerLimitation.builder()
+        .container(root)
+        .ports(ports)
+        .message(String.join("; ", messages))
+        .build();
+  }
+}

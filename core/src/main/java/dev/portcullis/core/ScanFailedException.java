@@ -1,0 +1,17 @@
+package dev.portcullis.core;
+
+/**
+ * A scan could not be made at all, for example because the host's listening sockets could not be
+ * read. Nothing was judged or killed by that scan; scheduled scans log it and go on.
+ *
+ * @since 0.1
+ */
+public final class ScanFailedException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** A failure with its cause. */
+  public ScanFailedException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

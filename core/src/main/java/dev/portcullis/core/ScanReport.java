@@ -1,0 +1,90 @@
+package dev.portcullis.core;
+
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ContainerLimitation;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Violation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Everything one scan saw and did, as returned by {@link PortsIsolator#reconcileOnce()} and handed
+ * to scan listeners.
+ *
+ * @param scan the scan's number, counting from 1
+ * @param startedAt when the scan began
+ * @param duration how long it took
+ * @param mode how sockets were attributed to containers
+ * @param socketsSeen how many listening sockets the host snapshot held
+ * @param scope the ports checked; empty means every port
+ * @param containers every tracked container, judged or not, parents before children
+ * @param violations every violation found, confirmed by the exact path
+ * @param unconfirmed containers the fast path suspected but the exact path cleared
+ * @param actions what was done about each violation, in the order of {@code violations}
+ * @param limitations the limitations raised on roots by this scan
+ * @since 0.1
+ */
+public record ScanReport(
+    long scan,
+    Instant startedAt,
+    Duration duration,
+    ScanMode mode,
+    int socketsSeen,
+    Optional<PortRanges> scope,
+    List<ContainerObservation> containers,
+    List<Violation> violations,
+    List<ContainerId> unconfirmed,
+    List<EnforcementAction> actions,
+    List<ContainerLimitation> limitations) {
+
+  /** Checks for nulls and copies the lists. */
+  public ScanReport {
+    Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(scope, "scope");
+    containers = List.copyOf(containers);
+    violations = List.copyOf(violations);
+    unconfirmed = List.copyOf(unconfirmed);
+    actions = List.copyOf(actions);
+    limitations = List.copyOf(limitations);
+  }
+
+  /** The observation of one container, if it was tracked during the scan. */
+  public Optional<ContainerObservation> observation(ContainerId container) {
+    return containers.stream().filter(o -> o.container().equals(container)).findFirst();
+  }
+
+  /** The violation found for one container, if any. */
+  public Optional<Violation> violation(ContainerId container) {
+    return violations.stream().filter(v -> v.container().equals(container)).findFirst();
+  }
+
+  /** The roots whose trees this scan killed (or tried to kill). */
+  public List<ContainerId> killedRoots() {
+    return limitations.stream().map(ContainerLimitation::container).collect(Collectors.toList());
+  }
+
+  @Override
+  public String toString() {
+    return "scan "
+        + scan
+        + " ("
+        + mode
+        + ", "
+        + duration.toNanos() / 1_000
+        + " µs): "
+        + socketsSeen
+        + " sockets, "
+        + containers.size()
+        + " containers, "
+        + violations.size()
+        + " violations, "
+        + limitations.size()
+        + " limitations";
+  }
+}

@@ -1,0 +1,34 @@
+package dev.portcullis.core;
+
+import java.time.Duration;
+
+/**
+ * Runs the isolator's scans at a fixed delay. The seam lets tests and embedders drive scans
+ * themselves, deterministically and without sleeping.
+ *
+ * @since 0.1
+ */
+public interface ScanScheduler extends AutoCloseable {
+
+  /**
+   * Runs {@code scan} first after {@code initialDelay}, then again {@code delay} after each run
+   * ends, until cancelled. Runs never overlap.
+   */
+  Cancellable scheduleWithFixedDelay(Runnable scan, Duration initialDelay, Duration delay);
+
+  /** Stops this scheduler; scheduled scans no longer run. The default does nothing. */
+  @Override
+  default void close() {}
+
+  /** A scheduler with one daemon thread, named {@code portcullis-scan}. */
+  static ScanScheduler singleThread() {
+    return new SingleThreadScanScheduler();
+  }
+
+  /** A scheduled scan that can be stopped. */
+  @FunctionalInterface
+  interface Cancellable {
+    /** Stops future runs; a run under way finishes. */
+    void cancel();
+  }
+}

@@ -1,0 +1,162 @@
+package dev.portcullis.core;
+
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ListeningSocket;
+import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.SocketSource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which listening sockets belong to which containers: the two attribution paths of a scan.
+ *
+ * <p>A socket belongs to the deepest tracked container whose subtree holds it, so that a
+ * violation names the nested container that caused it rather than its root.
+ */
+final class SocketAttribution {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SocketAttribution.class);
+
+  /** Deepest first, so that the first container to claim a pid or cgroup is the most specific. */
+  private static final Comparator<ContainerId> DEEPEST_FIRST =
+      Comparator.comparingInt(ContainerId::depth).reversed().thenComparing(ContainerId::toString);
+
+  private final Map<ContainerId, Map<Long, ListeningSocket>> socketsByContainer =
+      new LinkedHashMap<>();
+  private final Map<Long, Set<Long>> pidsByInode = new HashMap<>();
+  private final Map<ContainerId, String> unreadable = new LinkedHashMap<>();
+
+  private SocketAttribution() {}
+
+  /**
+   * The fast path: each socket goes to the container whose cgroup subtree holds the cgroup that
+   * created it. Costs one look-up per socket plus one cgroup walk per container; reads no
+   * descriptors, so it knows no pids.
+   */
+  static SocketAttribution byCgroupId(
+      List<ContainerId> containers, List<ListeningSocket> sockets, ProcessTracker tracker) {
+    SocketAttribution attribution = new SocketAttribution();
+    Map<Long, ContainerId> ownerByCgroupId = new HashMap<>();
+    for (ContainerId container : sortedDeepestFirst(containers)) {
+      try {
+        for (long cgroupId : tracker.cgroupIds(container)) {
+          ownerByCgroupId.putIfAbsent(cgroupId, container);
+        }
+      } catch (IOException | RuntimeException e) {
+        attribution.markUnreadable(container, "cgroup ids", e);
+      }
+    }
+    for (ListeningSocket socket : sockets) {
+      if (socket.cgroupId().isPresent()) {
+        ContainerId owner = ownerByCgroupId.get(socket.cgroupId().getAsLong());
+        if (owner != null) {
+          attribution.add(owner, socket);
+        }
+      }
+    }
+    return attribution;
+  }
+
+  /**
+   * The exact path: the pids of each container, then the socket inodes each pid holds, matched
+   * against the snapshot. A pid that vanished or cannot be read loses only itself.
+   */
+  static SocketAttribution byDescriptors(
+      List<ContainerId> containers,
+      Map<Long, ListeningSocket> socketsByInode,
+      ProcessTracker tracker,
+      SocketSource source) {
+    SocketAttribution attribution = new SocketAttribution();
+    Map<Long, ContainerId> ownerByPid = new HashMap<>();
+    for (ContainerId container : sortedDeepestFirst(containers)) {
+      try {
+        for (long pid : tracker.pids(container)) {
+          ownerByPid.putIfAbsent(pid, container);
+        }
+      } catch (IOException | RuntimeException e) {
+        attribution.markUnreadable(container, "processes", e);
+      }
+    }
+    for (Map.Entry<Long, ContainerId> entry : ownerByPid.entrySet()) {
+      long pid = entry.getKey();
+      Set<Long> inodes;
+      try {
+        inodes = source.socketInodes(pid);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Skipping pid {} of container {}: {}", pid, entry.getValue(), e.toString());
+        continue;
+      }
+      for (long inode : inodes) {
+        ListeningSocket socket = socketsByInode.get(inode);
+        if (socket != null) {
+          attribution.add(entry.getValue(), socket);
+          attribution.pidsByInode.computeIfAbsent(inode, i -> new TreeSet<>()).add(pid);
+        }
+      }
+    }
+    return attribution;
+  }
+
+  private static List<ContainerId> sortedDeepestFirst(List<ContainerId> containers) {
+    List<ContainerId> sorted = new ArrayList<>(containers);
+    sorted.sort(DEEPEST_FIRST);
+    return sorted;
+  }
+
+  private void add(ContainerId container, ListeningSocket socket) {
+    socketsByContainer
+        .computeIfAbsent(container, c -> new LinkedHashMap<>())
+        .putIfAbsent(socket.inode(), socket);
+  }
+
+  private void markUnreadable(ContainerId container, String what, Exception e) {
+    String detail = "could not read its " + what + ": " + e.getMessage();
+    LOG.warn("Container {} {}", container, detail);
+    unreadable.put(container, detail);
+  }
+
+  /**
+   * Replaces what this attribution says about {@code containers} with what {@code other} says:
+   * used when the exact path re-examines the fast path's suspects.
+   */
+  void replace(List<ContainerId> containers, SocketAttribution other) {
+    for (ContainerId container : containers) {
+      socketsByContainer.remove(container);
+      unreadable.remove(container);
+      Map<Long, ListeningSocket> sockets = other.socketsByContainer.get(container);
+      if (sockets != null) {
+        socketsByContainer.put(container, sockets);
+      }
+      String detail = other.unreadable.get(container);
+      if (detail != null) {
+        unreadable.put(container, detail);
+      }
+    }
+    pidsByInode.putAll(other.pidsByInode);
+  }
+
+  /** The sockets attributed to a container; empty when none. */
+  List<ListeningSocket> sockets(ContainerId container) {
+    Map<Long, ListeningSocket> sockets = socketsByContainer.get(container);
+    return sockets == null ? List.of() : List.copyOf(sockets.values());
+  }
+
+  /** The pids known to hold a socket; empty on the fast path. */
+  Set<Long> pids(long inode) {
+    return pidsByInode.getOrDefault(inode, Set.of());
+  }
+
+  /** Why the container could not be read, or null when it could. */
+  String unreadable(ContainerId container) {
+    return unreadable.get(container);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.portcullis.core.providers;
+
+import dev.portcullis.api.Provider;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Finds the providers of a kind. The default looks through {@link java.util.ServiceLoader}; tests
+ * and embedders hand providers in with {@link #of(Provider...)} instead.
+ *
+ * <p>A loader reports what it could not load instead of throwing, so that one broken provider never
+ * hides the others.
+ *
+ * @since 0.1
+ */
+public interface ProviderLoader {
+
+  /**
+   * Every provider of {@code kind} that could be found, each either constructed or failed, in the
+   * order found. Potentially empty, never null; never throws for a broken provider.
+   */
+  <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind);
+
+  /**
+   * Where this loader looks, phrased to complete "no provider was found …", for example {@code on
+   * the module path or class path}. Never null or blank.
+   */
+  default String where() {
+    return "by " + getClass().getName();
+  }
+
+  /**
+   * Providers found through {@link java.util.ServiceLoader} with the thread's context class loader
+   * at each {@link #load(Class) load}: those a module on the module path {@code provides}, then
+   * those a {@code META-INF/services} file on the class path names.
+   *
+   * <p>Each load constructs fresh instances. On the module path, only the kinds {@code
+   * dev.portcullis.core} declares it {@code uses} can be loaded: {@link
+   * dev.portcullis.api.SocketSource}, {@link dev.portcullis.api.ProcessTracker} and {@link
+   * dev.portcullis.api.EnforcementPolicy}; for any other kind the result is one failure saying so.
+   */
+  static ProviderLoader serviceLoader() {
+    return new ServiceDiscovery(null);
+  }
+
+  /**
+   * Like {@link #serviceLoader()}, but looking through the given class loader and its ancestors,
+   * for hosts that load providers from a class loader of their own.
+   */
+  static ProviderLoader serviceLoader(ClassLoader classLoader) {
+    return new ServiceDiscovery(Objects.requireNonNull(classLoader, "classLoader"));
+  }
+
+  /**
+   * The given instances, without ServiceLoader: each load returns those of the asked kind, in the
+   * order given. The instances are shared, not copied, and selection initializes them, so hand a
+   * fresh set to each selection.
+   *
+   * @throws NullPointerException if an instance is null
+   */
+  static ProviderLoader of(Provider... providers) {
+    return of(List.of(providers));
+  }
+
+  /**
+   * The given instances, without ServiceLoader; see {@link #of(Provider...)}.
+   *
+   * @throws NullPointerException if an instance is null
+   */
+  static ProviderLoader of(List<? extends Provider> providers) {
+    return new GivenProviders(providers);
+  }
+
+  /**
+   * What {@code first} finds followed by what {@code second} finds, for example the built-in
+   * providers an embedder hands in plus those on the module path.
+   */
+  static ProviderLoader concat(ProviderLoader first, ProviderLoader second) {
+    return new CombinedProviders(
+        Objects.requireNonNull(first, "first"), Objects.requireNonNull(second, "second"));
+  }
+}

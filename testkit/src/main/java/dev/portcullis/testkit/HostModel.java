@@ -1,0 +1,327 @@
+package dev.portcullis.testkit;
+
+import dev.portcullis.api.AddressFamily;
+import dev.portcullis.api.ListeningSocket;
+import dev.portcullis.api.Protocol;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * An in-memory Linux host for tests: a cgroup tree, processes in cgroups, and sockets held through
+ * descriptors.
+ *
+ * <p>It keeps the two facts that make port attribution hard on a real host: a socket remembers
+ * the cgroup that <em>created</em> it (its cgroup id never changes), while the processes that
+ * <em>hold</em> it may live elsewhere — after a {@link #move}, or after the socket was {@linkplain
+ * #pass passed} to a process in another cgroup, or inherited through a {@link #fork}. A socket
+ * exists while at least one process holds it.
+ *
+ * <p>Cgroup paths are absolute and slash-separated ({@code /portcullis/c1/mesos/t1}); the root
+ * {@code /} always exists and has id 1, like the cgroup v2 root. Thread-safe: every method is
+ * synchronized.
+ *
+ * @since 0.1
+ */
+public final class HostModel {
+
+  private final Map<String, Long> cgroupIds = new TreeMap<>();
+  private final Map<Long, Process> processes = new TreeMap<>();
+  private final Map<Long, Socket> sockets = new TreeMap<>();
+  private long nextCgroupId = 2;
+  private long nextPid = 100;
+  private long nextInode = 10_000;
+
+  /** A host with only the root cgroup and no processes. */
+  public HostModel() {
+    cgroupIds.put("/", 1L);
+  }
+
+  private static final class Process {
+    final long pid;
+    String cgroup;
+    final Set<Long> inodes = new LinkedHashSet<>();
+
+    Process(long pid, String cgroup) {
+      this.pid = pid;
+      this.cgroup = cgroup;
+    }
+  }
+
+  private static final class Socket {
+    final ListeningSocket socket;
+
+    Socket(ListeningSocket socket) {
+      this.socket = socket;
+    }
+  }
+
+  // ---- cgroups ----
+
+  /** Creates a cgroup and any missing ancestors; returns its id. Existing ones are kept. */
+  public synchronized long createCgroup(String path) {
+    String normalized = normalize(path);
+    Long existing = cgroupIds.get(normalized);
+    if (existing != null) {
+      return existing;
+    }
+    createCgroup(parentOf(normalized));
+    long id = nextCgroupId++;
+    cgroupIds.put(normalized, id);
+    return id;
+  }
+
+  /** Whether the cgroup exists. */
+  public synchronized boolean cgroupExists(String path) {
+    return cgroupIds.containsKey(normalize(path));
+  }
+
+  /** The id of an existing cgroup. */
+  public synchronized long cgroupId(String path) {
+    Long id = cgroupIds.get(normalize(path));
+    if (id == null) {
+      throw new NoSuchElementException("No cgroup " + path);
+    }
+    return id;
+  }
+
+  /** The ids of the cgroup and every cgroup below it; empty when it does not exist. */
+  public synchronized Set<Long> subtreeCgroupIds(String path) {
+    Set<Long> ids = new TreeSet<>();
+    for (Map.Entry<String, Long> entry : cgroupIds.entrySet()) {
+      if (isWithin(entry.getKey(), normalize(path))) {
+        ids.add(entry.getValue());
+      }
+    }
+    return ids;
+  }
+
+  /** Every process in the cgroup or below it; empty when it does not exist. */
+  public synchronized Set<Long> subtreePids(String path) {
+    Set<Long> pids = new TreeSet<>();
+    for (Process process : processes.values()) {
+      if (isWithin(process.cgroup, normalize(path))) {
+        pids.add(process.pid);
+      }
+    }
+    return pids;
+  }
+
+  /**
+   * Removes a cgroup and the cgroups below it.
+   *
+   * @throws IllegalStateException if a process lives in any of them
+   */
+  public synchronized void removeCgroup(String path) {
+    String normalized = normalize(path);
+    if (normalized.equals("/")) {
+      throw new IllegalArgumentException("The root cgroup cannot be removed");
+    }
+    if (!subtreePids(normalized).isEmpty()) {
+      throw new IllegalStateException("Cgroup " + path + " still holds processes");
+    }
+    cgroupIds.keySet().removeIf(cgroup -> isWithin(cgroup, normalized));
+  }
+
+  /** Every cgroup path, sorted. */
+  public synchronized List<String> cgroups() {
+    return List.copyOf(cgroupIds.keySet());
+  }
+
+  // ---- processes ----
+
+  /** Starts a process in an existing cgroup; returns its pid. */
+  public synchronized long spawn(String cgroup) {
+    String normalized = requireCgroup(cgroup);
+    long pid = nextPid++;
+    processes.put(pid, new Process(pid, normalized));
+    return pid;
+  }
+
+  /** Forks a process: the child lives in the parent's cgroup and holds the parent's sockets. */
+  public synchronized long fork(long parentPid) {
+    Process parent = process(parentPid);
+    long pid = nextPid++;
+    Process child = new Process(pid, parent.cgroup);
+    child.inodes.addAll(parent.inodes);
+    processes.put(pid, child);
+    return pid;
+  }
+
+  /** Moves a process to another existing cgroup; the sockets it holds keep their cgroup ids. */
+  public synchronized void move(long pid, String cgroup) {
+    process(pid).cgroup = requireCgroup(cgroup);
+  }
+
+  /** Ends a process; sockets no other process holds disappear. */
+  public synchronized void exit(long pid) {
+    Process process = processes.remove(pid);
+    if (process != null) {
+      process.inodes.forEach(this::dropIfUnheld);
+    }
+  }
+
+  /** Whether the process lives. */
+  public synchronized boolean isAlive(long pid) {
+    return processes.containsKey(pid);
+  }
+
+  /** The cgroup a living process is in. */
+  public synchronized String cgroupOf(long pid) {
+    return process(pid).cgroup;
+  }
+
+  /** The socket inodes a process holds; empty for a process that does not exist. */
+  public synchronized Set<Long> inodesOf(long pid) {
+    Process process = processes.get(pid);
+    return process == null ? Set.of() : Set.copyOf(process.inodes);
+  }
+
+  /** Every living pid, ascending. */
+  public synchronized List<Long> pids() {
+    return List.copyOf(processes.keySet());
+  }
+
+  // ---- sockets ----
+
+  /** A TCP listener on the IPv4 wildcard address, created by {@code pid}. */
+  public ListeningSocket listen(long pid, int port) {
+    return listen(pid, Protocol.TCP, AddressFamily.IPV4, "0.0.0.0", port);
+  }
+
+  /**
+   * Opens a listening socket in the process: it records the process's current cgroup as its
+   * creator and is held by that process.
+   */
+  public synchronized ListeningSocket listen(
+      long pid, Protocol protocol, AddressFamily family, String address, int port) {
+    Process process = process(pid);
+    InetAddress inet;
+    try {
+      inet = InetAddress.getByName(address);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("Not a literal address: " + address, e);
+    }
+    ListeningSocket socket =
+        ListeningSocket.builder()
+            .family(family)
+            .protocol(protocol)
+            .address(inet)
+            .port(port)
+            .inode(nextInode++)
+            .uid(0)
+            .cgroupId(cgroupIds.get(process.cgroup))
+            .build();
+    sockets.put(socket.inode(), new Socket(socket));
+    process.inodes.add(socket.inode());
+    return socket;
+  }
+
+  /** Gives another process a descriptor of the socket, as SCM_RIGHTS would. */
+  public synchronized void pass(long inode, long toPid) {
+    if (!sockets.containsKey(inode)) {
+      throw new NoSuchElementException("No socket with inode " + inode);
+    }
+    process(toPid).inodes.add(inode);
+  }
+
+  /** Closes the process's descriptor of the socket; the socket goes once no one holds it. */
+  public synchronized void close(long pid, long inode) {
+    process(pid).inodes.remove(inode);
+    dropIfUnheld(inode);
+  }
+
+  /**
+   * Every listening socket of the given protocols, as a socket source would report them.
+   *
+   * @param withCgroupIds whether to keep each socket's creating cgroup id
+   */
+  public synchronized List<ListeningSocket> listeningSockets(
+      Set<Protocol> protocols, boolean withCgroupIds) {
+    List<ListeningSocket> result = new ArrayList<>();
+    for (Socket socket : sockets.values()) {
+      if (protocols.contains(socket.socket.protocol())) {
+        result.add(
+            withCgroupIds
+                ? socket.socket
+                : ListeningSocket.builder()
+                    .from(socket.socket)
+                    .cgroupId(OptionalLong.empty())
+                    .build());
+      }
+    }
+    return result;
+  }
+
+  /** The socket with this inode, if it exists. */
+  public synchronized Optional<ListeningSocket> socket(long inode) {
+    return Optional.ofNullable(sockets.get(inode)).map(s -> s.socket);
+  }
+
+  /** The pids holding the socket, ascending. */
+  public synchronized Set<Long> holders(long inode) {
+    Set<Long> holders = new TreeSet<>();
+    for (Process process : processes.values()) {
+      if (process.inodes.contains(inode)) {
+        holders.add(process.pid);
+      }
+    }
+    return Collections.unmodifiableSet(holders);
+  }
+
+  private void dropIfUnheld(long inode) {
+    for (Process process : processes.values()) {
+      if (process.inodes.contains(inode)) {
+        return;
+      }
+    }
+    sockets.remove(inode);
+  }
+
+  private Process process(long pid) {
+    Process process = processes.get(pid);
+    if (process == null) {
+      throw new NoSuchElementException("No process " + pid);
+    }
+    return process;
+  }
+
+  private String requireCgroup(String path) {
+    String normalized = normalize(path);
+    if (!cgroupIds.containsKey(normalized)) {
+      throw new NoSuchElementException("No cgroup " + path);
+    }
+    return normalized;
+  }
+
+  private static String normalize(String path) {
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("Cgroup paths are absolute: " + path);
+    }
+    String trimmed = path.replaceAll("/+", "/");
+    return trimmed.length() > 1 && trimmed.endsWith("/")
+        ? trimmed.substring(0, trimmed.length() - 1)
+        : trimmed;
+  }
+
+  private static String parentOf(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash == 0 ? "/" : path.substring(0, slash);
+  }
+
+  private static boolean isWithin(String cgroup, String ancestor) {
+    return ancestor.equals("/")
+        || cgroup.equals(ancestor)
+        || cgroup.startsWith(ancestor + "/");
+  }
+}

@@ -1,0 +1,308 @@
+package dev.portcullis.testkit;
+
+import dev.portcullis.api.ContainerConfig;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ContainerLimitation;
+import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Violation;
+import dev.portcullis.core.EnforcementAction;
+import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.RecoveredContainer;
+import dev.portcullis.core.ScanReport;
+import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.policy.MesosPolicy;
+import dev.portcullis.testkit.IsolatorEvent.Kind;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Drives a real {@link PortsIsolator} over an in-memory {@link HostModel}, scan by scan, and
+ * records what it does — violations, logs, limitations and kills — for fluent assertions.
+ *
+ * <pre>{@code
+ * IsolatorHarness harness = IsolatorHarness.builder().flags(Map.of("enforce_container_ports", "true")).build();
+ * ContainerId task = ContainerId.of("task");
+ * harness.prepare(task, ContainerConfig.withPorts(PortRanges.of(8080)));
+ * long pid = harness.spawn(task);
+ * harness.host().listen(pid, 9090);
+ * harness.scan();
+ * harness.events().limitations().of(task).assertCount(1).assertPorts(PortRanges.of(9090));
+ * }</pre>
+ *
+ * <p>Every root container prepared or recovered through the harness is watched; a limitation is
+ * recorded in the scan that raised it. Scans run on the caller's thread through {@link
+ * PortsIsolator#reconcileOnce()}; nothing sleeps.
+ *
+ * @since 0.1
+ */
+public final class IsolatorHarness implements AutoCloseable {
+
+  private final HostModel host;
+  private final FakeSocketSource socketSource;
+  private final FakeProcessTracker tracker;
+  private final PortsIsolator isolator;
+  private final ManualScanScheduler scheduler = new ManualScanScheduler();
+  private final List<IsolatorEvent> events = new ArrayList<>();
+  private final List<ScanReport> reports = new ArrayList<>();
+  private int killsSeen;
+  private long scansRun;
+
+  private IsolatorHarness(Builder builder) {
+    this.host = builder.host;
+    this.socketSource = new FakeSocketSource(host, builder.cgroupIds);
+    this.tracker = new FakeProcessTracker(host, FakeProcessTracker.DEFAULT_ROOT, builder.cgroupIds);
+    this.isolator =
+        PortsIsolator.builder()
+            .config(builder.config)
+            .socketSource(socketSource)
+            .processTracker(tracker)
+            .policy(builder.policy)
+            .scheduler(scheduler)
+            .clock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
+            .onScan(this::record)
+            .build();
+  }
+
+  /** A builder: by default no flags, the {@code mesos} policy, and the fast path available. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A harness with the given flags and otherwise the defaults. */
+  public static IsolatorHarness withFlags(Map<String, String> flags) {
+    return builder().flags(flags).build();
+  }
+
+  /** The in-memory host. */
+  public HostModel host() {
+    return host;
+  }
+
+  /** The fake socket source the isolator reads. */
+  public FakeSocketSource socketSource() {
+    return socketSource;
+  }
+
+  /** The fake process tracker the isolator kills through. */
+  public FakeProcessTracker tracker() {
+    return tracker;
+  }
+
+  /** The isolator under test. */
+  public PortsIsolator isolator() {
+    return isolator;
+  }
+
+  /** The scheduler, for tests of {@link PortsIsolator#start()} on virtual time. */
+  public ManualScanScheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Creates the container's cgroup and prepares it; a root is watched. */
+  public IsolatorHarness prepare(ContainerId container, ContainerConfig config) {
+    createCgroup(container);
+    isolator.prepare(container, config);
+    watchIfRoot(container);
+    return this;
+  }
+
+  /** Builds the scenario on the host and prepares every container with its allocation. */
+  public IsolatorHarness build(HostScenario scenario) {
+    scenario.applyTo(host, tracker);
+    for (HostScenario.ContainerSpec spec : scenario.inPreparationOrder()) {
+      isolator.prepare(spec.id(), spec.config());
+      watchIfRoot(spec.id());
+    }
+    return this;
+  }
+
+  /** Recovers containers, as after a restart; recovered roots are watched. */
+  public IsolatorHarness recover(Collection<RecoveredContainer> containers) {
+    for (RecoveredContainer container : containers) {
+      createCgroup(container.id());
+    }
+    isolator.recover(containers);
+    containers.forEach(c -> watchIfRoot(c.id()));
+    return this;
+  }
+
+  /** Replaces a root's allocation. */
+  public IsolatorHarness update(ContainerId container, PortRanges ports) {
+    isolator.update(container, ports);
+    return this;
+  }
+
+  /** Cleans up a container. */
+  public IsolatorHarness cleanup(ContainerId container) {
+    isolator.cleanup(container);
+    return this;
+  }
+
+  /** Starts a process inside the container's cgroup; returns its pid. */
+  public long spawn(ContainerId container) {
+    return host.spawn(tracker.cgroupOf(container));
+  }
+
+  /** Starts a process in the container and has it listen on a TCP wildcard port. */
+  public long listen(ContainerId container, int port) {
+    long pid = spawn(container);
+    host.listen(pid, port);
+    return pid;
+  }
+
+  private void createCgroup(ContainerId container) {
+    for (ContainerId id : container.lineage()) {
+      host.createCgroup(tracker.cgroupOf(id));
+    }
+  }
+
+  private void watchIfRoot(ContainerId container) {
+    if (container.isNested()) {
+      return;
+    }
+    isolator
+        .watch(container)
+        .thenAccept(
+            limitation -> {
+              synchronized (events) {
+                events.add(limitationEvent(limitation));
+              }
+            });
+  }
+
+  private IsolatorEvent limitationEvent(ContainerLimitation limitation) {
+    // Limitations complete during a scan, before its report is recorded: the scan under way.
+    return new IsolatorEvent(
+        Kind.LIMITATION,
+        scansRun + 1,
+        limitation.container(),
+        limitation.ports(),
+        limitation.message());
+  }
+
+  /** Runs one scan now and returns its report. */
+  public ScanReport scan() {
+    return isolator.reconcileOnce();
+  }
+
+  /** Runs {@code count} scans and returns their reports. */
+  public List<ScanReport> scans(int count) {
+    List<ScanReport> list = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      list.add(scan());
+    }
+    return list;
+  }
+
+  private void record(ScanReport report) {
+    synchronized (events) {
+      scansRun = report.scan();
+      reports.add(report);
+      for (Violation violation : report.violations()) {
+        events.add(
+            new IsolatorEvent(
+                Kind.VIOLATION, report.scan(), violation.container(), violation.unallocated(), ""));
+      }
+      for (EnforcementAction action : report.actions()) {
+        if (action.logged()) {
+          Violation violation = action.violation();
+          events.add(
+              new IsolatorEvent(
+                  Kind.LOG,
+                  report.scan(),
+                  violation.container(),
+                  violation.unallocated(),
+                  action.verdict().message()));
+        }
+      }
+      List<FakeProcessTracker.Kill> kills = tracker.kills();
+      for (FakeProcessTracker.Kill kill : kills.subList(killsSeen, kills.size())) {
+        events.add(
+            new IsolatorEvent(Kind.KILL, report.scan(), kill.container(), PortRanges.empty(), ""));
+      }
+      killsSeen = kills.size();
+    }
+  }
+
+  /** Every event recorded so far. */
+  public IsolatorEvents events() {
+    synchronized (events) {
+      return new IsolatorEvents(events, "events");
+    }
+  }
+
+  /** Every scan report so far, in order. */
+  public List<ScanReport> reports() {
+    synchronized (events) {
+      return List.copyOf(reports);
+    }
+  }
+
+  /** The latest scan report, if a scan ran. */
+  public Optional<ScanReport> lastReport() {
+    synchronized (events) {
+      return reports.isEmpty() ? Optional.empty() : Optional.of(reports.get(reports.size() - 1));
+    }
+  }
+
+  /** Closes the isolator. */
+  @Override
+  public void close() {
+    isolator.close();
+  }
+
+  /** Builds an {@link IsolatorHarness}. */
+  public static final class Builder {
+    private HostModel host = new HostModel();
+    private IsolatorConfig config = IsolatorConfig.fromFlags(Map.of());
+    private EnforcementPolicy policy = new MesosPolicy();
+    private boolean cgroupIds = true;
+
+    private Builder() {}
+
+    /** The host to run on; a fresh empty one by default. */
+    public Builder host(HostModel host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The isolator configuration. */
+    public Builder config(IsolatorConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The isolator configuration from Mesos-style flags (names without {@code --}). */
+    public Builder flags(Map<String, String> flags) {
+      return config(IsolatorConfig.fromFlags(flags));
+    }
+
+    /** The enforcement policy; {@code mesos} by default. */
+    public Builder policy(EnforcementPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Whether the fake providers report cgroup ids, enabling the fast path (default), or not, so
+     * that every scan takes the exact path.
+     */
+    public Builder cgroupIds(boolean cgroupIds) {
+      this.cgroupIds = cgroupIds;
+      return this;
+    }
+
+    /** The harness. */
+    public IsolatorHarness build() {
+      return new IsolatorHarness(this);
+    }
+  }
+}
