@@ -268,7 +268,19 @@ public final class PortsIsolator implements AutoCloseable {
       if (container.ignored() || id.isNested()) {
         return new CompletableFuture<>();
       }
-      return container.limitation().copy();
+      CompletableFuture<ContainerLimitation> watcher = new CompletableFuture<>();
+      container
+          .limitation()
+          .whenComplete(
+              (limitation, failure) -> {
+                if (failure == null) {
+                  watcher.complete(limitation);
+                } else {
+                  // The only way the root's own future fails is its cancellation at cleanup.
+                  watcher.cancel(false);
+                }
+              });
+      return watcher;
     }
   }
 

@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.Violation;
 import dev.portcullis.core.ScanMode;
 import dev.portcullis.core.ScanReport;
 import dev.portcullis.core.config.IsolatorConfig;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Runs a scenario through the isolator and compares what it flags with the scenario's oracle. */
 final class Judgements {
@@ -33,6 +37,22 @@ final class Judgements {
       assertEquals(first.violations(), second.violations(), "two scans of one state disagree");
       return second;
     }
+  }
+
+  /**
+   * The report's violations with the sockets' cgroup ids dropped: a source without cgroup ids
+   * reports the same sockets, less that one attribute.
+   */
+  static List<Violation> withoutCgroupIds(ScanReport report) {
+    List<Violation> violations = new ArrayList<>();
+    for (Violation violation : report.violations()) {
+      List<ListeningSocket> sockets = new ArrayList<>();
+      for (ListeningSocket socket : violation.sockets()) {
+        sockets.add(ListeningSocket.builder().from(socket).cgroupId(OptionalLong.empty()).build());
+      }
+      violations.add(Violation.builder().from(violation).sockets(sockets).build());
+    }
+    return violations;
   }
 
   /** Unallocated ports per violating container, in report order. */

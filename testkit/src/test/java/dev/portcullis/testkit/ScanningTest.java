@@ -1,0 +1,310 @@
+package dev.portcullis.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.api.ContainerConfig;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.ListeningSocket;
+import dev.portcullis.api.PolicyContext;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.Protocol;
+import dev.portcullis.api.SocketSource;
+import dev.portcullis.api.Verdict;
+import dev.portcullis.api.Violation;
+import dev.portcullis.core.EnforcementAction.Outcome;
+import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.ScanFailedException;
+import dev.portcullis.core.ScanMode;
+import dev.portcullis.core.ScanReport;
+import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.policy.MesosPolicy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Scheduling, failures and races around a scan. */
+class ScanningTest {
+
+  private static final ContainerId TASK = ContainerId.of("task");
+
+  @Test
+  void theFirstScanRunsOneIntervalAfterStartThenAtAFixedDelay() {
+    try (IsolatorHarness harness =
+        IsolatorHarness.withFlags(
+            Map.of(IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, "500ms"))) {
+      harness.isolator().start();
+      ManualScanScheduler scheduler = harness.scheduler();
+      assertEquals(Optional.of(Duration.ofMillis(500)), scheduler.initialDelay());
+      assertEquals(Optional.of(Duration.ofMillis(500)), scheduler.delay());
+      assertEquals(0, scheduler.advance(Duration.ofMillis(499)));
+      assertEquals(1, scheduler.advance(Duration.ofMillis(1)));
+      assertEquals(2, scheduler.advance(Duration.ofMillis(1000)));
+      assertEquals(3, harness.reports().size());
+      assertThrows(IllegalStateException.class, () -> harness.isolator().start());
+      harness.isolator().close();
+      assertFalse(scheduler.hasActiveScans());
+    }
+  }
+
+  @Test
+  void aFailedScanIsLoggedAndTheNextOneRuns() {
+    try (IsolatorHarness harness =
+        IsolatorHarness.withFlags(
+            Map.of(
+                IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, "1secs",
+                IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true"))) {
+      harness.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      harness.listen(TASK, 81);
+      harness.socketSource().failNextSnapshot(new IOException("netlink said EBUSY"));
+      harness.isolator().start();
+      assertEquals(1, harness.scheduler().advance(Duration.ofSeconds(1)));
+      assertTrue(harness.reports().isEmpty(), "a failed scan produced a report");
+      harness.events().kills().assertNone();
+      assertEquals(1, harness.scheduler().advance(Duration.ofSeconds(1)));
+      harness.events().kills().of(TASK).assertCount(1);
+    }
+  }
+
+  @Test
+  void reconcileOnceReportsAFailedSnapshot() {
+    try (IsolatorHarness harness = IsolatorHarness.withFlags(Map.of())) {
+      harness.socketSource().failNextSnapshot(new IOException("no netlink here"));
+      ScanFailedException failure = assertThrows(ScanFailedException.class, harness::scan);
+      assertEquals(
+          "Could not list listening sockets with socket source 'testkit': no netlink here",
+          failure.getMessage());
+      assertEquals(2, harness.scan().scan());
+    }
+  }
+
+  @Test
+  void aSocketCreatedBeforeItsProcessJoinedIsCaughtByTheNextFullScan() throws IOException {
+    try (IsolatorHarness harness =
+        IsolatorHarness.withFlags(
+            Map.of(
+                IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true",
+                IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, "3"))) {
+      harness.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      harness.scan(); // scan 1: full, nothing to see
+      long pid = harness.host().spawn("/");
+      harness.host().listen(pid, 81); // created in the root cgroup
+      harness.tracker().place(TASK, pid);
+      ScanReport fast = harness.scan();
+      assertEquals(ScanMode.FAST, fast.mode());
+      assertTrue(fast.violations().isEmpty(), "the fast path cannot see this socket");
+      harness.scan(); // scan 3: fast
+      ScanReport full = harness.scan(); // scan 4: full
+      assertEquals(ScanMode.EXACT, full.mode());
+      harness.events().limitations().of(TASK).inScan(4).assertCount(1).assertPorts(PortRanges.of(81));
+      assertFalse(harness.host().isAlive(pid));
+    }
+  }
+
+  @Test
+  void aSuspectTheExactPathClearsIsReportedAndNotKilled() {
+    try (IsolatorHarness harness =
+        IsolatorHarness.withFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true"))) {
+      harness.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      harness.scan();
+      long inside = harness.spawn(TASK);
+      long inode = harness.host().listen(inside, 81).inode();
+      harness.host().createCgroup("/system.slice/proxy");
+      long outside = harness.host().spawn("/system.slice/proxy");
+      harness.host().pass(inode, outside);
+      harness.host().close(inside, inode);
+      ScanReport report = harness.scan();
+      assertEquals(ScanMode.FAST, report.mode());
+      assertEquals(List.of(TASK), report.unconfirmed());
+      assertTrue(report.violations().isEmpty());
+      harness.events().kills().assertNone();
+      assertTrue(harness.host().isAlive(inside));
+    }
+  }
+
+  @Test
+  void aThrowingPolicyIsLoggedAndNothingIsKilled() {
+    EnforcementPolicy broken =
+        new EnforcementPolicy() {
+          @Override
+          public String name() {
+            return "broken";
+          }
+
+          @Override
+          public Optional<Throwable> unavailabilityCause() {
+            return Optional.empty();
+          }
+
+          @Override
+          public Verdict decide(Violation violation, PolicyContext context) {
+            throw new IllegalStateException("policy bug");
+          }
+        };
+    try (IsolatorHarness harness =
+        IsolatorHarness.builder()
+            .flags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true"))
+            .policy(broken)
+            .build()) {
+      harness.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      harness.listen(TASK, 81);
+      ScanReport report = harness.scan();
+      assertEquals(Outcome.POLICY_FAILED, report.actions().get(0).outcome());
+      harness.events().logs().assertCount(1);
+      harness.events().kills().assertNone();
+    }
+  }
+
+  @Test
+  void aFailedKillStillRaisesTheLimitation() throws IOException {
+    HostModel host = new HostModel();
+    FakeProcessTracker fake = new FakeProcessTracker(host);
+    ProcessTracker unkillable = new KillFailingTracker(fake);
+    List<ScanReport> reports = new ArrayList<>();
+    try (PortsIsolator isolator =
+        PortsIsolator.builder()
+            .config(IsolatorConfig.fromFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true")))
+            .socketSource(new FakeSocketSource(host, true))
+            .processTracker(unkillable)
+            .policy(new MesosPolicy())
+            .scheduler(new ManualScanScheduler())
+            .onScan(reports::add)
+            .build()) {
+      fake.create(TASK);
+      isolator.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      host.listen(host.spawn(fake.cgroupOf(TASK)), 81);
+      var watch = isolator.watch(TASK).toCompletableFuture();
+      ScanReport report = isolator.reconcileOnce();
+      assertEquals(Outcome.KILL_FAILED, report.actions().get(0).outcome());
+      assertEquals(Optional.of("freezer stuck"), report.actions().get(0).detail());
+      assertEquals(PortRanges.of(81), watch.join().ports());
+      assertEquals(List.of(report), reports);
+    }
+  }
+
+  @Test
+  void anAllocationUpdatedDuringAScanIsNotJudgedAgainstItsStaleValue() {
+    HostModel host = new HostModel();
+    FakeProcessTracker tracker = new FakeProcessTracker(host);
+    PortsIsolator[] isolator = new PortsIsolator[1];
+    SocketSource racing =
+        new SocketSource() {
+          private final FakeSocketSource delegate = new FakeSocketSource(host, true);
+
+          @Override
+          public String name() {
+            return "racing";
+          }
+
+          @Override
+          public Optional<Throwable> unavailabilityCause() {
+            return Optional.empty();
+          }
+
+          @Override
+          public List<ListeningSocket> listeningSockets(Set<Protocol> protocols)
+              throws IOException {
+            // The scheduler grants port 81 and the task binds it while this scan is under way.
+            isolator[0].update(TASK, PortRanges.of(80, 81));
+            return delegate.listeningSockets(protocols);
+          }
+
+          @Override
+          public Set<Long> socketInodes(long pid) {
+            return delegate.socketInodes(pid);
+          }
+
+          @Override
+          public boolean reportsCgroupIds() {
+            return true;
+          }
+        };
+    try (PortsIsolator built =
+        PortsIsolator.builder()
+            .config(IsolatorConfig.fromFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true")))
+            .socketSource(racing)
+            .processTracker(tracker)
+            .policy(new MesosPolicy())
+            .scheduler(new ManualScanScheduler())
+            .build()) {
+      isolator[0] = built;
+      host.createCgroup(tracker.cgroupOf(TASK));
+      built.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      long pid = host.spawn(tracker.cgroupOf(TASK));
+      host.listen(pid, 81);
+      ScanReport report = built.reconcileOnce();
+      assertEquals(Outcome.IGNORED, report.actions().get(0).outcome());
+      assertTrue(report.limitations().isEmpty());
+      assertTrue(host.isAlive(pid));
+      assertTrue(built.reconcileOnce().violations().isEmpty());
+    }
+  }
+
+  /** Delegates to a fake tracker but cannot kill. */
+  private static final class KillFailingTracker implements ProcessTracker {
+    private final FakeProcessTracker delegate;
+
+    KillFailingTracker(FakeProcessTracker delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String name() {
+      return "unkillable";
+    }
+
+    @Override
+    public Optional<Throwable> unavailabilityCause() {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean reportsCgroupIds() {
+      return true;
+    }
+
+    @Override
+    public Set<Long> cgroupIds(ContainerId container) {
+      return delegate.cgroupIds(container);
+    }
+
+    @Override
+    public Set<Long> pids(ContainerId container) {
+      return delegate.pids(container);
+    }
+
+    @Override
+    public boolean exists(ContainerId container) {
+      return delegate.exists(container);
+    }
+
+    @Override
+    public void create(ContainerId container) throws IOException {
+      delegate.create(container);
+    }
+
+    @Override
+    public void place(ContainerId container, long pid) throws IOException {
+      delegate.place(container, pid);
+    }
+
+    @Override
+    public void kill(ContainerId container) throws IOException {
+      throw new IOException("freezer stuck");
+    }
+
+    @Override
+    public void remove(ContainerId container) throws IOException {
+      delegate.remove(container);
+    }
+  }
+}
