@@ -65,19 +65,22 @@ public abstract class ListeningSocket {
     }
   }
 
+  /**
+   * The local address and port as people write them: {@code 0.0.0.0:8080}, {@code [::]:8080},
+   * {@code [::ffff:127.0.0.1]:53} — IPv6 compressed and in brackets.
+   */
+  public String endpoint() {
+    String host = AddressText.of(address());
+    if (family() == AddressFamily.IPV6) {
+      host = "[" + (address() instanceof Inet4Address ? "::ffff:" + host : host) + "]";
+    }
+    return host + ":" + port();
+  }
+
   /** {@code tcp [::]:8080 inode 1234}. */
   @Override
   public String toString() {
-    String host = address().getHostAddress();
-    if (family() == AddressFamily.IPV6) {
-      host = "[" + host + "]";
-    }
-    return protocol().name().toLowerCase(java.util.Locale.ROOT)
-        + " "
-        + host
-        + ":"
-        + port()
-        + " inode "
+    return protocol().name().toLowerCase(java.util.Locale.ROOT) + " " + endpoint() + " inode "
         + inode();
   }
 

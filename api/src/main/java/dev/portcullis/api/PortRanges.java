@@ -105,15 +105,17 @@ public final class PortRanges {
    * Parses the Mesos range grammar, for example {@code [31000-31005, 31010-31010]}.
    *
    * <p>Whitespace anywhere is ignored. The text must start with {@code [} and end with {@code ]};
-   * the tokens between the separators {@code [ ] - ,} pair up as begin and end; each is a decimal
-   * number or a hexadecimal one with a {@code 0x} prefix. Overlapping and adjacent ranges merge.
-   * {@code []} is the empty set.
+   * between them, comma-separated ranges {@code begin-end}, each bound a decimal number or a
+   * hexadecimal one with a {@code 0x} prefix, ASCII digits only. Overlapping and adjacent ranges
+   * merge. {@code []} is the empty set.
    *
-   * <p>Unlike Mesos, a range whose begin is greater than its end is an error, not an empty range,
-   * and a range may end at 65535.
+   * <p>Unlike Mesos, a range whose begin is greater than its end is an error, not an empty range;
+   * a range may end at 65535; and bounds must be written as {@code begin-end} pairs, where Mesos
+   * pairs up any even number of bounds however they are separated ({@code [1,5]} would be {@code
+   * [1-5]}).
    *
    * @throws PortRangesFormatException for empty text, a missing bracket, an odd number of bounds,
-   *     a bound that is not a number, a bound above 65535, or a begin greater than its end; the
+   *     an item that is not {@code begin-end}, a bound that is not a number, a bound above 65535, or a begin greater than its end; the
    *     message quotes the input
    */
   public static PortRanges parse(String text) {
@@ -143,6 +145,18 @@ public final class PortRanges {
               + tokens.size()
               + " bound(s); write a single port p as p-p");
     }
+    // Mesos pairs up the bounds however they are separated, so that [1,5] means 1-5 and [-1-2]
+    // means 1-2; each item must be begin-end here, so that neither surprises anyone.
+    String inner = compact.substring(1, compact.length() - 1);
+    if (!inner.isEmpty()) {
+      for (String item : inner.split(",", -1)) {
+        if (!item.matches("[^\\-\\[\\]]+-[^\\-\\[\\]]+")) {
+          throw new PortRangesFormatException(
+              text,
+              "'" + item + "' is not a range begin-end; write a single port p as p-p");
+        }
+      }
+    }
     int[] pairs = new int[tokens.size()];
     for (int i = 0; i < tokens.size(); i++) {
       pairs[i] = parseBound(text, tokens.get(i));
@@ -171,7 +185,9 @@ public final class PortRanges {
     boolean hex = token.startsWith("0x") || token.startsWith("0X");
     String digits = hex ? token.substring(2) : token;
     int radix = hex ? 16 : 10;
-    if (digits.isEmpty() || !digits.chars().allMatch(c -> Character.digit(c, radix) >= 0)) {
+    // Character.digit accepts every Unicode digit; the grammar has only ASCII ones.
+    String valid = hex ? "0123456789abcdefABCDEF" : "0123456789";
+    if (digits.isEmpty() || !digits.chars().allMatch(c -> valid.indexOf(c) >= 0)) {
       throw new PortRangesFormatException(text, "'" + token + "' is not a port number");
     }
     // Strip leading zeros so that the length check below is meaningful.

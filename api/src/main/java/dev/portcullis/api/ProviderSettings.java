@@ -46,7 +46,8 @@ public final class ProviderSettings {
   }
 
   /**
-   * The named setting as a boolean: {@code true}/{@code false} (any case), or {@code
+   * The named setting as a boolean: {@code true}/{@code false} (any case, surrounding whitespace
+   * ignored), or {@code
    * defaultValue} when absent.
    *
    * @throws IllegalArgumentException naming the setting when the value is neither
@@ -56,7 +57,7 @@ public final class ProviderSettings {
     if (value.isEmpty()) {
       return defaultValue;
     }
-    switch (value.get().toLowerCase(Locale.ROOT)) {
+    switch (value.get().trim().toLowerCase(Locale.ROOT)) {
       case "true":
         return true;
       case "false":

@@ -235,6 +235,41 @@ class PortRangesTest {
     assertParseError("[1-2,3]", "pairs", "3 bound(s)");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "[1,5] | '1'",
+        "[-1-2] | '-1-2'",
+        "[1-2,] | ''",
+        "[1-2-3-4] | '1-2-3-4'",
+        "[1-2,,3-4] | ''",
+        "[[1-2]] | '[1-2]'"
+      })
+  void rejectsItemsThatAreNotBeginEndPairs(String input, String item) {
+    assertParseError(input, "'" + item + "' is not a range begin-end", "p-p");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[\uFF11-\uFF12]", "[\u0661-\u0662]", "[0x\uFF11-0x2]"})
+  void rejectsDigitsThatAreNotAscii(String escaped) {
+    String input = unescape(escaped);
+    assertParseError(input, "not a port number");
+  }
+
+  private static String unescape(String escaped) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < escaped.length(); i++) {
+      if (escaped.startsWith("\\u", i)) {
+        text.append((char) Integer.parseInt(escaped.substring(i + 2, i + 6), 16));
+        i += 5;
+      } else {
+        text.append(escaped.charAt(i));
+      }
+    }
+    return text.toString();
+  }
+
   @Test
   void rejectsASingleBound() {
     assertParseError("[80]", "pairs", "1 bound(s)");

@@ -179,14 +179,30 @@ class ValueTypesTest {
     }
 
     @Test
-    void toStringBracketsIpv6Addresses() {
-      ListeningSocket socket =
-          tcp4(8080).family(AddressFamily.IPV6).address(address("::1")).inode(1234).build();
+    void toStringBracketsCompressedIpv6Addresses() {
+      ListeningSocket.Builder socket = tcp4(8080).family(AddressFamily.IPV6).inode(1234);
+      assertEquals("tcp [::1]:8080 inode 1234", socket.address(address("::1")).build().toString());
+      assertEquals("tcp [::]:8080 inode 1234", socket.address(address("::")).build().toString());
+      assertEquals(
+          "tcp [2001:db8::1:0:0:1]:8080 inode 1234",
+          socket.address(address("2001:db8:0:0:1:0:0:1")).build().toString());
+      assertEquals(
+          "tcp [fe80::1:2:3:4]:8080 inode 1234",
+          socket.address(address("fe80:0:0:0:1:2:3:4")).build().toString());
+      assertEquals(
+          "tcp [1:2:3:4:5:6:7:8]:8080 inode 1234",
+          socket.address(address("1:2:3:4:5:6:7:8")).build().toString());
+      assertEquals(
+          "tcp [::ffff:127.0.0.1]:8080 inode 1234",
+          socket.address(address("::ffff:127.0.0.1")).build().toString());
+    }
 
-      // getHostAddress() prints the full IPv6 form; the Javadoc's "[::]" is the compressed one.
-      String text = socket.toString();
-      assertTrue(text.startsWith("tcp ["), text);
-      assertTrue(text.endsWith("]:8080 inode 1234"), text);
+    @Test
+    void endpointIsAddressAndPort() {
+      assertEquals("127.0.0.1:8080", tcp4(8080).build().endpoint());
+      assertEquals(
+          "[::]:65535",
+          tcp4(65535).family(AddressFamily.IPV6).address(address("::")).build().endpoint());
     }
 
     @Test

@@ -6,8 +6,12 @@ import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.providers.ProviderLoader;
+import dev.portcullis.core.providers.ProviderSelectionException;
+import dev.portcullis.core.providers.ProviderSelector;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -430,6 +434,42 @@ public final class PortsIsolator implements AutoCloseable {
     /** The enforcement policy; required. */
     public Builder policy(EnforcementPolicy policy) {
       this.policy = policy;
+      return this;
+    }
+
+    /**
+     * Selects, through {@code loader}, each provider not set yet: the one the configuration names
+     * ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}, or
+     * their system properties), else the best available. Each selected provider is initialized
+     * with the configuration's provider settings. Call after {@link #config}.
+     *
+     * @throws IllegalStateException if no configuration was set yet
+     * @throws ProviderSelectionException if a provider cannot be selected; the message lists every
+     *     provider found and why it was not chosen
+     */
+    public Builder selectProviders(ProviderLoader loader) {
+      if (config == null) {
+        throw new IllegalStateException("Set the configuration before selecting providers");
+      }
+      ProviderSettings settings = config.providerSettings();
+      if (socketSource == null) {
+        socketSource =
+            ProviderSelector.select(
+                    SocketSource.class, config.socketSourceName(), settings, loader)
+                .provider();
+      }
+      if (processTracker == null) {
+        processTracker =
+            ProviderSelector.select(
+                    ProcessTracker.class, config.processTrackerName(), settings, loader)
+                .provider();
+      }
+      if (policy == null) {
+        policy =
+            ProviderSelector.select(
+                    EnforcementPolicy.class, config.policyName(), settings, loader)
+                .provider();
+      }
       return this;
     }
 

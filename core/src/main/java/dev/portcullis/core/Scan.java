@@ -256,122 +256,128 @@ final class Scan {
     final List<ContainerLimitation> limitations = new ArrayList<>();
   }
 
+  /** What the policy decided about one violation, and what came of it before any kill. */
+  private record Decision(Verdict verdict, Outcome outcome, boolean logged) {}
+
   private Enforcement enforce(
       long number,
       List<Violation> violations,
       Map<ContainerId, ContainerView> byId,
       Tracking tracking) {
-    boolean enforcing = config.enforceContainerPorts();
-    Enforcement enforcement = new Enforcement();
+    List<Decision> decisions = new ArrayList<>();
     Map<ContainerId, List<Integer>> killsByRoot = new LinkedHashMap<>();
-    List<Verdict> verdicts = new ArrayList<>();
-    List<Outcome> outcomes = new ArrayList<>();
-    List<Boolean> logs = new ArrayList<>();
     for (Violation violation : violations) {
-      ContainerView root = byId.get(violation.root());
-      if (!tracking.isCurrent(root)) {
+      Decision decision;
+      if (tracking.isCurrent(byId.get(violation.root()))) {
+        decision = decide(number, violation);
+      } else {
         // Judged against an allocation that changed, or a container that went away, during the
         // scan: the next scan judges it afresh rather than act on stale facts.
         LOG.debug("Skipping {}: its root changed during the scan", violation.container());
-        verdicts.add(Verdict.ignore());
-        outcomes.add(Outcome.IGNORED);
-        logs.add(false);
-        continue;
+        decision = new Decision(Verdict.ignore(), Outcome.IGNORED, false);
       }
-      ViolationMemory before = memory.get(violation.container());
-      int consecutive =
-          before != null && before.unallocated().equals(violation.unallocated())
-              ? before.consecutiveScans() + 1
-              : 1;
-      Optional<PortRanges> lastLogged =
-          before == null ? Optional.empty() : before.lastLogged();
-      PolicyContext context =
-          PolicyContext.builder()
-              .enforcing(enforcing)
-              .scan(number)
-              .consecutiveScans(consecutive)
-              .lastLogged(lastLogged)
-              .build();
-      Verdict verdict;
-      Outcome outcome;
-      try {
-        verdict = policy.decide(violation, context);
-        if (verdict == null) {
-          throw new NullPointerException("the policy returned no verdict");
-        }
-        outcome = null;
-      } catch (RuntimeException e) {
-        LOG.error("Enforcement policy {} failed on {}", policy.name(), violation.message(), e);
-        verdict = Verdict.log(violation.message());
-        outcome = Outcome.POLICY_FAILED;
+      if (decision.outcome() == Outcome.KILLED) {
+        killsByRoot.computeIfAbsent(violation.root(), r -> new ArrayList<>()).add(decisions.size());
       }
-      boolean logged = false;
-      switch (verdict.action()) {
-        case IGNORE:
-          outcome = Outcome.IGNORED;
-          break;
-        case LOG:
-          LOG.warn(verdict.message());
-          logged = true;
-          outcome = outcome != null ? outcome : Outcome.LOGGED;
-          break;
-        case KILL:
-          if (enforcing) {
-            LOG.warn("{}; killing container {} and everything in it", verdict.message(),
-                violation.root());
-            killsByRoot.computeIfAbsent(violation.root(), r -> new ArrayList<>())
-                .add(verdicts.size());
-            outcome = Outcome.KILLED;
-          } else {
-            // A kill verdict repeats every scan; with nothing killed, log it once per set.
-            if (!lastLogged.equals(Optional.of(violation.unallocated()))) {
-              LOG.warn("{} (enforcement is off: not killing)", verdict.message());
-              logged = true;
-            }
-            outcome = Outcome.KILL_SUPPRESSED;
-            break;
-          }
-          logged = true;
-          break;
-        default:
-          throw new AssertionError(verdict.action());
-      }
-      memory.put(
-          violation.container(),
-          new ViolationMemory(
-              violation.unallocated(),
-              consecutive,
-              logged ? Optional.of(violation.unallocated()) : lastLogged));
-      verdicts.add(verdict);
-      outcomes.add(outcome);
-      logs.add(logged);
+      decisions.add(decision);
     }
 
+    List<Outcome> outcomes = new ArrayList<>();
     List<Optional<String>> details = new ArrayList<>();
-    violations.forEach(v -> details.add(Optional.empty()));
+    decisions.forEach(
+        d -> {
+          outcomes.add(d.outcome());
+          details.add(Optional.empty());
+        });
+    Enforcement enforcement = new Enforcement();
     for (Map.Entry<ContainerId, List<Integer>> kill : killsByRoot.entrySet()) {
       ContainerId root = kill.getKey();
-      List<Integer> indexes = kill.getValue();
-      ContainerLimitation limitation = limitation(root, indexes, violations, verdicts);
       try {
         tracker.kill(root);
       } catch (IOException | RuntimeException e) {
         LOG.error("Could not kill every process of container {}: {}", root, e.getMessage(), e);
-        for (int i : indexes) {
+        for (int i : kill.getValue()) {
           outcomes.set(i, Outcome.KILL_FAILED);
           details.set(i, Optional.of(String.valueOf(e.getMessage())));
         }
       }
+      // Raised even when the kill failed, so that the container's owner destroys it.
+      ContainerLimitation limitation = limitation(root, kill.getValue(), violations, decisions);
       if (tracking.raise(limitation)) {
         enforcement.limitations.add(limitation);
       }
     }
     for (int i = 0; i < violations.size(); i++) {
+      Decision decision = decisions.get(i);
       enforcement.actions.add(
           new EnforcementAction(
-              violations.get(i), verdicts.get(i), outcomes.get(i), logs.get(i), details.get(i)));
+              violations.get(i), decision.verdict(), outcomes.get(i), decision.logged(),
+              details.get(i)));
     }
     return enforcement;
+  }
+
+  /** Asks the policy, logs as it says, and updates the container's memory. */
+  private Decision decide(long number, Violation violation) {
+    boolean enforcing = config.enforceContainerPorts();
+    ViolationMemory before = memory.get(violation.container());
+    int consecutive =
+        before != null && before.unallocated().equals(violation.unallocated())
+            ? before.consecutiveScans() + 1
+            : 1;
+    Optional<PortRanges> lastLogged = before == null ? Optional.empty() : before.lastLogged();
+    PolicyContext context =
+        PolicyContext.builder()
+            .enforcing(enforcing)
+            .scan(number)
+            .consecutiveScans(consecutive)
+            .lastLogged(lastLogged)
+            .build();
+
+    Decision decision;
+    Verdict verdict = askPolicy(violation, context);
+    if (verdict == null) {
+      verdict = Verdict.log(violation.message());
+      LOG.warn(verdict.message());
+      decision = new Decision(verdict, Outcome.POLICY_FAILED, true);
+    } else if (verdict.action() == Verdict.Action.IGNORE) {
+      decision = new Decision(verdict, Outcome.IGNORED, false);
+    } else if (verdict.action() == Verdict.Action.LOG) {
+      LOG.warn(verdict.message());
+      decision = new Decision(verdict, Outcome.LOGGED, true);
+    } else if (enforcing) {
+      LOG.warn("{}; killing container {} and everything in it", verdict.message(), violation.root());
+      decision = new Decision(verdict, Outcome.KILLED, true);
+    } else {
+      // A kill verdict repeats every scan; with nothing killed, log it once per set.
+      boolean repeated = lastLogged.equals(Optional.of(violation.unallocated()));
+      if (!repeated) {
+        LOG.warn("{} (enforcement is off: not killing)", verdict.message());
+      }
+      decision = new Decision(verdict, Outcome.KILL_SUPPRESSED, !repeated);
+    }
+    memory.put(
+        violation.container(),
+        new ViolationMemory(
+            violation.unallocated(),
+            consecutive,
+            decision.logged() ? Optional.of(violation.unallocated()) : lastLogged));
+    return decision;
+  }
+
+  /** The policy's verdict, or null when the policy failed to give one (already logged). */
+  private Verdict askPolicy(Violation violation, PolicyContext context) {
+    try {
+      Verdict verdict = policy.decide(violation, context);
+      if (verdict == null) {
+        LOG.error("Enforcement policy {} returned no verdict on {}", policy.name(),
+            violation.message());
+      }
+      return verdict;
+    } catch (RuntimeException e) {
+      LOG.error("Enforcement policy {} failed on {}", policy.name(), violation.message(), e);
+      return null;
+    }
   }
 
   /**
@@ -379,12 +385,12 @@ final class Scan {
    * unallocated ports, and their messages joined.
    */
   private static ContainerLimitation limitation(
-      ContainerId root, List<Integer> indexes, List<Violation> violations, List<Verdict> verdicts) {
+      ContainerId root, List<Integer> indexes, List<Violation> violations, List<Decision> decisions) {
     PortRanges ports = PortRanges.empty();
     List<String> messages = new ArrayList<>();
     for (int i : indexes) {
       ports = ports.union(violations.get(i).unallocated());
-      messages.add(verdicts.get(i).message());
+      messages.add(decisions.get(i).verdict().message());
     }
     return ContainerLimitation.builder()
         .container(root)

@@ -33,10 +33,13 @@ public final class GracePolicy implements EnforcementPolicy {
 
   private int graceScans = DEFAULT_GRACE_SCANS;
 
-  /** A policy with the default grace; {@link #initialize} may change it. */
+  /** A policy with the default grace; the setting, if given to {@link #initialize}, changes it. */
   public GracePolicy() {}
 
-  /** A policy that kills at the {@code graceScans}-th consecutive sighting. */
+  /**
+   * A policy that kills at the {@code graceScans}-th consecutive sighting, unless the setting,
+   * given to {@link #initialize}, says otherwise.
+   */
   public GracePolicy(int graceScans) {
     this.graceScans = checkGrace(graceScans);
   }
@@ -61,7 +64,7 @@ public final class GracePolicy implements EnforcementPolicy {
 
   @Override
   public void initialize(ProviderSettings settings) {
-    graceScans = checkGrace(settings.getInt(GRACE_SCANS_SETTING, DEFAULT_GRACE_SCANS));
+    graceScans = checkGrace(settings.getInt(GRACE_SCANS_SETTING, graceScans));
   }
 
   @Override

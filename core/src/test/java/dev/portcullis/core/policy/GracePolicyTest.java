@@ -172,11 +172,11 @@ class GracePolicyTest {
   }
 
   @Test
-  void initializeResetsAGraceGivenToTheConstructorToTheDefault() {
+  void initializeWithoutTheSettingKeepsAGraceGivenToTheConstructor() {
     GracePolicy policy = new GracePolicy(7);
     policy.initialize(ProviderSettings.empty());
 
-    assertEquals(GracePolicy.DEFAULT_GRACE_SCANS, policy.graceScans());
+    assertEquals(7, policy.graceScans());
   }
 
   @ParameterizedTest
