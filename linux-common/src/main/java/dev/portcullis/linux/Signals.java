@@ -1,0 +1,17 @@
+package dev.portcullis.linux;
+
+/** Sending signals to processes that this JVM did not start. */
+public final class Signals {
+
+  private Signals() {}
+
+  /**
+   * Sends SIGKILL to the process, if it still lives. The JDK sends it with {@code kill(2)} and
+   * checks the process's start time first, so a recycled pid is never hit.
+   *
+   * @return whether the process existed and the signal was sent
+   */
+  public static boolean kill(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Linux plumbing that more than one provider needs: the mount table ({@code /proc/self/mountinfo})
+ * and the socket descriptors of a process ({@code /proc/<pid>/fd}). Exported only to the provider
+ * modules and their test support; not a public API.
+ */
+module dev.portcullis.linux {
+  requires org.slf4j;
+
+  exports dev.portcullis.linux to
+      dev.portcullis.netlink,
+      dev.portcullis.cgroups.v1,
+      dev.portcullis.cgroups.v2,
+      dev.portcullis.testkit.linux;
+}

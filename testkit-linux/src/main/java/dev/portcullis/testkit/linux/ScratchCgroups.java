@@ -1,0 +1,162 @@
+package dev.portcullis.testkit.linux;
+
+import dev.portcullis.linux.MountTable;
+import dev.portcullis.linux.Signals;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A cgroup root name that belongs to one test, such as {@code portcullis-test-1a2b3c4d}, and the
+ * promise that everything under it — in the v1 freezer hierarchy and in the v2 hierarchy — is
+ * killed and removed on {@link #close()}, whatever state a failing test left it in.
+ */
+public final class ScratchCgroups implements AutoCloseable {
+
+  private final String name = "portcullis-test-" + UUID.randomUUID().toString().substring(0, 8);
+  private final MountTable mounts;
+
+  /** Reads the mount table to find the hierarchies. */
+  public ScratchCgroups() {
+    try {
+      mounts = MountTable.read();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The cgroup root name to give a tracker ({@code cgroups_root}). */
+  public String name() {
+    return name;
+  }
+
+  /** The mount point of the v2 hierarchy, if mounted. */
+  public Optional<Path> v2Mount() {
+    return mounts.cgroup2().map(MountTable.Mount::mountPoint);
+  }
+
+  /** The mount point of the v1 freezer hierarchy, if mounted. */
+  public Optional<Path> freezerMount() {
+    return mounts.cgroup1("freezer").map(MountTable.Mount::mountPoint);
+  }
+
+  /** This test's directory in the v2 hierarchy (it may not exist yet). */
+  public Optional<Path> v2() {
+    return v2Mount().map(m -> m.resolve(name));
+  }
+
+  /** This test's directory in the v1 freezer hierarchy (it may not exist yet). */
+  public Optional<Path> freezer() {
+    return freezerMount().map(m -> m.resolve(name));
+  }
+
+  /** Kills every process under this test's directories and removes them, bottom-up. */
+  @Override
+  public void close() {
+    List<String> leftovers = new ArrayList<>();
+    v2().ifPresent(dir -> leftovers.addAll(destroy(dir)));
+    freezer().ifPresent(dir -> leftovers.addAll(destroy(dir)));
+    if (!leftovers.isEmpty()) {
+      throw new IllegalStateException("Could not remove test cgroups: " + leftovers);
+    }
+  }
+
+  /**
+   * Kills and removes a cgroup directory tree, retrying while processes die.
+   *
+   * @return the directories that could not be removed within about five seconds
+   */
+  public static List<String> destroy(Path root) {
+    for (int attempt = 0; attempt < 500; attempt++) {
+      List<Path> dirs = directoriesDeepestFirst(root);
+      if (dirs.isEmpty()) {
+        return List.of();
+      }
+      for (Path dir : dirs) {
+        thaw(dir);
+        killAll(dir);
+      }
+      for (Path dir : dirs) {
+        try {
+          Files.deleteIfExists(dir);
+        } catch (IOException busy) {
+          // Processes are still exiting: try again shortly.
+        }
+      }
+      sleep(10);
+    }
+    return directoriesDeepestFirst(root).stream().map(Path::toString).collect(Collectors.toList());
+  }
+
+  private static List<Path> directoriesDeepestFirst(Path root) {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isDirectory)
+          .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+          .collect(Collectors.toList());
+    } catch (IOException | UncheckedIOException e) {
+      return List.of(root);
+    }
+  }
+
+  private static void thaw(Path dir) {
+    Path state = dir.resolve("freezer.state");
+    if (Files.exists(state)) {
+      try {
+        Files.writeString(state, "THAWED");
+      } catch (IOException ignored) {
+        // Not a freezer cgroup after all, or gone.
+      }
+    }
+    Path freeze = dir.resolve("cgroup.freeze");
+    if (Files.exists(freeze)) {
+      try {
+        Files.writeString(freeze, "0");
+      } catch (IOException ignored) {
+        // The root cgroup has no cgroup.freeze; others may be gone.
+      }
+    }
+  }
+
+  private static void killAll(Path dir) {
+    Path kill = dir.resolve("cgroup.kill");
+    if (Files.exists(kill)) {
+      try {
+        Files.writeString(kill, "1");
+        return;
+      } catch (IOException fallBack) {
+        // Fall back to signalling each process.
+      }
+    }
+    try {
+      for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+        if (!line.isBlank()) {
+          Signals.kill(Long.parseLong(line.trim()));
+        }
+      }
+    } catch (NoSuchFileException gone) {
+      // Removed meanwhile.
+    } catch (IOException ignored) {
+      // Retried by the caller.
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
