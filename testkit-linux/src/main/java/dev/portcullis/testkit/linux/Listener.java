@@ -103,8 +103,28 @@ public final class Listener implements AutoCloseable {
     }
     try {
       process.waitFor(10, TimeUnit.SECONDS);
+      // The forked children are not ours to reap; they are gone once they are zombies, which
+      // have released their sockets already.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      for (ProcessHandle handle : all) {
+        while (isRunning(handle.pid()) && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether the process exists and is not a zombie. */
+  static boolean isRunning(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // The state follows the command name, which is in parentheses and may contain spaces.
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException | IndexOutOfBoundsException gone) {
+      return false;
     }
   }
 

@@ -1,0 +1,188 @@
+package dev.portcullis.cgroups.v1;
+
+import static dev.portcullis.cgroups.v1.TestProcesses.startIn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.testkit.linux.Listener;
+import dev.portcullis.testkit.linux.RequiresLinuxRoot;
+import dev.portcullis.testkit.linux.ScratchCgroups;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tracker on the real freezer hierarchy: availability, layout, placing, listing, removing. */
+@RequiresLinuxRoot
+class FreezerCgroupsTest {
+
+  private static final ContainerId EXECUTOR = ContainerId.of("executor");
+  private static final ContainerId TASK = EXECUTOR.child("task");
+
+  static FreezerProcessTracker tracker(ScratchCgroups scratch, Duration removeBound) {
+    FreezerProcessTracker tracker =
+        new FreezerProcessTracker(FreezerProcessTracker.KILL_BOUND, removeBound);
+    tracker.initialize(ProviderSettings.empty().with("cgroups_root", scratch.name()));
+    return tracker;
+  }
+
+  static FreezerProcessTracker tracker(ScratchCgroups scratch) {
+    return tracker(scratch, FreezerProcessTracker.REMOVE_BOUND);
+  }
+
+  @Test
+  void isAvailableOnThisHostAndCreatesItsRoot() {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = tracker(scratch);
+      assertEquals(Optional.empty(), tracker.unavailabilityCause());
+      assertTrue(Files.isDirectory(scratch.freezer().orElseThrow()));
+    }
+  }
+
+  @Test
+  void aBaseHoldingTheFreezerMountIsAccepted() throws IOException {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = new FreezerProcessTracker();
+      tracker.initialize(
+          ProviderSettings.empty()
+              .with("cgroups_root", scratch.name())
+              .with("cgroups_hierarchy", scratch.freezerMount().orElseThrow().getParent() + "/"));
+      assertTrue(tracker.isAvailable(), () -> tracker.unavailabilityCause().toString());
+      tracker.create(EXECUTOR);
+      assertTrue(Files.isDirectory(scratch.freezer().orElseThrow().resolve("executor")));
+    }
+  }
+
+  @Test
+  void aBogusHierarchyIsUnavailableWithTheCause(@TempDir Path bogus) {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = new FreezerProcessTracker();
+      tracker.initialize(
+          ProviderSettings.empty()
+              .with("cgroups_root", scratch.name())
+              .with("cgroups_hierarchy", bogus.toString()));
+      Throwable cause = tracker.unavailabilityCause().orElseThrow();
+      assertFalse(tracker.isAvailable());
+      assertTrue(
+          cause.getMessage().contains(bogus.resolve("freezer").toString()), cause.getMessage());
+      assertTrue(cause.getMessage().contains("/proc/self/mountinfo"), cause.getMessage());
+      assertFalse(Files.exists(bogus.resolve("freezer")), "nothing made where nothing is mounted");
+      IOException use = assertThrows(IOException.class, () -> tracker.create(EXECUTOR));
+      assertTrue(use.getMessage().contains(bogus.toString()), use.getMessage());
+    }
+  }
+
+  @Test
+  void createsContainersInTheMesosLayout() throws IOException {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = tracker(scratch);
+      Path root = scratch.freezer().orElseThrow();
+      assertFalse(tracker.exists(EXECUTOR));
+
+      tracker.create(EXECUTOR);
+      tracker.create(EXECUTOR);
+      tracker.create(TASK);
+      tracker.create(TASK.child("grandchild"));
+
+      assertTrue(tracker.exists(EXECUTOR));
+      assertTrue(tracker.exists(TASK));
+      assertTrue(Files.isDirectory(root.resolve("executor")));
+      assertTrue(Files.isDirectory(root.resolve("executor/mesos/task")));
+      assertTrue(Files.isDirectory(root.resolve("executor/mesos/task/mesos/grandchild")));
+      assertTrue(Files.isRegularFile(root.resolve("executor/mesos/task/freezer.state")));
+    }
+  }
+
+  @Test
+  void aNestedContainerNeedsItsParent() {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = tracker(scratch);
+      IOException error = assertThrows(IOException.class, () -> tracker.create(TASK));
+      assertTrue(error.getMessage().contains("executor does not exist"), error.getMessage());
+    }
+  }
+
+  @Test
+  void listsEveryProcessOfTheSubtree() throws IOException {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = tracker(scratch);
+      tracker.create(EXECUTOR);
+      tracker.create(TASK);
+      try (Listener executor = startIn(tracker, EXECUTOR, Listener.builder());
+          Listener task = startIn(tracker, TASK, Listener.builder().forked())) {
+        assertEquals(2, task.pids().size());
+        Set<Long> all = new HashSet<>(task.pids());
+        all.add(executor.pid());
+
+        assertEquals(all, tracker.pids(EXECUTOR));
+        assertEquals(Set.copyOf(task.pids()), tracker.pids(TASK));
+        assertEquals(Set.of(), tracker.pids(ContainerId.of("absent")));
+        assertEquals(Set.of(), tracker.cgroupIds(EXECUTOR));
+      }
+    }
+  }
+
+  @Test
+  void placingNeedsTheCgroupAndALiveProcess() throws Exception {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = tracker(scratch);
+      String executor = scratch.freezer().orElseThrow().resolve("executor").toString();
+      IOException missing =
+          assertThrows(
+              IOException.class, () -> tracker.place(EXECUTOR, ProcessHandle.current().pid()));
+      assertTrue(missing.getMessage().contains(executor), missing.getMessage());
+
+      tracker.create(EXECUTOR);
+      Process exited = new ProcessBuilder("true").start();
+      exited.waitFor();
+      IOException dead =
+          assertThrows(IOException.class, () -> tracker.place(EXECUTOR, exited.pid()));
+      assertTrue(dead.getMessage().contains("No such process"), dead.getMessage());
+      assertEquals(Set.of(), tracker.pids(EXECUTOR));
+    }
+  }
+
+  @Test
+  void removesTheSubtreeBottomUp() throws IOException {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = tracker(scratch);
+      tracker.create(EXECUTOR);
+      tracker.create(TASK);
+      tracker.create(ContainerId.of("sibling"));
+
+      tracker.remove(EXECUTOR);
+
+      assertFalse(tracker.exists(TASK));
+      assertFalse(tracker.exists(EXECUTOR));
+      assertTrue(tracker.exists(ContainerId.of("sibling")));
+      tracker.remove(EXECUTOR); // already gone: not an error
+    }
+  }
+
+  @Test
+  void removingACgroupThatStillHoldsAProcessFailsAfterTheBound() throws IOException {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = tracker(scratch, Duration.ofMillis(300));
+      tracker.create(EXECUTOR);
+      tracker.create(TASK);
+      try (Listener task = startIn(tracker, TASK, Listener.builder())) {
+        long start = System.nanoTime();
+        IOException error = assertThrows(IOException.class, () -> tracker.remove(EXECUTOR));
+        assertTrue(System.nanoTime() - start >= Duration.ofMillis(300).toNanos());
+        String executor = scratch.freezer().orElseThrow().resolve("executor").toString();
+        assertTrue(error.getMessage().contains(executor), error.getMessage());
+        assertTrue(error.getMessage().contains(Long.toString(task.pid())), error.getMessage());
+        assertTrue(tracker.exists(TASK), "the busy cgroup is left alone");
+      }
+    }
+  }
+}

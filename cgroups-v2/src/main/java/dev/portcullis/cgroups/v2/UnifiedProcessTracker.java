@@ -1,0 +1,160 @@
+package dev.portcullis.cgroups.v2;
+
+import com.google.auto.service.AutoService;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.linux.CgroupKiller;
+import dev.portcullis.linux.CgroupTree;
+import dev.portcullis.linux.ContainerCgroups;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ProcessTracker} over the unified (v2) cgroup hierarchy, in the Mesos layout: {@code
+ * <cgroup2 mount>/<cgroups_root>/<id>}, nested containers under {@code .../mesos/<child>}. It kills
+ * a container with {@code cgroup.kill}, which the kernel applies to the whole subtree and to
+ * processes forked meanwhile; on kernels without it, by freezing, SIGKILLing and thawing. It
+ * reports each container's cgroup ids (directory inodes), which sockets carry, so the core can
+ * attribute sockets without reading every process's descriptors.
+ *
+ * <p>Settings: {@code cgroups_hierarchy}, the base directory where hierarchies are mounted
+ * (default: wherever the mount table has cgroup2; when given, the cgroup2 mount at or under it);
+ * {@code cgroups_root}, the subtree the agent owns (default {@value
+ * ContainerCgroups#DEFAULT_ROOT}).
+ *
+ * <p>Thread-safe: the settings are fixed by {@link #initialize} and nothing else is kept.
+ */
+@AutoService(ProcessTracker.class)
+public final class UnifiedProcessTracker implements ProcessTracker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UnifiedProcessTracker.class);
+
+  static final String NAME = "cgroups-v2";
+  static final Duration KILL_BOUND = Duration.ofSeconds(10);
+  static final Duration REMOVE_BOUND = Duration.ofSeconds(5);
+
+  private final Duration killBound;
+  private final Duration removeBound;
+  private final boolean useCgroupKill;
+  private volatile ContainerCgroups cgroups;
+
+  /** A tracker with the default settings until {@link #initialize} gives others. */
+  public UnifiedProcessTracker() {
+    this(KILL_BOUND, REMOVE_BOUND, true);
+  }
+
+  /**
+   * A tracker with other bounds on killing and removing, so that tests of failures are quick, and
+   * that may ignore {@code cgroup.kill}, so that tests reach the freezer path older kernels take.
+   */
+  UnifiedProcessTracker(Duration killBound, Duration removeBound, boolean useCgroupKill) {
+    this.killBound = killBound;
+    this.removeBound = removeBound;
+    this.useCgroupKill = useCgroupKill;
+    this.cgroups = containers(Optional.empty(), ContainerCgroups.DEFAULT_ROOT);
+  }
+
+  private static ContainerCgroups containers(Optional<Path> base, String root) {
+    return new ContainerCgroups(new UnifiedHierarchy(base), root, UnifiedHierarchy::checkRoot);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** Before {@code cgroups-v1}: only v2 gives the cgroup ids the fast path needs. */
+  @Override
+  public int order() {
+    return 100;
+  }
+
+  @Override
+  public void initialize(ProviderSettings settings) {
+    cgroups =
+        containers(
+            ContainerCgroups.checkHierarchyBase(settings.get(ContainerCgroups.HIERARCHY_SETTING)),
+            settings.get(ContainerCgroups.ROOT_SETTING).orElse(ContainerCgroups.DEFAULT_ROOT));
+  }
+
+  @Override
+  public Optional<Throwable> unavailabilityCause() {
+    return cgroups.unavailabilityCause();
+  }
+
+  @Override
+  public boolean reportsCgroupIds() {
+    return true;
+  }
+
+  /** The inode of every directory of the subtree: on cgroup2 a cgroup's id is its inode. */
+  @Override
+  public Set<Long> cgroupIds(ContainerId container) throws IOException {
+    Set<Long> ids = new TreeSet<>();
+    for (Path dir : CgroupTree.at(cgroups.path(lineage(container))).directories()) {
+      try {
+        ids.add((Long) Files.getAttribute(dir, "unix:ino", LinkOption.NOFOLLOW_LINKS));
+      } catch (NoSuchFileException removed) {
+        // Gone since the walk: it holds no sockets any more.
+      }
+    }
+    return ids;
+  }
+
+  @Override
+  public Set<Long> pids(ContainerId container) throws IOException {
+    return cgroups.pids(lineage(container));
+  }
+
+  @Override
+  public boolean exists(ContainerId container) throws IOException {
+    return cgroups.exists(lineage(container));
+  }
+
+  @Override
+  public void create(ContainerId container) throws IOException {
+    cgroups.create(lineage(container));
+  }
+
+  @Override
+  public void place(ContainerId container, long pid) throws IOException {
+    cgroups.place(lineage(container), pid);
+  }
+
+  @Override
+  public void kill(ContainerId container) throws IOException {
+    Path cgroup = cgroups.path(lineage(container));
+    boolean cgroupKill = useCgroupKill && Files.exists(cgroup.resolve(UnifiedHierarchy.KILL));
+    LOG.debug(
+        "Killing container {} ({}) with {}",
+        container,
+        cgroup,
+        cgroupKill ? UnifiedHierarchy.KILL : "the freezer");
+    CgroupKiller.Strike strike =
+        cgroupKill
+            ? (dir, deadline) -> CgroupTree.writeControl(dir.resolve(UnifiedHierarchy.KILL), "1")
+            : CgroupKiller.freezeKillThaw(new UnifiedFreezer());
+    new CgroupKiller(strike, killBound).kill(cgroup);
+  }
+
+  @Override
+  public void remove(ContainerId container) throws IOException {
+    cgroups.remove(lineage(container), removeBound);
+  }
+
+  private static List<String> lineage(ContainerId container) {
+    return container.lineage().stream().map(ContainerId::value).collect(Collectors.toList());
+  }
+}

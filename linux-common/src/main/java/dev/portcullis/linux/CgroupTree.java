@@ -1,0 +1,219 @@
+package dev.portcullis.linux;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A cgroup directory and every cgroup below it, in either hierarchy (v1 and v2 share the
+ * directory shape and {@code cgroup.procs}).
+ *
+ * <p>Cgroups appear and vanish while they are read: a directory removed mid-walk is skipped, and a
+ * tree whose top is missing is empty. Nothing is cached; every call reads the kernel again.
+ *
+ * <p>Exited processes: the kernel leaves a process out of {@code cgroup.procs} as soon as it has
+ * exited, before its parent reaps it, in both hierarchies (verified on Linux 6.18: a SIGKILLed
+ * child whose parent never waits reads {@code Z} in {@code /proc/<pid>/stat}, is absent from
+ * {@code cgroup.procs}, and its cgroup can be removed). So a zombie never counts as a survivor
+ * here, and nothing needs to reap on a tracker's behalf.
+ */
+public final class CgroupTree {
+
+  /** The file that lists a cgroup's processes, and accepts a pid to move one in. */
+  public static final String PROCS = "cgroup.procs";
+
+  private static final Duration POLL = Duration.ofMillis(5);
+
+  private final Path top;
+
+  private CgroupTree(Path top) {
+    this.top = top;
+  }
+
+  /** The tree whose top cgroup is the directory {@code top} (which need not exist). */
+  public static CgroupTree at(Path top) {
+    return new CgroupTree(top);
+  }
+
+  /** The top cgroup's directory. */
+  public Path top() {
+    return top;
+  }
+
+  /** Whether the top cgroup exists. */
+  public boolean exists() {
+    return Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * The top cgroup and every cgroup below it, each parent before its children; empty when the top
+   * does not exist.
+   */
+  public List<Path> directories() throws IOException {
+    List<Path> found = new ArrayList<>();
+    Deque<Path> pending = new ArrayDeque<>();
+    if (exists()) {
+      pending.push(top);
+    }
+    while (!pending.isEmpty()) {
+      Path dir = pending.pop();
+      found.add(dir);
+      try (DirectoryStream<Path> entries =
+          Files.newDirectoryStream(dir, e -> Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS))) {
+        for (Path child : entries) {
+          pending.push(child);
+        }
+      } catch (NoSuchFileException removed) {
+        found.remove(found.size() - 1);
+      } catch (DirectoryIteratorException e) {
+        if (!(e.getCause() instanceof NoSuchFileException)) {
+          throw e.getCause();
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Every process in the tree; empty when the top does not exist. */
+  public Set<Long> pids() throws IOException {
+    Set<Long> pids = new TreeSet<>();
+    for (Path dir : directories()) {
+      pids.addAll(processes(dir));
+    }
+    return pids;
+  }
+
+  /**
+   * Waits until no process is left in the tree, or the deadline passes.
+   *
+   * @return the processes still there at the deadline; empty once the tree is empty
+   */
+  public Set<Long> awaitEmpty(Deadline deadline) throws IOException {
+    while (true) {
+      Set<Long> left = pids();
+      if (left.isEmpty() || deadline.expired()) {
+        return left;
+      }
+      deadline.sleep(POLL);
+    }
+  }
+
+  /**
+   * Removes every cgroup of the tree, children before parents, retrying while processes exit: the
+   * kernel refuses to remove a cgroup that still holds a process or a child cgroup. A tree that
+   * does not exist is already removed.
+   *
+   * @throws IOException naming the cgroup and the processes still in the tree when it cannot be
+   *     removed within {@code bound}
+   */
+  public void remove(Duration bound) throws IOException {
+    Deadline deadline = Deadline.after(bound);
+    while (true) {
+      List<Path> dirs = directories();
+      Collections.reverse(dirs);
+      IOException refused = null;
+      for (Path dir : dirs) {
+        try {
+          Files.delete(dir);
+        } catch (NoSuchFileException gone) {
+          // Removed by someone else meanwhile: just as good.
+        } catch (IOException busy) {
+          refused = busy;
+        }
+      }
+      if (!exists()) {
+        return;
+      }
+      if (deadline.expired()) {
+        throw new IOException(
+            "Cannot remove cgroup "
+                + top
+                + " within "
+                + bound.toMillis()
+                + " ms: processes "
+                + pids()
+                + " remain in it"
+                + (refused == null ? "" : " (" + refused.getMessage() + ")"),
+            refused);
+      }
+      deadline.sleep(POLL);
+    }
+  }
+
+  /**
+   * The processes directly in one cgroup (not below it); empty when the cgroup does not exist or
+   * is removed while it is read.
+   */
+  public static Set<Long> processes(Path cgroup) throws IOException {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(cgroup.resolve(PROCS), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      // A cgroup removed under an open file reads as ENODEV rather than ENOENT; either way
+      // it is gone, which only the directory itself can tell.
+      if (e instanceof NoSuchFileException || !Files.isDirectory(cgroup)) {
+        return Set.of();
+      }
+      throw e;
+    }
+    Set<Long> pids = new TreeSet<>();
+    for (String line : lines) {
+      if (!line.isBlank()) {
+        pids.add(Long.parseLong(line.trim()));
+      }
+    }
+    return pids;
+  }
+
+  /**
+   * Moves a process into one cgroup.
+   *
+   * @throws IOException naming the process, the cgroup and the reason, e.g. when the cgroup does
+   *     not exist or the process has exited
+   */
+  public static void addProcess(Path cgroup, long pid) throws IOException {
+    if (!Files.isDirectory(cgroup, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NoSuchFileException(
+          cgroup.toString(), null, "cannot move process " + pid + " into it: no such cgroup");
+    }
+    try {
+      writeControl(cgroup.resolve(PROCS), Long.toString(pid));
+    } catch (IOException e) {
+      throw new IOException(
+          "Cannot move process " + pid + " into cgroup " + cgroup + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes a value to a cgroup control file in one {@code write(2)}, as the kernel expects. The
+   * file is never created: a missing control file means the cgroup (or the kernel feature) is
+   * missing, which must surface as {@link NoSuchFileException}.
+   */
+  public static void writeControl(Path file, String value) throws IOException {
+    Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
+  }
+
+  /** Reads a cgroup control file whole. */
+  public static String readControl(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public String toString() {
+    return "cgroup tree " + top;
+  }
+}

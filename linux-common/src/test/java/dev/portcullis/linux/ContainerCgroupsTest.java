@@ -1,0 +1,144 @@
+package dev.portcullis.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Mesos layout, the settings and the probe, over a directory standing in for a mounted
+ * hierarchy; runs anywhere. The real hierarchies are exercised by the trackers' tests.
+ */
+class ContainerCgroupsTest {
+
+  /** A hierarchy at {@code mount} whose root cgroup already has its control file. */
+  private static ContainerCgroups containers(Path mount) throws IOException {
+    Files.createDirectories(mount.resolve("agent"));
+    Files.writeString(mount.resolve("agent").resolve(CgroupTree.PROCS), "");
+    return new ContainerCgroups(mounts -> mount, "agent", root -> {});
+  }
+
+  @Test
+  void mapsLineagesToTheMesosLayout(@TempDir Path mount) throws IOException {
+    ContainerCgroups containers = containers(mount);
+    assertEquals(mount.resolve("agent/e"), containers.path(List.of("e")));
+    assertEquals(mount.resolve("agent/e/mesos/t"), containers.path(List.of("e", "t")));
+    assertEquals(
+        mount.resolve("agent/e/mesos/t/mesos/g"), containers.path(List.of("e", "t", "g")));
+    assertThrows(IllegalArgumentException.class, () -> containers.path(List.of()));
+    assertThrows(IllegalArgumentException.class, () -> containers.path(List.of("e", "..")));
+    assertThrows(IllegalArgumentException.class, () -> containers.path(List.of("a/b")));
+  }
+
+  @Test
+  void createsIdempotentlyWithTheMesosDirectory(@TempDir Path mount) throws IOException {
+    ContainerCgroups containers = containers(mount);
+    containers.create(List.of("e"));
+    containers.create(List.of("e"));
+    containers.create(List.of("e", "t"));
+    containers.create(List.of("e", "t"));
+    assertTrue(containers.exists(List.of("e")));
+    assertTrue(containers.exists(List.of("e", "t")));
+    assertTrue(Files.isDirectory(mount.resolve("agent/e/mesos/t")));
+    assertFalse(containers.exists(List.of("other")));
+  }
+
+  @Test
+  void aNestedContainerNeedsItsParent(@TempDir Path mount) throws IOException {
+    ContainerCgroups containers = containers(mount);
+    IOException error =
+        assertThrows(IOException.class, () -> containers.create(List.of("e", "t")));
+    assertTrue(
+        error.getMessage().contains("parent container's cgroup " + mount.resolve("agent/e")),
+        error.getMessage());
+    assertFalse(Files.exists(mount.resolve("agent/e")));
+  }
+
+  @Test
+  void probesOnceAndKeepsTheCause(@TempDir Path tmp) {
+    AtomicInteger looks = new AtomicInteger();
+    ContainerCgroups containers =
+        new ContainerCgroups(
+            mounts -> {
+              looks.incrementAndGet();
+              throw new IOException("no cgroup2 hierarchy is mounted");
+            },
+            "agent",
+            root -> {});
+    Throwable cause = containers.unavailabilityCause().orElseThrow();
+    assertEquals("no cgroup2 hierarchy is mounted", cause.getMessage());
+    assertEquals(Optional.of(cause), containers.unavailabilityCause());
+    IOException use = assertThrows(IOException.class, () -> containers.exists(List.of("e")));
+    assertTrue(use.getMessage().contains("no cgroup2 hierarchy is mounted"), use.getMessage());
+    assertEquals(1, looks.get());
+  }
+
+  @Test
+  void theRootIsCreatedAndMustBeAWritableCgroup(@TempDir Path mount) {
+    ContainerCgroups containers = new ContainerCgroups(mounts -> mount, "a/b", root -> {});
+    Throwable cause = containers.unavailabilityCause().orElseThrow();
+    assertTrue(Files.isDirectory(mount.resolve("a/b")), "mkdir -p");
+    assertTrue(
+        cause.getMessage().contains("cgroup " + mount.resolve("a/b") + " is not writable"),
+        cause.getMessage());
+  }
+
+  @Test
+  void theHierarchysOwnCheckDecides(@TempDir Path mount) throws IOException {
+    Files.createDirectories(mount.resolve("agent"));
+    Files.writeString(mount.resolve("agent").resolve(CgroupTree.PROCS), "");
+    ContainerCgroups containers =
+        new ContainerCgroups(
+            mounts -> mount,
+            "agent",
+            root -> {
+              throw new IOException("cgroup " + root + " has no freezer.state");
+            });
+    assertTrue(
+        containers.unavailabilityCause().orElseThrow().getMessage().contains("freezer.state"));
+    assertTrue(containers(mount).unavailabilityCause().isEmpty());
+  }
+
+  @Test
+  void aValidRootIsNormalized() {
+    assertEquals("portcullis", ContainerCgroups.checkRootName("portcullis/"));
+    assertEquals("a/b", ContainerCgroups.checkRootName("a//b"));
+    assertEquals("a/b", ContainerCgroups.checkRootName("a/./b"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "  ", "/abs", "..", "../x", "a/../b", ".", "./"})
+  void anInvalidRootNamesTheSetting(String value) {
+    IllegalArgumentException error =
+        assertThrows(IllegalArgumentException.class, () -> ContainerCgroups.checkRootName(value));
+    assertTrue(
+        error.getMessage().startsWith("Setting 'cgroups_root' is invalid: '" + value + "'"),
+        error.getMessage());
+  }
+
+  @Test
+  void theHierarchyBaseIsAnAbsolutePath() {
+    assertEquals(Optional.empty(), ContainerCgroups.checkHierarchyBase(Optional.empty()));
+    assertEquals(
+        Optional.of(Path.of("/sys/fs/cgroup")),
+        ContainerCgroups.checkHierarchyBase(Optional.of("/sys/fs/cgroup/")));
+    for (String bad : List.of("", "sys/fs/cgroup")) {
+      IllegalArgumentException error =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> ContainerCgroups.checkHierarchyBase(Optional.of(bad)));
+      assertTrue(error.getMessage().contains("cgroups_hierarchy"), error.getMessage());
+    }
+  }
+}
