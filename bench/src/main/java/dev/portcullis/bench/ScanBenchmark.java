@@ -1,0 +1,201 @@
+package dev.portcullis.bench;
+
+import dev.portcullis.api.ContainerConfig;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ListeningSocket;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.Protocol;
+import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.api.SocketSource;
+import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.ScanMode;
+import dev.portcullis.core.ScanReport;
+import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.policy.MesosPolicy;
+import dev.portcullis.core.providers.ProviderLoader;
+import dev.portcullis.core.providers.ProviderSelector;
+import dev.portcullis.testkit.linux.ScratchCgroups;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One scan on real host state: {@code containers} cgroups under a scratch root, one process in
+ * each holding {@code socketsPerContainer} TCP listeners, every one of them allocated (the common
+ * case: nothing to confirm or kill).
+ *
+ * <ul>
+ *   <li>{@code bareDump}: the netlink snapshot alone, with no attribution — the floor;
+ *   <li>{@code fastScan}: a scan on the fast path (netlink cgroup ids + cgroup v2 ids);
+ *   <li>{@code exactScan}: a scan on the exact path (every container's pids, every pid's fds);
+ *   <li>{@code ssLtnp}: the {@code ss -ltnp} command on the same state, for reference.
+ * </ul>
+ *
+ * Needs root on Linux with a cgroup v2 hierarchy. Run with {@code bench/run}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class ScanBenchmark {
+
+  @Param({"100", "1000"})
+  public int containers;
+
+  @Param({"10"})
+  public int socketsPerContainer;
+
+  private ScratchCgroups scratch;
+  private Process builder;
+  private SocketSource source;
+  private PortsIsolator fast;
+  private PortsIsolator exact;
+  private final Set<Protocol> tcp = EnumSet.of(Protocol.TCP);
+
+  @Setup(Level.Trial)
+  public void buildHost() throws Exception {
+    scratch = new ScratchCgroups();
+    try {
+      Map<String, String> flags =
+          Map.of(
+              IsolatorConfig.SOCKET_SOURCE, "netlink",
+              IsolatorConfig.PROCESS_TRACKER, "cgroups-v2",
+              "cgroups_root", scratch.name());
+      ProviderSettings settings = IsolatorConfig.fromFlags(flags).providerSettings();
+      ProviderLoader loader = ProviderLoader.serviceLoader();
+      source =
+          ProviderSelector.select(SocketSource.class, Optional.of("netlink"), settings, loader)
+              .provider();
+      ProcessTracker tracker =
+          ProviderSelector.select(
+                  ProcessTracker.class, Optional.of("cgroups-v2"), settings, loader)
+              .provider();
+      fast = isolator(flags, Integer.MAX_VALUE, tracker);
+      exact = isolator(flags, 1, tracker);
+
+      List<String> procs = new ArrayList<>();
+      Path root = scratch.v2().orElseThrow(() -> new IllegalStateException("no cgroup v2"));
+      for (int i = 0; i < containers; i++) {
+        ContainerId id = ContainerId.of("c" + i);
+        tracker.create(id);
+        fast.prepare(id, ContainerConfig.withPorts(PortRanges.all()));
+        exact.prepare(id, ContainerConfig.withPorts(PortRanges.all()));
+        procs.add(root.resolve(id.value()).resolve("cgroup.procs").toString());
+      }
+      startBuilder(procs);
+
+      // Scan 1 is always a full one; after it the fast isolator stays on the fast path.
+      fast.reconcileOnce();
+      ScanReport check = fast.reconcileOnce();
+      if (check.mode() != ScanMode.FAST
+          || check.socketsSeen() < containers * socketsPerContainer) {
+        throw new IllegalStateException("The host is not what the benchmark needs: " + check);
+      }
+    } catch (Exception | Error e) {
+      tearDown();
+      throw e;
+    }
+  }
+
+  private PortsIsolator isolator(Map<String, String> flags, int fullScanEvery, ProcessTracker tracker) {
+    Map<String, String> withCadence = new java.util.HashMap<>(flags);
+    withCadence.put(IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, Integer.toString(fullScanEvery));
+    return PortsIsolator.builder()
+        .config(IsolatorConfig.fromFlags(withCadence))
+        .socketSource(source)
+        .processTracker(tracker)
+        .policy(new MesosPolicy())
+        .scheduler((scan, initialDelay, delay) -> () -> {})
+        .build();
+  }
+
+  private void startBuilder(List<String> procs) throws IOException {
+    Path script = Files.createTempFile("portcullis-hostbuild", ".py");
+    Path list = Files.createTempFile("portcullis-hostbuild", ".txt");
+    try (InputStream in = ScanBenchmark.class.getResourceAsStream("hostbuild.py")) {
+      Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.write(list, procs);
+    builder =
+        new ProcessBuilder(
+                "python3", script.toString(), Integer.toString(socketsPerContainer), list.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String ready =
+        new BufferedReader(new InputStreamReader(builder.getInputStream(), StandardCharsets.UTF_8))
+            .readLine();
+    Files.deleteIfExists(script);
+    Files.deleteIfExists(list);
+    if (!"ready".equals(ready)) {
+      throw new IllegalStateException("The host builder failed: " + ready);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    if (builder != null) {
+      builder.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      builder.destroyForcibly();
+    }
+    if (fast != null) {
+      fast.close();
+    }
+    if (exact != null) {
+      exact.close();
+    }
+    scratch.close();
+  }
+
+  @Benchmark
+  public List<ListeningSocket> bareDump() throws IOException {
+    return source.listeningSockets(tcp);
+  }
+
+  @Benchmark
+  public ScanReport fastScan() {
+    return fast.reconcileOnce();
+  }
+
+  @Benchmark
+  public ScanReport exactScan() {
+    return exact.reconcileOnce();
+  }
+
+  @Benchmark
+  public int ssLtnp() throws Exception {
+    Process ss = new ProcessBuilder("ss", "-ltnp").redirectErrorStream(true).start();
+    int bytes = ss.getInputStream().readAllBytes().length;
+    if (ss.waitFor() != 0) {
+      throw new IllegalStateException("ss -ltnp failed");
+    }
+    return bytes;
+  }
+}
