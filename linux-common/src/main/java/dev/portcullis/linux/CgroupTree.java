@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -65,27 +66,63 @@ public final class CgroupTree {
    */
   public List<Path> directories() throws IOException {
     List<Path> found = new ArrayList<>();
+    walk((dir, inode) -> found.add(dir));
+    return found;
+  }
+
+  /**
+   * The inode numbers of the top cgroup and of every cgroup below it — on cgroup v2, their cgroup
+   * ids; empty when the top does not exist.
+   */
+  public Set<Long> inodes() throws IOException {
+    Set<Long> inodes = new TreeSet<>();
+    walk((dir, inode) -> inodes.add(inode));
+    return inodes;
+  }
+
+  private interface Visitor {
+    void visit(Path dir, long inode);
+  }
+
+  /**
+   * Visits every directory of the tree, parents first, with one {@code lstat} each. A cgroup
+   * directory's link count is 2 plus its number of subdirectories (kernfs keeps it so), so a leaf
+   * — most containers — is never listed: listing costs a stat for each of a cgroup's dozens of
+   * control files, which made a scan's cost grow with control files rather than containers.
+   * Directories that vanish during the walk are left out.
+   */
+  private void walk(Visitor visitor) throws IOException {
     Deque<Path> pending = new ArrayDeque<>();
-    if (exists()) {
-      pending.push(top);
-    }
+    pending.push(top);
     while (!pending.isEmpty()) {
       Path dir = pending.pop();
-      found.add(dir);
+      Map<String, Object> attributes;
+      try {
+        attributes =
+            Files.readAttributes(dir, "unix:ino,nlink,isDirectory", LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException removed) {
+        continue;
+      }
+      if (!Boolean.TRUE.equals(attributes.get("isDirectory"))) {
+        continue;
+      }
+      visitor.visit(dir, (Long) attributes.get("ino"));
+      if (((Integer) attributes.get("nlink")) <= 2) {
+        continue;
+      }
       try (DirectoryStream<Path> entries =
           Files.newDirectoryStream(dir, e -> Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS))) {
         for (Path child : entries) {
           pending.push(child);
         }
       } catch (NoSuchFileException removed) {
-        found.remove(found.size() - 1);
+        // Gone since its attributes were read: its children went with it.
       } catch (DirectoryIteratorException e) {
         if (!(e.getCause() instanceof NoSuchFileException)) {
           throw e.getCause();
         }
       }
     }
-    return found;
   }
 
   /** Every process in the tree; empty when the top does not exist. */

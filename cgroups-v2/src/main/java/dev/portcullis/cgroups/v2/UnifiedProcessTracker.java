@@ -9,14 +9,11 @@ import dev.portcullis.linux.CgroupTree;
 import dev.portcullis.linux.ContainerCgroups;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,15 +99,7 @@ public final class UnifiedProcessTracker implements ProcessTracker {
   /** The inode of every directory of the subtree: on cgroup2 a cgroup's id is its inode. */
   @Override
   public Set<Long> cgroupIds(ContainerId container) throws IOException {
-    Set<Long> ids = new TreeSet<>();
-    for (Path dir : CgroupTree.at(cgroups.path(lineage(container))).directories()) {
-      try {
-        ids.add((Long) Files.getAttribute(dir, "unix:ino", LinkOption.NOFOLLOW_LINKS));
-      } catch (NoSuchFileException removed) {
-        // Gone since the walk: it holds no sockets any more.
-      }
-    }
-    return ids;
+    return CgroupTree.at(cgroups.path(lineage(container))).inodes();
   }
 
   @Override
