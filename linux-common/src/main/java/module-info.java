@@ -3,6 +3,7 @@
  * and the socket descriptors of a process ({@code /proc/<pid>/fd}). Exported only to the provider
  * modules and their test support; not a public API.
  */
+@SuppressWarnings("module") // the modules it is exported to are built after it
 module dev.portcullis.linux {
   requires org.slf4j;
 
