@@ -1,0 +1,52 @@
+package dev.portcullis.agent;
+
+import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.Provider;
+import dev.portcullis.api.SocketSource;
+import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.providers.ProviderLoader;
+import dev.portcullis.core.providers.ProviderSelectionException;
+import dev.portcullis.core.providers.ProviderSelector;
+import java.util.Optional;
+
+/**
+ * The providers the agent runs with, selected once from the module path: by the names the flags
+ * give ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}),
+ * else the best available. A selection that fails is a start-up failure naming every provider
+ * found and why it could not be used.
+ *
+ * @param socketSource the socket source
+ * @param processTracker the process tracker
+ * @param policy the enforcement policy
+ */
+record HostProviders(
+    SocketSource socketSource, ProcessTracker processTracker, EnforcementPolicy policy) {
+
+  /** Selects all three providers. */
+  static HostProviders select(IsolatorConfig config) {
+    return new HostProviders(
+        socketSource(config), processTracker(config), one(EnforcementPolicy.class, config.policyName(), config));
+  }
+
+  /** Selects the socket source alone. */
+  static SocketSource socketSource(IsolatorConfig config) {
+    return one(SocketSource.class, config.socketSourceName(), config);
+  }
+
+  /** Selects the process tracker alone. */
+  static ProcessTracker processTracker(IsolatorConfig config) {
+    return one(ProcessTracker.class, config.processTrackerName(), config);
+  }
+
+  private static <T extends Provider> T one(
+      Class<T> kind, Optional<String> name, IsolatorConfig config) {
+    try {
+      return ProviderSelector.select(
+              kind, name, config.providerSettings(), ProviderLoader.serviceLoader())
+          .provider();
+    } catch (ProviderSelectionException e) {
+      throw new StartupException(e.getMessage().replace('\n', ' '), e);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The reference agent, run with {@code bin/portcullis}: {@code run} launches a task into its own
+ * cgroup under port enforcement and reports its status updates as JSON lines; {@code scan} shows
+ * every listening socket with the container and processes behind it; {@code listen} holds ports
+ * open for demonstrations and tests.
+ *
+ * <p>The providers are not required here: module resolution binds every provider module on the
+ * module path, because core {@code uses} the SPIs.
+ */
+module dev.portcullis.agent {
+  requires dev.portcullis.api;
+  requires dev.portcullis.core;
+  requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+  requires org.slf4j;
+  // sun.misc.Signal: SIGTERM and SIGINT must kill the task and remove its cgroup, then exit 1.
+  requires jdk.unsupported;
+
+  // picocli sets the annotated option fields reflectively.
+  opens dev.portcullis.agent to
+      info.picocli;
+}
