@@ -1,13 +1,455 @@
 package dev.portcullis.agent;
 
+import dev.portcullis.api.ContainerConfig;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.core.config.AgentResources;
+import dev.portcullis.core.config.FlagException;
+import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.config.ResourcesFormatException;
+import dev.portcullis.core.policy.GracePolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder being replaced by the run command. */
-@Command(name = "run", mixinStandardHelpOptions = true)
+/**
+ * {@code portcullis run [flags] -- COMMAND [ARG...]}: an embedded agent that runs one task.
+ *
+ * <p>It launches {@code COMMAND} as one task in a container of its own (a fresh cgroup named by a
+ * UUID under {@code --cgroups_root}), enforces the task's ports until it ends, kills whatever the
+ * task left running, removes the cgroup, and exits.
+ *
+ * <p>The contract, for the scripts and schedulers that drive it:
+ *
+ * <ul>
+ *   <li>Flags are the Mesos agent's, with its names and defaults ({@code --isolation}, {@code
+ *       --launcher}, {@code --enforce_container_ports}, ...), plus Portcullis's provider flags and
+ *       the task's own ({@code --task_id}, {@code --task_resources}, {@code --task_networks}).
+ *       Boolean flags take {@code --name}, {@code --name=true|false} and {@code --no-name}, as
+ *       Mesos's do.
+ *   <li>Standard output carries only status updates, one JSON object per line, shaped like the
+ *       Mesos v1 {@code TaskStatus}: {@code TASK_STARTING}, {@code TASK_RUNNING}, then exactly one
+ *       of {@code TASK_FINISHED}, {@code TASK_FAILED} or {@code TASK_KILLED}. A task killed for
+ *       listening on unallocated ports is {@code TASK_FAILED} with reason {@code
+ *       REASON_CONTAINER_LIMITATION}, the violation as message, and exactly the unallocated ports
+ *       as the limitation's {@code ports} resource.
+ *   <li>Logs, and the task's own output, go to standard error.
+ *   <li>Exit status: 0 if and only if the task ended {@code TASK_FINISHED}; 1 for any other
+ *       terminal state; 2 for a bad flag or a start-up failure, reported as one line naming the
+ *       flag and the problem, before anything is created or launched.
+ *   <li>SIGTERM or SIGINT kills the task, removes its cgroup and reports {@code TASK_KILLED}.
+ * </ul>
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    customSynopsis = "portcullis run [FLAG...] -- COMMAND [ARG...]",
+    description = {
+      "Starts an embedded agent, launches COMMAND as one task in its own container (cgroup),"
+          + " enforces its ports until it ends, and reports.",
+      "",
+      "Standard output carries only status updates, one JSON object per line, shaped like the"
+          + " Mesos v1 TaskStatus: TASK_STARTING, TASK_RUNNING, then one of TASK_FINISHED,"
+          + " TASK_FAILED or TASK_KILLED. A task killed for listening on unallocated ports is"
+          + " TASK_FAILED with reason REASON_CONTAINER_LIMITATION and those ports in"
+          + " limitation.resources. Logs and the task's own output go to standard error.",
+      "SIGTERM or SIGINT kills the task, removes its cgroup and reports TASK_KILLED.",
+      "",
+      "Boolean flags take --name, --name=true|false and --no-name.",
+      ""
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:the task ended TASK_FINISHED",
+      "1:the task ended TASK_FAILED or TASK_KILLED",
+      "2:a bad flag or a start-up failure; nothing was launched"
+    })
 final class RunCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  private static final String ISOLATION = "isolation";
+  private static final String TASK_ID = "task_id";
+  private static final String TASK_RESOURCES = "task_resources";
+  private static final String TASK_NETWORKS = "task_networks";
+  static final String CGROUPS_ROOT = "cgroups_root";
+  private static final String CGROUPS_HIERARCHY = "cgroups_hierarchy";
+  private static final String POSIX_LAUNCHER = "posix";
+
+  /** The boolean flags, which Mesos also takes as {@code --no-name} (but never with a value). */
+  private static final List<String> BOOLEAN_FLAGS =
+      List.of(
+          IsolatorConfig.ENFORCE_CONTAINER_PORTS,
+          IsolatorConfig.CHECK_AGENT_PORT_RANGE_ONLY,
+          IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP);
+
+  @Spec CommandSpec spec;
+
+  // The agent's flags, named and defaulted as the Mesos agent's.
+
+  @Option(
+      names = "--isolation",
+      paramLabel = "ISOLATORS",
+      defaultValue = RunSettings.PORTS_ISOLATOR,
+      description =
+          "Comma-separated isolators, as for the Mesos agent. Ports are scanned and enforced only"
+              + " if the list holds network/ports; other Mesos isolators are accepted and have no"
+              + " effect. Default: ${DEFAULT-VALUE}.")
+  String isolation;
+
+  @Option(
+      names = "--launcher",
+      paramLabel = "NAME",
+      defaultValue = IsolatorConfig.LINUX_LAUNCHER,
+      description =
+          "linux runs the task in a cgroup of its own; posix runs it as a plain child process,"
+              + " which network/ports cannot work with. Default: ${DEFAULT-VALUE}.")
+  String launcher;
+
+  @Option(
+      names = "--enforce_container_ports",
+      negatable = true,
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Kill a task that listens on a port it was not allocated, and report it TASK_FAILED."
+              + " When off, the violation is only logged, once per distinct set of ports."
+              + " Default: ${DEFAULT-VALUE}.")
+  boolean enforceContainerPorts;
+
+  @Option(
+      names = "--container_ports_watch_interval",
+      paramLabel = "DURATION",
+      defaultValue = "30secs",
+      description =
+          "The delay between scans: a number and one of ns, us, ms, secs, mins, hrs, days,"
+              + " weeks; positive. Default: ${DEFAULT-VALUE}.")
+  String watchInterval;
+
+  @Option(
+      names = "--check_agent_port_range_only",
+      negatable = true,
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Check only ports in the agent's own ports resource (--resources): [31000-32000]"
+              + " when it has none, nothing when it is empty (ports:[]). Default:"
+              + " ${DEFAULT-VALUE}.")
+  boolean checkAgentPortRangeOnly;
+
+  @Option(
+      names = "--container_ports_isolated_range",
+      paramLabel = "RANGES",
+      description =
+          "Check only these ports, such as [1024-65535]; not with"
+              + " --check_agent_port_range_only. Default: none (every port is checked).")
+  String isolatedRange;
+
+  @Option(
+      names = "--resources",
+      paramLabel = "RESOURCES",
+      description =
+          "The agent's own resources, as cpus:1;mem:32;ports:[31000-32000] or Mesos JSON. Only"
+              + " ports is used, by --check_agent_port_range_only. Default: none.")
+  String resources;
+
+  @Option(
+      names = "--cgroups_hierarchy",
+      paramLabel = "DIR",
+      description =
+          "The base directory where cgroup hierarchies are mounted. Default: found in the mount"
+              + " table.")
+  String cgroupsHierarchy;
+
+  @Option(
+      names = "--cgroups_root",
+      paramLabel = "NAME",
+      defaultValue = "portcullis",
+      description =
+          "The cgroup, under each hierarchy, that holds the tasks' cgroups. Default:"
+              + " ${DEFAULT-VALUE}.")
+  String cgroupsRoot;
+
+  // Portcullis's own agent flags.
+
+  @Option(
+      names = "--socket_source",
+      paramLabel = "NAME",
+      description = "The socket source: netlink or procfs. Default: the best available.")
+  String socketSource;
+
+  @Option(
+      names = "--process_tracker",
+      paramLabel = "NAME",
+      description = "The process tracker: cgroups-v2 or cgroups-v1. Default: the best available.")
+  String processTracker;
+
+  @Option(
+      names = "--container_ports_policy",
+      paramLabel = "NAME",
+      description = "The enforcement policy: mesos or grace. Default: the best available (mesos).")
+  String policy;
+
+  @Option(
+      names = "--container_ports_include_udp",
+      negatable = true,
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Check bound UDP sockets as well as listening TCP ones. Default: ${DEFAULT-VALUE}.")
+  boolean includeUdp;
+
+  @Option(
+      names = "--container_ports_grace_scans",
+      paramLabel = "N",
+      description =
+          "For the grace policy: kill only after N consecutive scans saw the same violation."
+              + " Default: "
+              + GracePolicy.DEFAULT_GRACE_SCANS
+              + ".")
+  String graceScans;
+
+  @Option(
+      names = "--container_ports_full_scan_every",
+      paramLabel = "N",
+      description =
+          "When scans attribute sockets by cgroup id, every Nth scan (and the first) reads every"
+              + " process's descriptors instead. Default: "
+              + IsolatorConfig.DEFAULT_FULL_SCAN_EVERY
+              + ".")
+  String fullScanEvery;
+
+  // The task's flags.
+
+  @Option(
+      names = "--task_id",
+      paramLabel = "ID",
+      description =
+          "The task's id in status updates: no '.', '/', whitespace or control characters."
+              + " Default: task-<UUID>.")
+  String taskId;
+
+  @Option(
+      names = "--task_resources",
+      paramLabel = "RESOURCES",
+      description =
+          "The task's resources, as for --resources; its ports are the task's allocation."
+              + " Default: none (no ports are allocated).")
+  String taskResources;
+
+  @Option(
+      names = "--task_networks",
+      paramLabel = "NAMES",
+      description =
+          "Comma-separated CNI networks the task joins. A task on a named network has its own"
+              + " network namespace and is not checked, as in Mesos. Default: none (the host"
+              + " network).")
+  String taskNetworks;
+
+  @Parameters(
+      paramLabel = "COMMAND",
+      arity = "0..*",
+      description = "The task's command and its arguments, after --.")
+  List<String> command = new ArrayList<>();
+
   @Override
   public Integer call() {
-    throw new IllegalStateException("run is being written");
+    RunSettings settings = settings();
+    return TaskRun.prepare(settings, spec.commandLine().getOut()).run();
+  }
+
+  /**
+   * Validates every flag, the agent's and the task's, without side effects.
+   *
+   * @throws FlagException naming the first bad flag
+   * @throws ParameterException if no command was given, or a flag's form is wrong
+   */
+  RunSettings settings() {
+    rejectNegatedFlagsWithValues();
+    if (command.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "no task command: give it after '--', as in: portcullis run [FLAG...] -- COMMAND"
+              + " [ARG...]");
+    }
+    Set<String> isolators = isolators();
+    boolean isolatesPorts = isolators.contains(RunSettings.PORTS_ISOLATOR);
+    String launcherName = launcher.strip();
+    if (!launcherName.equals(IsolatorConfig.LINUX_LAUNCHER)
+        && !launcherName.equals(POSIX_LAUNCHER)) {
+      throw FlagException.invalidValue(IsolatorConfig.LAUNCHER, launcher, "must be linux or posix");
+    }
+    IsolatorConfig config = IsolatorConfig.fromFlags(agentFlags(isolatesPorts));
+    ContainerConfig task =
+        ContainerConfig.builder().ports(taskPorts()).networks(taskNetworks()).build();
+    RunSettings settings =
+        new RunSettings(
+            isolatesPorts,
+            launcherName.equals(IsolatorConfig.LINUX_LAUNCHER),
+            config,
+            taskId(),
+            task,
+            command);
+    logWhatIsIgnored(isolators);
+    return settings;
+  }
+
+  private static void logWhatIsIgnored(Set<String> isolators) {
+    Set<String> others = new LinkedHashSet<>(isolators);
+    others.remove(RunSettings.PORTS_ISOLATOR);
+    if (!others.isEmpty()) {
+      LOG.info("Isolators {} are not provided by portcullis run; they have no effect", others);
+    }
+    if (!isolators.contains(RunSettings.PORTS_ISOLATOR)) {
+      LOG.info(
+          "Ports are not scanned: --{} does not contain {}", ISOLATION, RunSettings.PORTS_ISOLATOR);
+    }
+  }
+
+  /** Mesos takes {@code --no-name} only bare; picocli would read {@code --no-name=false}. */
+  private void rejectNegatedFlagsWithValues() {
+    for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+      if (arg.equals("--")) {
+        return;
+      }
+      for (String flag : BOOLEAN_FLAGS) {
+        if (arg.startsWith("--no-" + flag + "=")) {
+          throw new ParameterException(
+              spec.commandLine(),
+              "Flag --no-"
+                  + flag
+                  + " takes no value; write --"
+                  + flag
+                  + "=true or --"
+                  + flag
+                  + "=false instead");
+        }
+      }
+    }
+  }
+
+  private Set<String> isolators() {
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : isolation.split(",", -1)) {
+      String isolator = name.strip();
+      if (isolator.isEmpty() || isolator.chars().anyMatch(Character::isWhitespace)) {
+        throw FlagException.invalidValue(
+            ISOLATION,
+            isolation,
+            "list isolator names separated by commas, such as network/ports, with none empty");
+      }
+      names.add(isolator);
+    }
+    return names;
+  }
+
+  /** The flags for the isolator and its providers, by their names without {@code --}. */
+  private Map<String, String> agentFlags(boolean isolatesPorts) {
+    Map<String, String> flags = new TreeMap<>();
+    if (isolatesPorts) {
+      // The isolator refuses every launcher but linux; without it, posix is fine.
+      flags.put(IsolatorConfig.LAUNCHER, launcher);
+    }
+    flags.put(IsolatorConfig.ENFORCE_CONTAINER_PORTS, String.valueOf(enforceContainerPorts));
+    flags.put(IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, watchInterval);
+    flags.put(IsolatorConfig.CHECK_AGENT_PORT_RANGE_ONLY, String.valueOf(checkAgentPortRangeOnly));
+    flags.put(IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP, String.valueOf(includeUdp));
+    flags.put(CGROUPS_ROOT, cgroupsRoot);
+    putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_ISOLATED_RANGE, isolatedRange);
+    putIfGiven(flags, IsolatorConfig.RESOURCES, resources);
+    putIfGiven(flags, CGROUPS_HIERARCHY, cgroupsHierarchy);
+    putIfGiven(flags, IsolatorConfig.SOCKET_SOURCE, socketSource);
+    putIfGiven(flags, IsolatorConfig.PROCESS_TRACKER, processTracker);
+    putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_POLICY, policy);
+    putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, fullScanEvery);
+    if (graceScans != null) {
+      // Only the grace policy reads it, and only if selected: check it here so that a bad value
+      // is never silently ignored.
+      checkGraceScans(graceScans);
+      flags.put(GracePolicy.GRACE_SCANS_SETTING, graceScans.strip());
+    }
+    return flags;
+  }
+
+  private static void putIfGiven(Map<String, String> flags, String name, String value) {
+    if (value != null) {
+      flags.put(name, value);
+    }
+  }
+
+  private static void checkGraceScans(String value) {
+    int scans;
+    try {
+      scans = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw FlagException.invalidValue(
+          GracePolicy.GRACE_SCANS_SETTING, value, "must be a whole number of scans, at least 1", e);
+    }
+    if (scans < 1) {
+      throw FlagException.invalidValue(
+          GracePolicy.GRACE_SCANS_SETTING, value, "must be at least 1");
+    }
+  }
+
+  private String taskId() {
+    if (taskId == null) {
+      return "task-" + UUID.randomUUID();
+    }
+    if (taskId.isBlank()) {
+      throw FlagException.invalidValue(TASK_ID, taskId, "must not be blank");
+    }
+    try {
+      ContainerId.of(taskId);
+    } catch (IllegalArgumentException e) {
+      throw FlagException.invalidValue(
+          TASK_ID, taskId, "may not contain '.', '/', whitespace or control characters", e);
+    }
+    return taskId;
+  }
+
+  private PortRanges taskPorts() {
+    if (taskResources == null) {
+      return PortRanges.empty();
+    }
+    try {
+      return AgentResources.parse(taskResources).ports().orElse(PortRanges.empty());
+    } catch (ResourcesFormatException e) {
+      throw FlagException.invalidValue(TASK_RESOURCES, taskResources, e.problem(), e);
+    }
+  }
+
+  private List<String> taskNetworks() {
+    if (taskNetworks == null) {
+      return List.of();
+    }
+    List<String> networks = new ArrayList<>();
+    for (String name : taskNetworks.split(",", -1)) {
+      if (name.isBlank()) {
+        throw FlagException.invalidValue(
+            TASK_NETWORKS,
+            taskNetworks,
+            "list network names separated by commas, with none empty; omit the flag for the"
+                + " host network");
+      }
+      networks.add(name.strip());
+    }
+    return networks;
   }
 }

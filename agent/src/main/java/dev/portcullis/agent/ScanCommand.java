@@ -1,13 +1,149 @@
 package dev.portcullis.agent;
 
+import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.SocketSource;
+import dev.portcullis.core.config.IsolatorConfig;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder being replaced by the scan command. */
-@Command(name = "scan", mixinStandardHelpOptions = true)
+/**
+ * {@code portcullis scan}: one look at the host now. Every listening socket (TCP, and UDP when
+ * asked) with the container that owns it and the processes that hold it: {@code ss -ltnp}, but
+ * aware of the containers' cgroups. It needs no running task and changes nothing, except that the
+ * process tracker creates its {@code cgroups_root} if missing, as it always does.
+ *
+ * <p>Standard output carries only the table or the JSON document; logs go to standard error.
+ */
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Shows every listening socket on this host with the container (cgroup) that owns it and"
+          + " the processes that hold it: ss -ltnp, but aware of the containers' cgroups.",
+      "Sockets held by no container show '-'. Needs no running task."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:the host was scanned",
+      "1:the socket snapshot, or the containers' cgroups, could not be read",
+      "2:a bad flag, or no usable socket source or process tracker"
+    })
 final class ScanCommand implements Callable<Integer> {
+
+  /** Exit status when the host could not be scanned. */
+  static final int SCAN_FAILED = 1;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--format",
+      paramLabel = "table|json",
+      defaultValue = "table",
+      converter = FormatConverter.class,
+      description =
+          "table: aligned columns, for people; json: one JSON document {\"sockets\":[...]}, for"
+              + " scripts. Default: ${DEFAULT-VALUE}.")
+  ScanFormat format;
+
+  @Option(
+      names = "--" + IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP,
+      negatable = true,
+      arity = "0..1",
+      fallbackValue = "true",
+      defaultValue = "false",
+      paramLabel = "true|false",
+      description =
+          "Also show bound UDP sockets, not only listening TCP ones. Default: ${DEFAULT-VALUE}.")
+  boolean includeUdp;
+
+  @Option(
+      names = "--" + IsolatorConfig.SOCKET_SOURCE,
+      paramLabel = "NAME",
+      description =
+          "The socket source: netlink or procfs. Default: the system property"
+              + " portcullis.socket_source, else the best available.")
+  String socketSource;
+
+  @Option(
+      names = "--" + IsolatorConfig.PROCESS_TRACKER,
+      paramLabel = "NAME",
+      description =
+          "The process tracker, which finds the containers: cgroups-v2 or cgroups-v1. Default:"
+              + " the system property portcullis.process_tracker, else the best available.")
+  String processTracker;
+
+  @Option(
+      names = "--cgroups_hierarchy",
+      paramLabel = "DIR",
+      description =
+          "The base directory where the cgroup hierarchies are mounted. Default: found in the"
+              + " mount table.")
+  String cgroupsHierarchy;
+
+  @Option(
+      names = "--cgroups_root",
+      paramLabel = "PATH",
+      defaultValue = "portcullis",
+      description =
+          "The cgroup, relative to each hierarchy, under which the containers live."
+              + " Default: ${DEFAULT-VALUE}.")
+  String cgroupsRoot;
+
   @Override
   public Integer call() {
-    throw new IllegalStateException("scan is being written");
+    IsolatorConfig config = IsolatorConfig.fromFlags(flags());
+    SocketSource source = HostProviders.socketSource(config);
+    ProcessTracker tracker = HostProviders.processTracker(config);
+    List<ScannedSocket> sockets;
+    try {
+      sockets = SocketScan.ofHost(source, tracker).scan(config.protocols());
+    } catch (SocketScan.ScanFailedException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(spec.name() + ": " + e.getMessage());
+      err.flush();
+      return SCAN_FAILED;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(format.format(sockets));
+    out.flush();
+    return 0;
+  }
+
+  /** The flags as the isolator's configuration and the providers read them. */
+  Map<String, String> flags() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put(IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP, Boolean.toString(includeUdp));
+    if (socketSource != null) {
+      flags.put(IsolatorConfig.SOCKET_SOURCE, socketSource);
+    }
+    if (processTracker != null) {
+      flags.put(IsolatorConfig.PROCESS_TRACKER, processTracker);
+    }
+    if (cgroupsHierarchy != null) {
+      flags.put("cgroups_hierarchy", cgroupsHierarchy);
+    }
+    flags.put("cgroups_root", cgroupsRoot);
+    return flags;
+  }
+
+  /** Reads {@code --format}, naming the values it accepts when it refuses one. */
+  static final class FormatConverter implements CommandLine.ITypeConverter<ScanFormat> {
+    @Override
+    public ScanFormat convert(String value) {
+      try {
+        return ScanFormat.ofFlag(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

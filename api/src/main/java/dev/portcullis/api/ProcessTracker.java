@@ -39,6 +39,27 @@ public interface ProcessTracker extends Provider {
   boolean exists(ContainerId container) throws IOException;
 
   /**
+   * Every container whose cgroup exists under this tracker's root, nested ones included, parsed
+   * back from the Mesos layout: {@code <cgroups_root>/<id>} is the top-level container {@code id},
+   * and {@code <parent's cgroup>/mesos/<child>} its nested container {@code parent.child}.
+   *
+   * <p>Directories that do not fit the layout are not containers and are left out, with
+   * everything below them: a task's own sub-cgroups (any directory of a container's cgroup other
+   * than {@code mesos}), and directories whose names are not valid {@link ContainerId} values
+   * (such as a name holding a {@code .}). Cgroups created or removed while the tree is read may
+   * or may not be listed; one removed mid-read never fails the call.
+   *
+   * <p>This is what the host holds, whoever created it: a scan uses it to tell which container
+   * owns a socket, and a restarted agent to find orphaned cgroups.
+   *
+   * @return the containers, in no particular order; empty when the root does not exist; never
+   *     null
+   * @throws IOException if the tree cannot be read, or the tracker's hierarchy is unavailable
+   * @since 0.1
+   */
+  Set<ContainerId> containers() throws IOException;
+
+  /**
    * Creates the container's cgroup. For a nested container the parent's cgroup must exist.
    * Creating one that exists is not an error.
    */

@@ -65,6 +65,82 @@ class ContainerCgroupsTest {
     assertFalse(Files.exists(mount.resolve("agent/e")));
   }
 
+  /** Container id values in these tests: no '.' (a stand-in for the api's full rule). */
+  private static boolean isName(String name) {
+    return !name.contains(".");
+  }
+
+  @Test
+  void readsEveryContainerBackFromTheMesosLayout(@TempDir Path mount) throws IOException {
+    ContainerCgroups containers = containers(mount);
+    containers.create(List.of("e"));
+    containers.create(List.of("e", "t"));
+    containers.create(List.of("e", "t", "g"));
+    containers.create(List.of("e", "u"));
+    containers.create(List.of("f"));
+    containers.create(List.of("mesos")); // a top-level container may be called mesos
+    Path agent = mount.resolve("agent");
+    // Control files are not cgroups.
+    Files.writeString(agent.resolve("e").resolve(CgroupTree.PROCS), "");
+    Files.writeString(agent.resolve("e/mesos").resolve(CgroupTree.PROCS), "");
+
+    assertEquals(
+        List.of(
+            List.of("e"),
+            List.of("f"),
+            List.of("mesos"),
+            List.of("e", "t"),
+            List.of("e", "u"),
+            List.of("e", "t", "g")),
+        containers.containers(ContainerCgroupsTest::isName));
+  }
+
+  @Test
+  void directoriesOutsideTheLayoutAreNotContainers(@TempDir Path mount) throws IOException {
+    ContainerCgroups containers = containers(mount);
+    containers.create(List.of("e"));
+    Path agent = mount.resolve("agent");
+    // The task's own sub-cgroups, and what looks like a nested container below one of them.
+    Files.createDirectories(agent.resolve("e/system.slice/mesos/x"));
+    Files.createDirectories(agent.resolve("e/workers/mesos/y"));
+    // Names that are not container ids, with what would be their nested containers.
+    Files.createDirectories(agent.resolve("bad.name/mesos/z"));
+    Files.createDirectories(agent.resolve("e/mesos/also.bad/mesos/w"));
+    // An empty mesos directory, a file named mesos, and links, which are never followed.
+    Files.createDirectories(agent.resolve("f/mesos"));
+    Files.createDirectories(agent.resolve("g"));
+    Files.writeString(agent.resolve("g/mesos"), "");
+    Files.createSymbolicLink(agent.resolve("link"), agent.resolve("f"));
+    Files.createSymbolicLink(agent.resolve("e/mesos/link"), agent.resolve("f"));
+
+    assertEquals(
+        List.of(List.of("e"), List.of("f"), List.of("g")),
+        containers.containers(ContainerCgroupsTest::isName));
+  }
+
+  @Test
+  void noContainersWhenTheRootIsEmptyOrGone(@TempDir Path mount) throws IOException {
+    ContainerCgroups containers = containers(mount);
+    assertEquals(List.of(), containers.containers(ContainerCgroupsTest::isName));
+    Files.delete(mount.resolve("agent").resolve(CgroupTree.PROCS));
+    Files.delete(mount.resolve("agent"));
+    assertEquals(List.of(), containers.containers(ContainerCgroupsTest::isName));
+  }
+
+  @Test
+  void listingContainersNeedsTheHierarchy() {
+    ContainerCgroups containers =
+        new ContainerCgroups(
+            mounts -> {
+              throw new IOException("no cgroup2 hierarchy is mounted");
+            },
+            "agent",
+            root -> {});
+    IOException error =
+        assertThrows(IOException.class, () -> containers.containers(name -> true));
+    assertTrue(error.getMessage().contains("no cgroup2 hierarchy"), error.getMessage());
+  }
+
   @Test
   void probesOnceAndKeepsTheCause(@TempDir Path tmp) {
     AtomicInteger looks = new AtomicInteger();

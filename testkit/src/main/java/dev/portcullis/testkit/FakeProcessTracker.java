@@ -4,6 +4,8 @@ import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ProcessTracker;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -91,6 +93,42 @@ public final class FakeProcessTracker implements ProcessTracker {
   @Override
   public boolean exists(ContainerId container) {
     return host.cgroupExists(cgroupOf(container));
+  }
+
+  /**
+   * Every container whose cgroup exists in the host under {@code /<cgroups_root>}, read back from
+   * the Mesos layout, as the real trackers do: other cgroups of a container than {@code mesos},
+   * names that are not container id values, and everything below either are left out.
+   */
+  @Override
+  public Set<ContainerId> containers() {
+    String prefix = "/" + cgroupsRoot + "/";
+    Set<ContainerId> found = new LinkedHashSet<>();
+    for (String cgroup : host.cgroups()) {
+      if (cgroup.startsWith(prefix)) {
+        containerAt(cgroup.substring(prefix.length()).split("/")).ifPresent(found::add);
+      }
+    }
+    return Collections.unmodifiableSet(found);
+  }
+
+  /** The container at {@code id/mesos/child/mesos/...}, if the parts fit the layout. */
+  private static Optional<ContainerId> containerAt(String[] parts) {
+    if (parts.length % 2 == 0) {
+      return Optional.empty();
+    }
+    ContainerId id = null;
+    for (int i = 0; i < parts.length; i += 2) {
+      if (i > 0 && !parts[i - 1].equals("mesos")) {
+        return Optional.empty();
+      }
+      try {
+        id = id == null ? ContainerId.of(parts[i]) : id.child(parts[i]);
+      } catch (IllegalArgumentException notAnId) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(id);
   }
 
   @Override

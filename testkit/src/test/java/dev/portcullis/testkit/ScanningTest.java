@@ -288,6 +288,11 @@ class ScanningTest {
     }
 
     @Override
+    public Set<ContainerId> containers() {
+      return delegate.containers();
+    }
+
+    @Override
     public void create(ContainerId container) throws IOException {
       delegate.create(container);
     }

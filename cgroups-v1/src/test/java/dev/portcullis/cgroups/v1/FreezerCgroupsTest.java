@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,58 @@ class FreezerCgroupsTest {
       assertTrue(Files.isDirectory(root.resolve("executor/mesos/task")));
       assertTrue(Files.isDirectory(root.resolve("executor/mesos/task/mesos/grandchild")));
       assertTrue(Files.isRegularFile(root.resolve("executor/mesos/task/freezer.state")));
+    }
+  }
+
+  @Test
+  void readsEveryContainerBackFromTheHierarchy() throws IOException {
+    try (ScratchCgroups scratch = new ScratchCgroups();
+        ScratchCgroups other = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = tracker(scratch);
+      Path root = scratch.freezer().orElseThrow();
+      assertEquals(Set.of(), tracker.containers());
+
+      ContainerId grandchild = TASK.child("grandchild");
+      ContainerId sibling = ContainerId.of("sibling");
+      for (ContainerId id : List.of(EXECUTOR, TASK, grandchild, sibling)) {
+        tracker.create(id);
+      }
+      // Cgroups outside the layout: the task's own sub-cgroups, and names that are not ids.
+      Files.createDirectories(root.resolve("executor/workers/mesos/hidden"));
+      Files.createDirectories(root.resolve("executor/mesos/not.an.id/mesos/below"));
+      Files.createDirectories(root.resolve("system.slice"));
+      // A container made by someone else, as after an agent restart.
+      Files.createDirectories(root.resolve("orphan/mesos/child"));
+      // Another agent's root is not this one's.
+      tracker(other).create(ContainerId.of("elsewhere"));
+
+      Set<ContainerId> expected =
+          Set.of(
+              EXECUTOR,
+              TASK,
+              grandchild,
+              sibling,
+              ContainerId.of("orphan"),
+              ContainerId.parse("orphan.child"));
+      assertEquals(expected, tracker.containers());
+      assertEquals(expected, tracker(scratch).containers(), "a fresh tracker reads the same");
+      assertEquals(Set.of(ContainerId.of("elsewhere")), tracker(other).containers());
+
+      tracker.remove(EXECUTOR);
+      assertEquals(
+          Set.of(sibling, ContainerId.of("orphan"), ContainerId.parse("orphan.child")),
+          tracker.containers());
+    }
+  }
+
+  @Test
+  void noContainersOnceTheRootIsGone() throws IOException {
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      FreezerProcessTracker tracker = tracker(scratch);
+      tracker.create(EXECUTOR);
+      tracker.remove(EXECUTOR);
+      Files.delete(scratch.freezer().orElseThrow());
+      assertEquals(Set.of(), tracker.containers());
     }
   }
 

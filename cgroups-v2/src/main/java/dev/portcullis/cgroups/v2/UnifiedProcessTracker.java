@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -110,6 +112,26 @@ public final class UnifiedProcessTracker implements ProcessTracker {
   @Override
   public boolean exists(ContainerId container) throws IOException {
     return cgroups.exists(lineage(container));
+  }
+
+  /** The containers {@link ContainerCgroups#containers} reads back from the Mesos layout. */
+  @Override
+  public Set<ContainerId> containers() throws IOException {
+    Set<ContainerId> found = new LinkedHashSet<>();
+    for (List<String> lineage : cgroups.containers(UnifiedProcessTracker::isContainerIdValue)) {
+      found.add(ContainerId.parse(String.join(".", lineage)));
+    }
+    return Collections.unmodifiableSet(found);
+  }
+
+  /** Whether a cgroup's name can be a {@link ContainerId} value. */
+  private static boolean isContainerIdValue(String name) {
+    try {
+      ContainerId.of(name);
+      return true;
+    } catch (IllegalArgumentException notAnId) {
+      return false;
+    }
   }
 
   @Override

@@ -1,0 +1,20 @@
+package dev.portcullis.agent;
+
+/** The Mesos task states that {@code portcullis run} reports, spelled as in the v1 API. */
+enum TaskState {
+  /** Sent once the container exists, before the command is launched. */
+  TASK_STARTING,
+  /** Sent once the command runs inside its container. */
+  TASK_RUNNING,
+  /** Terminal: the command exited with status 0. */
+  TASK_FINISHED,
+  /** Terminal: the command exited non-zero, could not be launched, or was limited. */
+  TASK_FAILED,
+  /** Terminal: {@code portcullis run} was told to stop, and killed the task. */
+  TASK_KILLED;
+
+  /** Whether no update follows this one. */
+  boolean isTerminal() {
+    return this == TASK_FINISHED || this == TASK_FAILED || this == TASK_KILLED;
+  }
+}

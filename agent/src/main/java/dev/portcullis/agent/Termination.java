@@ -1,0 +1,120 @@
+package dev.portcullis.agent;
+
+import dev.portcullis.api.ContainerLimitation;
+import dev.portcullis.api.PortRanges;
+import java.util.Optional;
+
+/**
+ * Why a task ended, and so its terminal status update. Exactly one is reported per run: the first
+ * to happen, except that a limitation outranks the exit it causes (see {@link TaskRun}).
+ */
+sealed interface Termination {
+
+  /** The Mesos reason for a task that could not be started in its container. */
+  String LAUNCH_FAILED_REASON = "REASON_CONTAINER_LAUNCH_FAILED";
+
+  /** The terminal state to report. */
+  TaskState state();
+
+  /** The status update's message. */
+  String message();
+
+  /** The status update's reason, when Mesos would give one. */
+  default Optional<String> reason() {
+    return Optional.empty();
+  }
+
+  /** The unallocated ports to report as the limitation's {@code ports} resource, if limited. */
+  default Optional<PortRanges> limitedPorts() {
+    return Optional.empty();
+  }
+
+  /**
+   * The command's process exited by itself.
+   *
+   * @param status the exit status; as the JDK reports it, 128 + N for a process killed by signal N
+   */
+  record Exited(int status) implements Termination {
+    @Override
+    public TaskState state() {
+      return status == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
+    }
+
+    @Override
+    public String message() {
+      return "Command exited with status " + status + hint();
+    }
+
+    private String hint() {
+      if (status == 126) {
+        return " (the command could not be executed)";
+      }
+      if (status == 127) {
+        return " (the command was not found)";
+      }
+      if (status > 128 && status < 128 + 65) {
+        // The JDK cannot tell exit(137) from SIGKILL; say which signal the status stands for.
+        return " (as for a process killed by signal " + (status - 128) + ")";
+      }
+      return "";
+    }
+  }
+
+  /** The isolator killed the container for listening on unallocated ports. */
+  record Limited(ContainerLimitation limitation) implements Termination {
+    @Override
+    public TaskState state() {
+      return TaskState.TASK_FAILED;
+    }
+
+    @Override
+    public String message() {
+      return limitation.message();
+    }
+
+    @Override
+    public Optional<String> reason() {
+      return Optional.of(limitation.reason());
+    }
+
+    @Override
+    public Optional<PortRanges> limitedPorts() {
+      return Optional.of(limitation.ports());
+    }
+  }
+
+  /**
+   * {@code portcullis run} was told to stop (a signal, or the JVM shutting down) and killed the
+   * task.
+   *
+   * @param message what told it, such as {@code Killed by SIGTERM to portcullis run}
+   */
+  record Killed(String message) implements Termination {
+    @Override
+    public TaskState state() {
+      return TaskState.TASK_KILLED;
+    }
+  }
+
+  /**
+   * The command could not be started inside its container.
+   *
+   * @param problem what went wrong
+   */
+  record LaunchFailed(String problem) implements Termination {
+    @Override
+    public TaskState state() {
+      return TaskState.TASK_FAILED;
+    }
+
+    @Override
+    public String message() {
+      return "Failed to launch the task: " + problem;
+    }
+
+    @Override
+    public Optional<String> reason() {
+      return Optional.of(LAUNCH_FAILED_REASON);
+    }
+  }
+}
