@@ -4,6 +4,7 @@
  * and scratch cgroup roots that are removed with everything in them.
  */
 module dev.portcullis.testkit.linux {
+  requires transitive dev.portcullis.api;
   requires dev.portcullis.linux;
   requires transitive org.junit.jupiter.api;
 

@@ -11,32 +11,28 @@ import dev.portcullis.core.providers.ProviderSelector;
 import java.util.Optional;
 
 /**
- * The providers the agent runs with, selected once from the module path: by the names the flags
- * give ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}),
- * else the best available. A selection that fails is a start-up failure naming every provider
- * found and why it could not be used.
- *
- * @param socketSource the socket source
- * @param processTracker the process tracker
- * @param policy the enforcement policy
+ * Selects the providers the agent runs with, from the module path: by the names the flags give
+ * ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}), else the
+ * best available. A selection that fails is a start-up failure naming every provider found and
+ * why it could not be used.
  */
-record HostProviders(
-    SocketSource socketSource, ProcessTracker processTracker, EnforcementPolicy policy) {
+final class HostProviders {
 
-  /** Selects all three providers. */
-  static HostProviders select(IsolatorConfig config) {
-    return new HostProviders(
-        socketSource(config), processTracker(config), one(EnforcementPolicy.class, config.policyName(), config));
-  }
+  private HostProviders() {}
 
-  /** Selects the socket source alone. */
+  /** Selects the socket source. */
   static SocketSource socketSource(IsolatorConfig config) {
     return one(SocketSource.class, config.socketSourceName(), config);
   }
 
-  /** Selects the process tracker alone. */
+  /** Selects the process tracker; its probe creates {@code --cgroups_root} if missing. */
   static ProcessTracker processTracker(IsolatorConfig config) {
     return one(ProcessTracker.class, config.processTrackerName(), config);
+  }
+
+  /** Selects the enforcement policy. */
+  static EnforcementPolicy policy(IsolatorConfig config) {
+    return one(EnforcementPolicy.class, config.policyName(), config);
   }
 
   private static <T extends Provider> T one(

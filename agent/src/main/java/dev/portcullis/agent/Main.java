@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:the task finished (run), or the command succeeded",
-      "1:the task ended in any other state (run)",
+      "1:the task ended in any other state (run); the host could not be read (scan)",
       "2:a bad flag or a start-up failure; nothing was launched"
     })
 public final class Main implements Callable<Integer> {

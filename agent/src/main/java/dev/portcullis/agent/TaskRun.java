@@ -9,9 +9,6 @@ import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.PortsIsolator;
 import dev.portcullis.core.ScanScheduler;
 import dev.portcullis.core.config.IsolatorConfig;
-import dev.portcullis.core.providers.ProviderLoader;
-import dev.portcullis.core.providers.ProviderSelectionException;
-import dev.portcullis.core.providers.ProviderSelector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -90,7 +87,7 @@ final class TaskRun {
       SocketSource source =
           selected(IsolatorConfig.SOCKET_SOURCE, config, () -> HostProviders.socketSource(config));
       EnforcementPolicy policy =
-          selected(IsolatorConfig.CONTAINER_PORTS_POLICY, config, () -> policy(config));
+          selected(IsolatorConfig.CONTAINER_PORTS_POLICY, config, () -> HostProviders.policy(config));
       ProcessTracker tracker =
           selected(
               IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));
@@ -154,19 +151,6 @@ final class TaskRun {
       }
       throw new StartupException(
           "Invalid flag --" + flag + "=" + given.get() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static EnforcementPolicy policy(IsolatorConfig config) {
-    try {
-      return ProviderSelector.select(
-              EnforcementPolicy.class,
-              config.policyName(),
-              config.providerSettings(),
-              ProviderLoader.serviceLoader())
-          .provider();
-    } catch (ProviderSelectionException e) {
-      throw new StartupException(e.getMessage().replace('\n', ' '), e);
     }
   }
 

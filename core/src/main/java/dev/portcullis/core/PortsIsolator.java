@@ -8,6 +8,7 @@ import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.api.SocketSource;
+import dev.portcullis.core.config.Durations;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
@@ -117,7 +118,8 @@ public final class PortsIsolator implements AutoCloseable {
           scheduler.scheduleWithFixedDelay(
               this::scheduledScan, config.watchInterval(), config.watchInterval());
     }
-    LOG.info("Scanning for unallocated ports every {}", config.watchInterval());
+    LOG.info(
+        "Scanning for unallocated ports every {}", Durations.format(config.watchInterval()));
   }
 
   private void scheduledScan() {

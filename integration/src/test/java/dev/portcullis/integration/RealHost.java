@@ -13,6 +13,7 @@ import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelector;
 import dev.portcullis.testkit.linux.Listener;
 import dev.portcullis.testkit.linux.ScratchCgroups;
+import dev.portcullis.testkit.linux.TestProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -76,16 +77,13 @@ final class RealHost implements AutoCloseable {
 
   /** Starts a listener inside the container, so that its sockets are created there. */
   Listener listenIn(ContainerId id, Listener.Builder listener) {
-    Listener.Started started = listener.waitForGo().startProcess();
     try {
-      tracker.place(id, started.pid());
-    } catch (IOException | RuntimeException e) {
-      started.kill();
-      throw new IllegalStateException("Cannot place the listener in " + id, e);
+      Listener ready = TestProcesses.startIn(tracker, id, listener);
+      listeners.add(ready);
+      return ready;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start a listener in " + id, e);
     }
-    Listener ready = started.go();
-    listeners.add(ready);
-    return ready;
   }
 
   /** Starts a listener outside every container. */

@@ -17,6 +17,7 @@ import dev.portcullis.testkit.linux.FreePorts;
 import dev.portcullis.testkit.linux.Listener;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
 import dev.portcullis.testkit.linux.ScratchCgroups;
+import dev.portcullis.testkit.linux.TestProcesses;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,19 +70,9 @@ class ScanCommandTest {
                 .provider();
         tracker.create(EXECUTOR);
         tracker.create(TASK);
-        Listener.Started started =
-            Listener.builder()
-                .tcp4("0.0.0.0", tcpIn)
-                .udp4("0.0.0.0", udpIn)
-                .waitForGo()
-                .startProcess();
-        try {
-          tracker.place(TASK, started.pid());
-        } catch (IOException | RuntimeException e) {
-          started.kill();
-          throw e;
-        }
-        inside = started.go();
+        inside =
+            TestProcesses.startIn(
+                tracker, TASK, Listener.builder().tcp4("0.0.0.0", tcpIn).udp4("0.0.0.0", udpIn));
         listeners.add(inside);
         outside = Listener.builder().tcp6("::", tcpOut, false).start();
         listeners.add(outside);

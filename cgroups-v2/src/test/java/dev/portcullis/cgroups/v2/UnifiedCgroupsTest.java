@@ -1,6 +1,6 @@
 package dev.portcullis.cgroups.v2;
 
-import static dev.portcullis.cgroups.v2.TestProcesses.startIn;
+import static dev.portcullis.testkit.linux.TestProcesses.startIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

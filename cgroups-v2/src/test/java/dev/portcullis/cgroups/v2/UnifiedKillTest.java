@@ -1,15 +1,15 @@
 package dev.portcullis.cgroups.v2;
 
-import static dev.portcullis.cgroups.v2.TestProcesses.awaitDead;
-import static dev.portcullis.cgroups.v2.TestProcesses.awaitGone;
-import static dev.portcullis.cgroups.v2.TestProcesses.isGone;
-import static dev.portcullis.cgroups.v2.TestProcesses.startIn;
+import static dev.portcullis.testkit.linux.TestProcesses.awaitDead;
+import static dev.portcullis.testkit.linux.TestProcesses.awaitGone;
+import static dev.portcullis.testkit.linux.TestProcesses.isGone;
+import static dev.portcullis.testkit.linux.TestProcesses.startIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.api.ContainerId;
-import dev.portcullis.cgroups.v2.TestProcesses.UnreapedChild;
+import dev.portcullis.testkit.linux.TestProcesses.UnreapedChild;
 import dev.portcullis.testkit.linux.Listener;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
 import dev.portcullis.testkit.linux.ScratchCgroups;

@@ -116,8 +116,8 @@ public final class Listener implements AutoCloseable {
     }
   }
 
-  /** Whether the process exists and is not a zombie. */
-  static boolean isRunning(long pid) {
+  /** Whether the process exists and is not a zombie (a zombie has released its sockets). */
+  public static boolean isRunning(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // The state follows the command name, which is in parentheses and may contain spaces.

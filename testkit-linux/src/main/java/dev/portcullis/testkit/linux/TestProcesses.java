@@ -1,23 +1,22 @@
-package dev.portcullis.cgroups.v2;
+package dev.portcullis.testkit.linux;
 
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ProcessTracker;
-import dev.portcullis.testkit.linux.Listener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** Starting real processes inside a container, and telling when they are gone. */
-final class TestProcesses {
+/**
+ * Starting real processes inside a container through a process tracker, and telling when they are
+ * gone: shared by the tests of both trackers and of the isolator on a real host.
+ */
+public final class TestProcesses {
 
   private TestProcesses() {}
 
@@ -25,8 +24,8 @@ final class TestProcesses {
    * Starts a listener inside the container: placed before it opens anything or forks, so that
    * everything it does happens in the container's cgroup.
    */
-  static Listener startIn(ProcessTracker tracker, ContainerId container, Listener.Builder builder)
-      throws IOException {
+  public static Listener startIn(
+      ProcessTracker tracker, ContainerId container, Listener.Builder builder) throws IOException {
     Listener.Started started = builder.waitForGo().startProcess();
     try {
       tracker.place(container, started.pid());
@@ -41,17 +40,12 @@ final class TestProcesses {
    * Whether the process has exited: no longer in {@code /proc}, or a zombie. An orphan's zombie
    * lingers until init reaps it, which on these machines happens in batches.
    */
-  static boolean isGone(long pid) throws IOException {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-    } catch (NoSuchFileException exited) {
-      return true;
-    }
+  public static boolean isGone(long pid) {
+    return !Listener.isRunning(pid);
   }
 
   /** Waits up to two seconds for every process to be gone; whether they are. */
-  static boolean awaitGone(Collection<Long> pids) throws IOException, InterruptedException {
+  public static boolean awaitGone(Collection<Long> pids) throws IOException, InterruptedException {
     for (int i = 0; i < 200; i++) {
       boolean all = true;
       for (long pid : pids) {
@@ -66,7 +60,7 @@ final class TestProcesses {
   }
 
   /** Waits up to two seconds for the listener's own process to be reaped by the JVM. */
-  static boolean awaitDead(Listener listener) throws InterruptedException {
+  public static boolean awaitDead(Listener listener) throws InterruptedException {
     for (int i = 0; i < 200 && listener.isAlive(); i++) {
       Thread.sleep(10);
     }
@@ -77,7 +71,7 @@ final class TestProcesses {
    * A process outside every test cgroup with one child that it never reaps, so that the child
    * stays a zombie once killed. Closing it ends the parent; init reaps the orphan.
    */
-  static final class UnreapedChild implements AutoCloseable {
+  public static final class UnreapedChild implements AutoCloseable {
     private static final String SCRIPT =
         "import os, sys, time\n"
             + "pid = os.fork()\n"
@@ -95,7 +89,7 @@ final class TestProcesses {
       this.child = child;
     }
 
-    static UnreapedChild start() throws IOException {
+    public static UnreapedChild start() throws IOException {
       Process parent =
           new ProcessBuilder(List.of("python3", "-c", SCRIPT))
               .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -112,7 +106,7 @@ final class TestProcesses {
       }
     }
 
-    long child() {
+    public long child() {
       return child;
     }
 

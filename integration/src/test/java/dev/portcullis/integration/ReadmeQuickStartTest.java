@@ -1,0 +1,67 @@
+package dev.portcullis.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.testkit.linux.FreePorts;
+import dev.portcullis.testkit.linux.RequiresLinuxRoot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The README's quick-start run, word for word, so that what it shows stays true. */
+@RequiresLinuxRoot
+class ReadmeQuickStartTest {
+
+  private static final List<String> COMMAND =
+      List.of(
+          "bin/portcullis", "run", "--enforce_container_ports",
+          "--container_ports_watch_interval=1secs",
+          "--task_id=web-1", "--task_resources=cpus:0.1;mem:32;ports:[31000-31000]",
+          "--", "bin/portcullis", "listen", "--tcp=31000", "--tcp=31001");
+
+  @Test
+  void theQuickStartKillsTheTaskForPort31001() throws Exception {
+    Path top = Path.of("..").toAbsolutePath().normalize();
+    String readme = Files.readString(top.resolve("README.md"));
+    assertTrue(
+        readme.contains(
+            "sudo bin/portcullis run --enforce_container_ports --container_ports_watch_interval=1secs \\\n"
+                + "    --task_id=web-1 --task_resources='cpus:0.1;mem:32;ports:[31000-31000]' \\\n"
+                + "    -- bin/portcullis listen --tcp=31000 --tcp=31001"),
+        "the README's quick start changed: update this test with it");
+    assertTrue(
+        FreePorts.isFree(31000) && FreePorts.isFree(31001), "ports 31000-31001 are in use here");
+
+    Process run =
+        new ProcessBuilder(COMMAND)
+            .directory(top.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      String stdout = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the run did not end");
+      assertEquals(1, run.exitValue(), stdout);
+      List<String> lines = stdout.lines().toList();
+      assertEquals(3, lines.size(), stdout);
+      assertTrue(lines.get(0).contains("\"state\":\"TASK_STARTING\""), stdout);
+      assertTrue(lines.get(1).contains("\"state\":\"TASK_RUNNING\""), stdout);
+      String failed = lines.get(2);
+      assertTrue(failed.startsWith("{\"task_id\":{\"value\":\"web-1\"}"), failed);
+      assertTrue(failed.contains("\"state\":\"TASK_FAILED\""), failed);
+      assertTrue(failed.contains("\"reason\":\"REASON_CONTAINER_LIMITATION\""), failed);
+      assertTrue(failed.contains("is listening on unallocated port(s): [31001-31001]\""), failed);
+      assertTrue(
+          failed.endsWith(
+              "\"limitation\":{\"resources\":[{\"name\":\"ports\",\"type\":\"RANGES\","
+                  + "\"ranges\":{\"range\":[{\"begin\":31001,\"end\":31001}]}}]}}"),
+          failed);
+    } finally {
+      run.descendants().forEach(ProcessHandle::destroyForcibly);
+      run.destroyForcibly();
+    }
+  }
+}
