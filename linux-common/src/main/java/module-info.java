@@ -5,6 +5,7 @@
  */
 @SuppressWarnings("module") // the modules it is exported to are built after it
 module dev.portcullis.linux {
+  requires dev.portcullis.api;
   requires org.slf4j;
 
   exports dev.portcullis.linux to

@@ -7,16 +7,13 @@ import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.linux.CgroupKiller;
 import dev.portcullis.linux.CgroupTree;
 import dev.portcullis.linux.ContainerCgroups;
+import dev.portcullis.linux.ContainerIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,52 +98,38 @@ public final class UnifiedProcessTracker implements ProcessTracker {
   /** The inode of every directory of the subtree: on cgroup2 a cgroup's id is its inode. */
   @Override
   public Set<Long> cgroupIds(ContainerId container) throws IOException {
-    return CgroupTree.at(cgroups.path(lineage(container))).inodes();
+    return CgroupTree.at(cgroups.path(ContainerIds.lineage(container))).inodes();
   }
 
   @Override
   public Set<Long> pids(ContainerId container) throws IOException {
-    return cgroups.pids(lineage(container));
+    return cgroups.pids(ContainerIds.lineage(container));
   }
 
   @Override
   public boolean exists(ContainerId container) throws IOException {
-    return cgroups.exists(lineage(container));
+    return cgroups.exists(ContainerIds.lineage(container));
   }
 
   /** The containers {@link ContainerCgroups#containers} reads back from the Mesos layout. */
   @Override
   public Set<ContainerId> containers() throws IOException {
-    Set<ContainerId> found = new LinkedHashSet<>();
-    for (List<String> lineage : cgroups.containers(UnifiedProcessTracker::isContainerIdValue)) {
-      found.add(ContainerId.parse(String.join(".", lineage)));
-    }
-    return Collections.unmodifiableSet(found);
-  }
-
-  /** Whether a cgroup's name can be a {@link ContainerId} value. */
-  private static boolean isContainerIdValue(String name) {
-    try {
-      ContainerId.of(name);
-      return true;
-    } catch (IllegalArgumentException notAnId) {
-      return false;
-    }
+    return ContainerIds.containers(cgroups);
   }
 
   @Override
   public void create(ContainerId container) throws IOException {
-    cgroups.create(lineage(container));
+    cgroups.create(ContainerIds.lineage(container));
   }
 
   @Override
   public void place(ContainerId container, long pid) throws IOException {
-    cgroups.place(lineage(container), pid);
+    cgroups.place(ContainerIds.lineage(container), pid);
   }
 
   @Override
   public void kill(ContainerId container) throws IOException {
-    Path cgroup = cgroups.path(lineage(container));
+    Path cgroup = cgroups.path(ContainerIds.lineage(container));
     boolean cgroupKill = useCgroupKill && Files.exists(cgroup.resolve(UnifiedHierarchy.KILL));
     LOG.debug(
         "Killing container {} ({}) with {}",
@@ -162,10 +145,6 @@ public final class UnifiedProcessTracker implements ProcessTracker {
 
   @Override
   public void remove(ContainerId container) throws IOException {
-    cgroups.remove(lineage(container), removeBound);
-  }
-
-  private static List<String> lineage(ContainerId container) {
-    return container.lineage().stream().map(ContainerId::value).collect(Collectors.toList());
+    cgroups.remove(ContainerIds.lineage(container), removeBound);
   }
 }
