@@ -50,6 +50,9 @@ final class HeldTask {
     SETSID.ifPresent(
         setsid -> {
           argv.add(setsid.toString());
+          // setsid forks only for a process group leader, which a JVM's child is not; --wait
+          // keeps the task's pid and exit status right should it ever have to.
+          argv.add("--wait");
           argv.add("--");
         });
     argv.addAll(command);
