@@ -76,6 +76,29 @@ final class Scan {
     this.fastPathPossible = source.reportsCgroupIds() && tracker.reportsCgroupIds();
   }
 
+  /**
+   * The in-scope sockets the last exact scan found held by no judged container: the host's own
+   * listeners, mostly. The fast path trusts them to stay so; any other socket it cannot attribute
+   * by cgroup id makes it read descriptors.
+   */
+  private Set<Long> explained = Set.of();
+
+  private boolean hasUnexplained(Set<Long> inodes, SocketAttribution attribution) {
+    Set<Long> attributed = attribution.attributedInodes();
+    for (long inode : inodes) {
+      if (!attributed.contains(inode) && !explained.contains(inode)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Set<Long> unattributed(Set<Long> inodes, SocketAttribution attribution) {
+    Set<Long> unattributed = new HashSet<>(inodes);
+    unattributed.removeAll(attribution.attributedInodes());
+    return unattributed;
+  }
+
   /** Forgets earlier violations in the container's tree. */
   void forget(ContainerId container) {
     memory.keySet().removeIf(container::isAncestorOrSelfOf);
@@ -115,11 +138,19 @@ final class Scan {
     }
 
     boolean fast = fastPathPossible && (number - 1) % config.fullScanEvery() != 0;
-    SocketAttribution attribution;
+    SocketAttribution attribution = null;
     Set<ContainerId> suspects = new LinkedHashSet<>();
     if (fast) {
       attribution =
           SocketAttribution.byCgroupId(judged, new ArrayList<>(inScope.values()), tracker);
+      if (hasUnexplained(inScope.keySet(), attribution)) {
+        // A socket no container's cgroup created may still be held by a container's process (one
+        // created before the process joined, or passed in): only descriptors can tell, so this
+        // scan reads them all, once per such socket.
+        fast = false;
+      }
+    }
+    if (fast) {
       for (ContainerId container : judged) {
         if (!unallocated(container, attribution, byId).isEmpty()) {
           suspects.add(container);
@@ -137,6 +168,7 @@ final class Scan {
       }
     } else {
       attribution = SocketAttribution.byDescriptors(judged, inScope, tracker, source);
+      explained = unattributed(inScope.keySet(), attribution);
     }
 
     List<ContainerObservation> observations = new ArrayList<>();

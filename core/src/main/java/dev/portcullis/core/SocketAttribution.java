@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,13 @@ final class SocketAttribution {
       }
     }
     pidsByInode.putAll(other.pidsByInode);
+  }
+
+  /** The inodes of the sockets some container holds (exact path) or created (fast path). */
+  Set<Long> attributedInodes() {
+    Set<Long> inodes = new HashSet<>();
+    socketsByContainer.values().forEach(sockets -> inodes.addAll(sockets.keySet()));
+    return inodes;
   }
 
   /** The sockets attributed to a container; empty when none. */

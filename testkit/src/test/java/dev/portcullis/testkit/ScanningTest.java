@@ -88,25 +88,35 @@ class ScanningTest {
   }
 
   @Test
-  void aSocketCreatedBeforeItsProcessJoinedIsCaughtByTheNextFullScan() throws IOException {
+  void aSocketCreatedBeforeItsProcessJoinedSendsTheFastPathToReadDescriptors()
+      throws IOException {
     try (IsolatorHarness harness =
-        IsolatorHarness.withFlags(
-            Map.of(
-                IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true",
-                IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, "3"))) {
+        IsolatorHarness.withFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true"))) {
       harness.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
       harness.scan(); // scan 1: full, nothing to see
       long pid = harness.host().spawn("/");
-      harness.host().listen(pid, 81); // created in the root cgroup
+      harness.host().listen(pid, 81); // created in the root cgroup: no container's id
       harness.tracker().place(TASK, pid);
-      ScanReport fast = harness.scan();
-      assertEquals(ScanMode.FAST, fast.mode());
-      assertTrue(fast.violations().isEmpty(), "the fast path cannot see this socket");
-      harness.scan(); // scan 3: fast
-      ScanReport full = harness.scan(); // scan 4: full
-      assertEquals(ScanMode.EXACT, full.mode());
-      harness.events().limitations().of(TASK).inScan(4).assertCount(1).assertPorts(PortRanges.of(81));
+      ScanReport second = harness.scan();
+      assertEquals(ScanMode.EXACT, second.mode());
+      harness.events().limitations().of(TASK).inScan(2).assertCount(1).assertPorts(PortRanges.of(81));
       assertFalse(harness.host().isAlive(pid));
+    }
+  }
+
+  @Test
+  void theHostsOwnListenersAreExplainedOnceAndTheFastPathStays() {
+    try (IsolatorHarness harness = IsolatorHarness.withFlags(Map.of())) {
+      harness.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      harness.host().createCgroup("/system.slice/sshd");
+      harness.host().listen(harness.host().spawn("/system.slice/sshd"), 22);
+      harness.listen(TASK, 80);
+      assertEquals(ScanMode.EXACT, harness.scan().mode()); // scan 1 is always full
+      assertEquals(ScanMode.FAST, harness.scan().mode()); // port 22 is the host's: explained
+      harness.host().listen(harness.host().spawn("/system.slice/sshd"), 2222);
+      assertEquals(ScanMode.EXACT, harness.scan().mode()); // a new socket nobody explains yet
+      assertEquals(ScanMode.FAST, harness.scan().mode());
+      harness.events().violations().assertNone();
     }
   }
 
