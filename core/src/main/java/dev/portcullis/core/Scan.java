@@ -93,9 +93,30 @@ final class Scan {
     return false;
   }
 
-  private static Set<Long> unattributed(Set<Long> inodes, SocketAttribution attribution) {
-    Set<Long> unattributed = new HashSet<>(inodes);
-    unattributed.removeAll(attribution.attributedInodes());
+  /**
+   * The in-scope sockets an exact scan found held by no container: none of the judged ones, and
+   * none of those not judged yet (awaiting their allocation, or limited), whose sockets must not
+   * be trusted as the host's once they are judged.
+   */
+  private Set<Long> heldByNoContainer(
+      Map<Long, ListeningSocket> inScope,
+      SocketAttribution judgedAttribution,
+      List<ContainerView> tracked,
+      Map<ContainerId, ContainerView> byId) {
+    Set<Long> unattributed = new HashSet<>(inScope.keySet());
+    unattributed.removeAll(judgedAttribution.attributedInodes());
+    List<ContainerId> notJudged = new ArrayList<>();
+    for (ContainerView view : tracked) {
+      Status status = statusOf(view, byId);
+      if (status == Status.AWAITING_ALLOCATION || status == Status.LIMITED) {
+        notJudged.add(view.id());
+      }
+    }
+    if (!notJudged.isEmpty() && !unattributed.isEmpty()) {
+      unattributed.removeAll(
+          SocketAttribution.byDescriptors(notJudged, inScope, tracker, source)
+              .attributedInodes());
+    }
     return unattributed;
   }
 
@@ -168,7 +189,7 @@ final class Scan {
       }
     } else {
       attribution = SocketAttribution.byDescriptors(judged, inScope, tracker, source);
-      explained = unattributed(inScope.keySet(), attribution);
+      explained = heldByNoContainer(inScope, attribution, tracked, byId);
     }
 
     List<ContainerObservation> observations = new ArrayList<>();

@@ -18,6 +18,7 @@ import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
 import dev.portcullis.core.EnforcementAction.Outcome;
 import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.RecoveredContainer;
 import dev.portcullis.core.ScanFailedException;
 import dev.portcullis.core.ScanMode;
 import dev.portcullis.core.ScanReport;
@@ -101,6 +102,23 @@ class ScanningTest {
       assertEquals(ScanMode.EXACT, second.mode());
       harness.events().limitations().of(TASK).inScan(2).assertCount(1).assertPorts(PortRanges.of(81));
       assertFalse(harness.host().isAlive(pid));
+    }
+  }
+
+  @Test
+  void aSocketOfAContainerAwaitingItsAllocationIsNotMistakenForTheHosts() throws IOException {
+    try (IsolatorHarness harness =
+        IsolatorHarness.withFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true"))) {
+      harness.recover(List.of(RecoveredContainer.unknown(TASK)));
+      long pid = harness.host().spawn("/");
+      harness.host().listen(pid, 81); // created outside, carried in: no container's cgroup id
+      harness.tracker().place(TASK, pid);
+      harness.scan(); // scan 1: full, but the task is not judged until its allocation is known
+      harness.events().violations().assertNone();
+      harness.update(TASK, PortRanges.of(80));
+      ScanReport second = harness.scan();
+      assertEquals(ScanMode.EXACT, second.mode()); // the socket was never explained as the host's
+      harness.events().limitations().of(TASK).inScan(2).assertCount(1).assertPorts(PortRanges.of(81));
     }
   }
 
