@@ -31,6 +31,7 @@ public abstract class ContainerConfig {
     return !networks().isEmpty();
   }
 
+  /** Rejects inconsistent values when an instance is built; not for callers. */
   @Value.Check
   protected void check() {
     for (String network : networks()) {

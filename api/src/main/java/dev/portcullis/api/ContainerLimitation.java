@@ -34,6 +34,7 @@ public abstract class ContainerLimitation {
     return REASON;
   }
 
+  /** Rejects inconsistent values when an instance is built; not for callers. */
   @Value.Check
   protected void check() {
     if (container().isNested()) {

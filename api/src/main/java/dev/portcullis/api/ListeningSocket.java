@@ -51,6 +51,7 @@ public abstract class ListeningSocket {
     return address().isAnyLocalAddress();
   }
 
+  /** Rejects inconsistent values when an instance is built; not for callers. */
   @Value.Check
   protected void check() {
     if (port() < PortRanges.MIN_PORT || port() > PortRanges.MAX_PORT) {

@@ -32,6 +32,7 @@ public abstract class PolicyContext {
    */
   public abstract Optional<PortRanges> lastLogged();
 
+  /** Rejects inconsistent values when an instance is built; not for callers. */
   @Value.Check
   protected void check() {
     if (scan() < 1 || consecutiveScans() < 1) {

@@ -52,6 +52,7 @@ public abstract class Violation {
     return "Container " + container() + " is listening on unallocated port(s): " + unallocated();
   }
 
+  /** Rejects inconsistent values when an instance is built; not for callers. */
   @Value.Check
   protected void check() {
     if (unallocated().isEmpty()) {
