@@ -1,5 +1,6 @@
 package dev.portcullis.linux;
 
+import dev.portcullis.api.ProviderSettings;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -77,6 +79,22 @@ public final class ContainerCgroups {
   }
 
   private record Probe(Path root, IOException cause) {}
+
+  /**
+   * The cgroups the provider settings describe: {@value #HIERARCHY_SETTING}, the base directory
+   * the hierarchy is looked for under (by default, the mount table alone decides), and {@value
+   * #ROOT_SETTING} (default {@value #DEFAULT_ROOT}). Both trackers read their settings here.
+   *
+   * @param locator finds the hierarchy, under the base when one is given
+   * @throws IllegalArgumentException naming the setting when a value is invalid
+   */
+  public static ContainerCgroups fromSettings(
+      ProviderSettings settings, Function<Optional<Path>, Locator> locator, Check check) {
+    return new ContainerCgroups(
+        locator.apply(checkHierarchyBase(settings.get(HIERARCHY_SETTING))),
+        settings.get(ROOT_SETTING).orElse(DEFAULT_ROOT),
+        check);
+  }
 
   /**
    * The containers of the hierarchy {@code locator} finds, under {@code rootName} (checked with

@@ -50,11 +50,11 @@ public final class FreezerProcessTracker implements ProcessTracker {
   FreezerProcessTracker(Duration killBound, Duration removeBound) {
     this.killBound = killBound;
     this.removeBound = removeBound;
-    this.cgroups = containers(Optional.empty(), ContainerCgroups.DEFAULT_ROOT);
+    this.cgroups = containers(ProviderSettings.empty());
   }
 
-  private static ContainerCgroups containers(Optional<Path> base, String root) {
-    return new ContainerCgroups(new FreezerHierarchy(base), root, FreezerHierarchy::checkRoot);
+  private static ContainerCgroups containers(ProviderSettings settings) {
+    return ContainerCgroups.fromSettings(settings, FreezerHierarchy::new, FreezerHierarchy::checkRoot);
   }
 
   @Override
@@ -70,10 +70,7 @@ public final class FreezerProcessTracker implements ProcessTracker {
 
   @Override
   public void initialize(ProviderSettings settings) {
-    cgroups =
-        containers(
-            ContainerCgroups.checkHierarchyBase(settings.get(ContainerCgroups.HIERARCHY_SETTING)),
-            settings.get(ContainerCgroups.ROOT_SETTING).orElse(ContainerCgroups.DEFAULT_ROOT));
+    cgroups = containers(settings);
   }
 
   @Override

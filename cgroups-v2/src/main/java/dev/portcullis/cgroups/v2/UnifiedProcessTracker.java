@@ -59,11 +59,11 @@ public final class UnifiedProcessTracker implements ProcessTracker {
     this.killBound = killBound;
     this.removeBound = removeBound;
     this.useCgroupKill = useCgroupKill;
-    this.cgroups = containers(Optional.empty(), ContainerCgroups.DEFAULT_ROOT);
+    this.cgroups = containers(ProviderSettings.empty());
   }
 
-  private static ContainerCgroups containers(Optional<Path> base, String root) {
-    return new ContainerCgroups(new UnifiedHierarchy(base), root, UnifiedHierarchy::checkRoot);
+  private static ContainerCgroups containers(ProviderSettings settings) {
+    return ContainerCgroups.fromSettings(settings, UnifiedHierarchy::new, UnifiedHierarchy::checkRoot);
   }
 
   @Override
@@ -79,10 +79,7 @@ public final class UnifiedProcessTracker implements ProcessTracker {
 
   @Override
   public void initialize(ProviderSettings settings) {
-    cgroups =
-        containers(
-            ContainerCgroups.checkHierarchyBase(settings.get(ContainerCgroups.HIERARCHY_SETTING)),
-            settings.get(ContainerCgroups.ROOT_SETTING).orElse(ContainerCgroups.DEFAULT_ROOT));
+    cgroups = containers(settings);
   }
 
   @Override
