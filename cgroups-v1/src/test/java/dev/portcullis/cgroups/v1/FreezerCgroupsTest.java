@@ -1,28 +1,30 @@
 package dev.portcullis.cgroups.v1;
 
-import static dev.portcullis.testkit.linux.TestProcesses.startIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
-import dev.portcullis.testkit.linux.Listener;
+import dev.portcullis.testkit.linux.ProcessTrackerLayoutContract;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
 import dev.portcullis.testkit.linux.ScratchCgroups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tracker on the real freezer hierarchy: availability, layout, placing, listing, removing. */
+/**
+ * The tracker on the real freezer hierarchy: availability, no cgroup ids, and the shared layout
+ * contract (layout, placing, listing, removing).
+ */
 @RequiresLinuxRoot
 class FreezerCgroupsTest {
 
@@ -83,159 +85,37 @@ class FreezerCgroupsTest {
   }
 
   @Test
-  void createsContainersInTheMesosLayout() throws IOException {
-    try (ScratchCgroups scratch = new ScratchCgroups()) {
-      FreezerProcessTracker tracker = tracker(scratch);
-      Path root = scratch.freezer().orElseThrow();
-      assertFalse(tracker.exists(EXECUTOR));
-
-      tracker.create(EXECUTOR);
-      tracker.create(EXECUTOR);
-      tracker.create(TASK);
-      tracker.create(TASK.child("grandchild"));
-
-      assertTrue(tracker.exists(EXECUTOR));
-      assertTrue(tracker.exists(TASK));
-      assertTrue(Files.isDirectory(root.resolve("executor")));
-      assertTrue(Files.isDirectory(root.resolve("executor/mesos/task")));
-      assertTrue(Files.isDirectory(root.resolve("executor/mesos/task/mesos/grandchild")));
-      assertTrue(Files.isRegularFile(root.resolve("executor/mesos/task/freezer.state")));
-    }
-  }
-
-  @Test
-  void readsEveryContainerBackFromTheHierarchy() throws IOException {
-    try (ScratchCgroups scratch = new ScratchCgroups();
-        ScratchCgroups other = new ScratchCgroups()) {
-      FreezerProcessTracker tracker = tracker(scratch);
-      Path root = scratch.freezer().orElseThrow();
-      assertEquals(Set.of(), tracker.containers());
-
-      ContainerId grandchild = TASK.child("grandchild");
-      ContainerId sibling = ContainerId.of("sibling");
-      for (ContainerId id : List.of(EXECUTOR, TASK, grandchild, sibling)) {
-        tracker.create(id);
-      }
-      // Cgroups outside the layout: the task's own sub-cgroups, and names that are not ids.
-      Files.createDirectories(root.resolve("executor/workers/mesos/hidden"));
-      Files.createDirectories(root.resolve("executor/mesos/not.an.id/mesos/below"));
-      Files.createDirectories(root.resolve("system.slice"));
-      // A container made by someone else, as after an agent restart.
-      Files.createDirectories(root.resolve("orphan/mesos/child"));
-      // Another agent's root is not this one's.
-      tracker(other).create(ContainerId.of("elsewhere"));
-
-      Set<ContainerId> expected =
-          Set.of(
-              EXECUTOR,
-              TASK,
-              grandchild,
-              sibling,
-              ContainerId.of("orphan"),
-              ContainerId.parse("orphan.child"));
-      assertEquals(expected, tracker.containers());
-      assertEquals(expected, tracker(scratch).containers(), "a fresh tracker reads the same");
-      assertEquals(Set.of(ContainerId.of("elsewhere")), tracker(other).containers());
-
-      tracker.remove(EXECUTOR);
-      assertEquals(
-          Set.of(sibling, ContainerId.of("orphan"), ContainerId.parse("orphan.child")),
-          tracker.containers());
-    }
-  }
-
-  @Test
-  void noContainersOnceTheRootIsGone() throws IOException {
+  void reportsNoCgroupIds() throws IOException {
     try (ScratchCgroups scratch = new ScratchCgroups()) {
       FreezerProcessTracker tracker = tracker(scratch);
       tracker.create(EXECUTOR);
-      tracker.remove(EXECUTOR);
-      Files.delete(scratch.freezer().orElseThrow());
-      assertEquals(Set.of(), tracker.containers());
+      assertFalse(tracker.reportsCgroupIds());
+      assertEquals(Set.of(), tracker.cgroupIds(EXECUTOR));
     }
   }
 
-  @Test
-  void aNestedContainerNeedsItsParent() {
-    try (ScratchCgroups scratch = new ScratchCgroups()) {
-      FreezerProcessTracker tracker = tracker(scratch);
-      IOException error = assertThrows(IOException.class, () -> tracker.create(TASK));
-      assertTrue(error.getMessage().contains("executor does not exist"), error.getMessage());
+  @Nested
+  @RequiresLinuxRoot
+  class Layout extends ProcessTrackerLayoutContract {
+    @Override
+    protected ProcessTracker tracker(ScratchCgroups scratch, Duration removeBound) {
+      return FreezerCgroupsTest.tracker(scratch, removeBound);
     }
-  }
 
-  @Test
-  void listsEveryProcessOfTheSubtree() throws IOException {
-    try (ScratchCgroups scratch = new ScratchCgroups()) {
-      FreezerProcessTracker tracker = tracker(scratch);
-      tracker.create(EXECUTOR);
-      tracker.create(TASK);
-      try (Listener executor = startIn(tracker, EXECUTOR, Listener.builder());
-          Listener task = startIn(tracker, TASK, Listener.builder().forked())) {
-        assertEquals(2, task.pids().size());
-        Set<Long> all = new HashSet<>(task.pids());
-        all.add(executor.pid());
-
-        assertEquals(all, tracker.pids(EXECUTOR));
-        assertEquals(Set.copyOf(task.pids()), tracker.pids(TASK));
-        assertEquals(Set.of(), tracker.pids(ContainerId.of("absent")));
-        assertEquals(Set.of(), tracker.cgroupIds(EXECUTOR));
-      }
+    @Override
+    protected ProcessTracker tracker(ScratchCgroups scratch) {
+      return FreezerCgroupsTest.tracker(scratch);
     }
-  }
 
-  @Test
-  void placingNeedsTheCgroupAndALiveProcess() throws Exception {
-    try (ScratchCgroups scratch = new ScratchCgroups()) {
-      FreezerProcessTracker tracker = tracker(scratch);
-      String executor = scratch.freezer().orElseThrow().resolve("executor").toString();
-      IOException missing =
-          assertThrows(
-              IOException.class, () -> tracker.place(EXECUTOR, ProcessHandle.current().pid()));
-      assertTrue(missing.getMessage().contains(executor), missing.getMessage());
-
-      tracker.create(EXECUTOR);
-      Process exited = new ProcessBuilder("true").start();
-      exited.waitFor();
-      IOException dead =
-          assertThrows(IOException.class, () -> tracker.place(EXECUTOR, exited.pid()));
-      assertTrue(dead.getMessage().contains("No such process"), dead.getMessage());
-      assertEquals(Set.of(), tracker.pids(EXECUTOR));
+    @Override
+    protected Path root(ScratchCgroups scratch) {
+      return scratch.freezer().orElseThrow();
     }
-  }
 
-  @Test
-  void removesTheSubtreeBottomUp() throws IOException {
-    try (ScratchCgroups scratch = new ScratchCgroups()) {
-      FreezerProcessTracker tracker = tracker(scratch);
-      tracker.create(EXECUTOR);
-      tracker.create(TASK);
-      tracker.create(ContainerId.of("sibling"));
-
-      tracker.remove(EXECUTOR);
-
-      assertFalse(tracker.exists(TASK));
-      assertFalse(tracker.exists(EXECUTOR));
-      assertTrue(tracker.exists(ContainerId.of("sibling")));
-      tracker.remove(EXECUTOR); // already gone: not an error
-    }
-  }
-
-  @Test
-  void removingACgroupThatStillHoldsAProcessFailsAfterTheBound() throws IOException {
-    try (ScratchCgroups scratch = new ScratchCgroups()) {
-      FreezerProcessTracker tracker = tracker(scratch, Duration.ofMillis(300));
-      tracker.create(EXECUTOR);
-      tracker.create(TASK);
-      try (Listener task = startIn(tracker, TASK, Listener.builder())) {
-        long start = System.nanoTime();
-        IOException error = assertThrows(IOException.class, () -> tracker.remove(EXECUTOR));
-        assertTrue(System.nanoTime() - start >= Duration.ofMillis(300).toNanos());
-        String executor = scratch.freezer().orElseThrow().resolve("executor").toString();
-        assertTrue(error.getMessage().contains(executor), error.getMessage());
-        assertTrue(error.getMessage().contains(Long.toString(task.pid())), error.getMessage());
-        assertTrue(tracker.exists(TASK), "the busy cgroup is left alone");
-      }
+    /** A freezer cgroup has its state file. */
+    @Override
+    protected void assertIsCgroup(Path dir) {
+      assertTrue(Files.isRegularFile(dir.resolve("freezer.state")));
     }
   }
 }
