@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -86,8 +87,6 @@ final class RunCommand implements Callable<Integer> {
   private static final String TASK_ID = "task_id";
   private static final String TASK_RESOURCES = "task_resources";
   private static final String TASK_NETWORKS = "task_networks";
-  static final String CGROUPS_ROOT = "cgroups_root";
-  private static final String CGROUPS_HIERARCHY = "cgroups_hierarchy";
   private static final String POSIX_LAUNCHER = "posix";
 
   /** The boolean flags, which Mesos also takes as {@code --no-name} (but never with a value). */
@@ -169,52 +168,15 @@ final class RunCommand implements Callable<Integer> {
               + " ports is used, by --check_agent_port_range_only. Default: none.")
   String resources;
 
-  @Option(
-      names = "--cgroups_hierarchy",
-      paramLabel = "DIR",
-      description =
-          "The base directory where cgroup hierarchies are mounted. Default: found in the mount"
-              + " table.")
-  String cgroupsHierarchy;
-
-  @Option(
-      names = "--cgroups_root",
-      paramLabel = "NAME",
-      defaultValue = "portcullis",
-      description =
-          "The cgroup, under each hierarchy, that holds the tasks' cgroups. Default:"
-              + " ${DEFAULT-VALUE}.")
-  String cgroupsRoot;
+  @Mixin HostFlags host;
 
   // Portcullis's own agent flags.
-
-  @Option(
-      names = "--socket_source",
-      paramLabel = "NAME",
-      description = "The socket source: netlink or procfs. Default: the best available.")
-  String socketSource;
-
-  @Option(
-      names = "--process_tracker",
-      paramLabel = "NAME",
-      description = "The process tracker: cgroups-v2 or cgroups-v1. Default: the best available.")
-  String processTracker;
 
   @Option(
       names = "--container_ports_policy",
       paramLabel = "NAME",
       description = "The enforcement policy: mesos or grace. Default: the best available (mesos).")
   String policy;
-
-  @Option(
-      names = "--container_ports_include_udp",
-      negatable = true,
-      arity = "0..1",
-      fallbackValue = "true",
-      paramLabel = "true|false",
-      description =
-          "Check bound UDP sockets as well as listening TCP ones. Default: ${DEFAULT-VALUE}.")
-  boolean includeUdp;
 
   @Option(
       names = "--container_ports_grace_scans",
@@ -370,13 +332,9 @@ final class RunCommand implements Callable<Integer> {
     flags.put(IsolatorConfig.ENFORCE_CONTAINER_PORTS, String.valueOf(enforceContainerPorts));
     flags.put(IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, watchInterval);
     flags.put(IsolatorConfig.CHECK_AGENT_PORT_RANGE_ONLY, String.valueOf(checkAgentPortRangeOnly));
-    flags.put(IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP, String.valueOf(includeUdp));
-    flags.put(CGROUPS_ROOT, cgroupsRoot);
+    host.putInto(flags);
     putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_ISOLATED_RANGE, isolatedRange);
     putIfGiven(flags, IsolatorConfig.RESOURCES, resources);
-    putIfGiven(flags, CGROUPS_HIERARCHY, cgroupsHierarchy);
-    putIfGiven(flags, IsolatorConfig.SOCKET_SOURCE, socketSource);
-    putIfGiven(flags, IsolatorConfig.PROCESS_TRACKER, processTracker);
     putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_POLICY, policy);
     putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, fullScanEvery);
     if (graceScans != null) {

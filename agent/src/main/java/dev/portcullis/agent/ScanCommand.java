@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,49 +55,7 @@ final class ScanCommand implements Callable<Integer> {
               + " scripts. Default: ${DEFAULT-VALUE}.")
   ScanFormat format;
 
-  @Option(
-      names = "--" + IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP,
-      negatable = true,
-      arity = "0..1",
-      fallbackValue = "true",
-      defaultValue = "false",
-      paramLabel = "true|false",
-      description =
-          "Also show bound UDP sockets, not only listening TCP ones. Default: ${DEFAULT-VALUE}.")
-  boolean includeUdp;
-
-  @Option(
-      names = "--" + IsolatorConfig.SOCKET_SOURCE,
-      paramLabel = "NAME",
-      description =
-          "The socket source: netlink or procfs. Default: the system property"
-              + " portcullis.socket_source, else the best available.")
-  String socketSource;
-
-  @Option(
-      names = "--" + IsolatorConfig.PROCESS_TRACKER,
-      paramLabel = "NAME",
-      description =
-          "The process tracker, which finds the containers: cgroups-v2 or cgroups-v1. Default:"
-              + " the system property portcullis.process_tracker, else the best available.")
-  String processTracker;
-
-  @Option(
-      names = "--cgroups_hierarchy",
-      paramLabel = "DIR",
-      description =
-          "The base directory where the cgroup hierarchies are mounted. Default: found in the"
-              + " mount table.")
-  String cgroupsHierarchy;
-
-  @Option(
-      names = "--cgroups_root",
-      paramLabel = "PATH",
-      defaultValue = "portcullis",
-      description =
-          "The cgroup, relative to each hierarchy, under which the containers live."
-              + " Default: ${DEFAULT-VALUE}.")
-  String cgroupsRoot;
+  @Mixin HostFlags host;
 
   @Override
   public Integer call() {
@@ -121,17 +80,7 @@ final class ScanCommand implements Callable<Integer> {
   /** The flags as the isolator's configuration and the providers read them. */
   Map<String, String> flags() {
     Map<String, String> flags = new LinkedHashMap<>();
-    flags.put(IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP, Boolean.toString(includeUdp));
-    if (socketSource != null) {
-      flags.put(IsolatorConfig.SOCKET_SOURCE, socketSource);
-    }
-    if (processTracker != null) {
-      flags.put(IsolatorConfig.PROCESS_TRACKER, processTracker);
-    }
-    if (cgroupsHierarchy != null) {
-      flags.put("cgroups_hierarchy", cgroupsHierarchy);
-    }
-    flags.put("cgroups_root", cgroupsRoot);
+    host.putInto(flags);
     return flags;
   }
 

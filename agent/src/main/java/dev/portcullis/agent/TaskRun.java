@@ -133,7 +133,7 @@ final class TaskRun {
   }
 
   private static String cgroupsRoot(IsolatorConfig config) {
-    return config.providerSettings().get(RunCommand.CGROUPS_ROOT).orElse("(default root)");
+    return config.providerSettings().get(HostFlags.CGROUPS_ROOT).orElse("(default root)");
   }
 
   /**

@@ -25,7 +25,7 @@ class ScanFlagsTest {
   void defaults() {
     ScanCommand command = parse();
     assertEquals(ScanFormat.TABLE, command.format);
-    assertFalse(command.includeUdp);
+    assertFalse(command.host.includeUdp);
     assertEquals(
         Map.of("container_ports_include_udp", "false", "cgroups_root", "portcullis"),
         command.flags());
@@ -40,7 +40,7 @@ class ScanFlagsTest {
     "--no-container_ports_include_udp, false"
   })
   void udpIsAMesosStyleBoolean(String flag, boolean expected) {
-    assertEquals(expected, parse(flag).includeUdp);
+    assertEquals(expected, parse(flag).host.includeUdp);
   }
 
   @Test
