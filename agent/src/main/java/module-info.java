@@ -13,6 +13,9 @@ module dev.portcullis.agent {
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+  // The agent daemon serves its API with the JDK's server; the client commands call it.
+  requires jdk.httpserver;
+  requires java.net.http;
   // sun.misc.Signal: SIGTERM and SIGINT must kill the task and remove its cgroup, then exit 1.
   requires jdk.unsupported;
 

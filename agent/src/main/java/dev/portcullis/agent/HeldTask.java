@@ -1,10 +1,7 @@
 package dev.portcullis.agent;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +27,7 @@ final class HeldTask {
   /** If {@code read} fails, {@code portcullis run} is gone: exit without running the command. */
   private static final String HOLD_THEN_EXEC = "read _ && exec \"$@\" </dev/null >&2";
 
-  private static final Optional<Path> SETSID = onPath("setsid");
+  private static final Optional<Path> SETSID = SearchPath.find("setsid");
 
   private final Process shell;
   private final CompletableFuture<Integer> exit;
@@ -101,27 +98,5 @@ final class HeldTask {
   /** Waits at most {@code bound} for the process to exit; whether it did. */
   boolean awaitExit(Duration bound) throws InterruptedException {
     return shell.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private static Optional<Path> onPath(String program) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate;
-      try {
-        candidate = Path.of(dir, program);
-      } catch (InvalidPathException notADirectory) {
-        continue; // A malformed PATH entry holds no program; the shell would skip it too.
-      }
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 }

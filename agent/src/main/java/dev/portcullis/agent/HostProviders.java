@@ -9,6 +9,7 @@ import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
 import dev.portcullis.core.providers.ProviderSelector;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Selects the providers the agent runs with, from the module path: by the names the flags give
@@ -43,6 +44,24 @@ final class HostProviders {
           .provider();
     } catch (ProviderSelectionException e) {
       throw new StartupException(e.getMessage().replace('\n', ' '), e);
+    }
+  }
+
+  /**
+   * One provider, selected by {@code selection}; when it fails and {@code flag} named the provider,
+   * the error names the flag too.
+   */
+  static <T extends Provider> T selected(
+      String flag, IsolatorConfig config, Supplier<T> selection) {
+    try {
+      return selection.get();
+    } catch (StartupException e) {
+      Optional<String> given = config.providerSettings().get(flag);
+      if (given.isEmpty()) {
+        throw e;
+      }
+      throw new StartupException(
+          "Invalid flag --" + flag + "=" + given.get() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -19,11 +19,22 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Enforces network port assignments for tasks in the host network namespace.",
-    subcommands = {RunCommand.class, ScanCommand.class, ListenCommand.class},
+    subcommands = {
+      RunCommand.class,
+      ScanCommand.class,
+      ListenCommand.class,
+      AgentCommand.class,
+      LaunchCommand.class,
+      UpdateCommand.class,
+      KillCommand.class,
+      PsCommand.class,
+      EventsCommand.class
+    },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:the task finished (run), or the command succeeded",
-      "1:the task ended in any other state (run); the host could not be read (scan)",
+      "1:the task ended in any other state (run); the host could not be read (scan); the agent"
+          + " answered with an error (launch, update, kill, ps, events)",
       "2:a bad flag or a start-up failure; nothing was launched"
     })
 public final class Main implements Callable<Integer> {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.api.ListeningSocket;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -16,8 +15,8 @@ import java.util.stream.Collectors;
 enum ScanFormat {
 
   /**
-   * One line per socket under a header, in columns two spaces apart; {@code -} for no container
-   * or no pid:
+   * One line per socket under a header, in columns two spaces apart; {@code -} for no container or
+   * no pid:
    *
    * <pre>
    * PROTO  ADDRESS:PORT   INODE  CONTAINER  PIDS
@@ -28,38 +27,18 @@ enum ScanFormat {
   TABLE {
     @Override
     String format(List<ScannedSocket> sockets) {
-      List<String[]> rows = new ArrayList<>();
-      rows.add(HEADER);
+      TextTable table = new TextTable(HEADER);
       for (ScannedSocket scanned : sockets) {
-        rows.add(
-            new String[] {
-              protocol(scanned.socket()),
-              scanned.socket().endpoint(),
-              Long.toString(scanned.socket().inode()),
-              scanned.container().map(Object::toString).orElse(NONE),
-              scanned.pids().isEmpty()
-                  ? NONE
-                  : scanned.pids().stream().map(String::valueOf).collect(Collectors.joining(","))
-            });
+        table.add(
+            protocol(scanned.socket()),
+            scanned.socket().endpoint(),
+            Long.toString(scanned.socket().inode()),
+            scanned.container().map(Object::toString).orElse(NONE),
+            scanned.pids().isEmpty()
+                ? NONE
+                : scanned.pids().stream().map(String::valueOf).collect(Collectors.joining(",")));
       }
-      int[] widths = new int[HEADER.length];
-      for (String[] row : rows) {
-        for (int i = 0; i < row.length; i++) {
-          widths[i] = Math.max(widths[i], row[i].length());
-        }
-      }
-      StringBuilder text = new StringBuilder();
-      for (String[] row : rows) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < row.length; i++) {
-          line.append(row[i]);
-          if (i < row.length - 1) {
-            line.append(" ".repeat(widths[i] - row[i].length() + 2));
-          }
-        }
-        text.append(line).append('\n');
-      }
-      return text.toString();
+      return table.toString();
     }
   },
 

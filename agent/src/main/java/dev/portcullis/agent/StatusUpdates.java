@@ -3,30 +3,18 @@ package dev.portcullis.agent;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.api.ContainerId;
-import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one task's status updates, one JSON object per line, shaped like the Mesos v1 {@code
- * TaskStatus}:
- *
- * <pre>{@code
- * {"task_id":{"value":"t"},"container_id":{"value":"c"},"state":"TASK_FAILED",
- *  "source":"SOURCE_AGENT","timestamp":1712345678.123456,
- *  "reason":"REASON_CONTAINER_LIMITATION","message":"Container c is listening on ...",
- *  "limitation":{"resources":[{"name":"ports","type":"RANGES",
- *                              "ranges":{"range":[{"begin":8080,"end":8080}]}}]}}
- * }</pre>
+ * Writes one task's status updates, one JSON object per line, in the shape of {@link TaskStatus}.
  *
  * <p>Each line is flushed at once, since a reader may be waiting for it. Not thread-safe: one
  * thread reports a run's updates.
@@ -52,45 +40,34 @@ final class StatusUpdates {
 
   /** Reports a non-terminal state, without message. */
   void send(TaskState state) {
-    write(update(state));
+    write(status(state, Optional.empty(), Optional.empty(), Optional.empty()));
   }
 
   /** Reports how the task ended. */
   void send(Termination termination) {
-    ObjectNode update = update(termination.state());
-    termination.reason().ifPresent(reason -> update.put("reason", reason));
-    update.put("message", termination.message());
-    termination.limitedPorts().ifPresent(ports -> update.set("limitation", limitation(ports)));
-    write(update);
+    write(
+        status(
+            termination.state(),
+            termination.reason(),
+            Optional.of(termination.message()),
+            termination.limitedPorts()));
   }
 
-  private ObjectNode update(TaskState state) {
-    ObjectNode update = json.createObjectNode();
-    update.putObject("task_id").put("value", taskId);
-    update.putObject("container_id").put("value", container.toString());
-    update.put("state", state.name());
-    update.put("source", "SOURCE_AGENT");
-    update.put("timestamp", seconds(clock.instant()));
-    return update;
-  }
-
-  /** Seconds since the epoch to the microsecond, as Mesos's double, written without exponent. */
-  private static BigDecimal seconds(Instant instant) {
-    return BigDecimal.valueOf(instant.getEpochSecond())
-        .add(BigDecimal.valueOf(instant.getNano() / 1_000, 6));
-  }
-
-  /** The Mesos {@code TaskStatus.limitation}: the unallocated ports as a RANGES resource. */
-  private ObjectNode limitation(PortRanges ports) {
-    ObjectNode limitation = json.createObjectNode();
-    ObjectNode resource = limitation.putArray("resources").addObject();
-    resource.put("name", ContainerLimitation.RESOURCE_NAME);
-    resource.put("type", "RANGES");
-    ArrayNode ranges = resource.putObject("ranges").putArray("range");
-    for (PortRanges.Range range : ports.ranges()) {
-      ranges.addObject().put("begin", range.begin()).put("end", range.end());
-    }
-    return limitation;
+  private ObjectNode status(
+      TaskState state,
+      Optional<String> reason,
+      Optional<String> message,
+      Optional<PortRanges> limitedPorts) {
+    return new TaskStatus(
+            Optional.empty(),
+            taskId,
+            container,
+            state,
+            clock.instant(),
+            reason,
+            message,
+            limitedPorts)
+        .toJson();
   }
 
   private void write(ObjectNode update) {

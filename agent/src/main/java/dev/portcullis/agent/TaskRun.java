@@ -4,7 +4,6 @@ import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.ProcessTracker;
-import dev.portcullis.api.Provider;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.PortsIsolator;
 import dev.portcullis.core.ScanScheduler;
@@ -17,7 +16,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,11 +83,11 @@ final class TaskRun {
       // One kind at a time, so that a failure names the flag that chose the provider. The
       // tracker comes last, since its probe creates --cgroups_root.
       SocketSource source =
-          selected(IsolatorConfig.SOCKET_SOURCE, config, () -> HostProviders.socketSource(config));
+          HostProviders.selected(IsolatorConfig.SOCKET_SOURCE, config, () -> HostProviders.socketSource(config));
       EnforcementPolicy policy =
-          selected(IsolatorConfig.CONTAINER_PORTS_POLICY, config, () -> HostProviders.policy(config));
+          HostProviders.selected(IsolatorConfig.CONTAINER_PORTS_POLICY, config, () -> HostProviders.policy(config));
       ProcessTracker tracker =
-          selected(
+          HostProviders.selected(
               IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));
       LOG.info("Isolator network/ports: {}", config.describe());
       StoppableScanScheduler scheduler = new StoppableScanScheduler(ScanScheduler.singleThread());
@@ -115,7 +113,7 @@ final class TaskRun {
     TaskConfinement confinement =
         settings.linuxLauncher()
             ? new CgroupConfinement(
-                selected(
+                HostProviders.selected(
                     IsolatorConfig.PROCESS_TRACKER,
                     config,
                     () -> HostProviders.processTracker(config)),
@@ -134,24 +132,6 @@ final class TaskRun {
 
   private static String cgroupsRoot(IsolatorConfig config) {
     return config.providerSettings().get(HostFlags.CGROUPS_ROOT).orElse("(default root)");
-  }
-
-  /**
-   * One provider, selected by {@code selection}; when it fails and {@code flag} named the provider,
-   * the error names the flag too.
-   */
-  private static <T extends Provider> T selected(
-      String flag, IsolatorConfig config, Supplier<T> selection) {
-    try {
-      return selection.get();
-    } catch (StartupException e) {
-      Optional<String> given = config.providerSettings().get(flag);
-      if (given.isEmpty()) {
-        throw e;
-      }
-      throw new StartupException(
-          "Invalid flag --" + flag + "=" + given.get() + ": " + e.getMessage(), e);
-    }
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.portcullis.agent;
 
-/** The Mesos task states that {@code portcullis run} reports, spelled as in the v1 API. */
-enum TaskState {
+/** The Mesos task states the agent reports, spelled as in the v1 API. */
+public enum TaskState {
   /** Sent once the container exists, before the command is launched. */
   TASK_STARTING,
   /** Sent once the command runs inside its container. */
@@ -10,11 +10,11 @@ enum TaskState {
   TASK_FINISHED,
   /** Terminal: the command exited non-zero, could not be launched, or was limited. */
   TASK_FAILED,
-  /** Terminal: {@code portcullis run} was told to stop, and killed the task. */
+  /** Terminal: the task was killed on request: a kill call, or {@code portcullis run} told to stop. */
   TASK_KILLED;
 
   /** Whether no update follows this one. */
-  boolean isTerminal() {
+  public boolean isTerminal() {
     return this == TASK_FINISHED || this == TASK_FAILED || this == TASK_KILLED;
   }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
  * Why a task ended, and so its terminal status update. Exactly one is reported per run: the first
  * to happen, except that a limitation outranks the exit it causes (see {@link TaskRun}).
  */
-sealed interface Termination {
+public sealed interface Termination {
 
   /** The Mesos reason for a task that could not be started in its container. */
   String LAUNCH_FAILED_REASON = "REASON_CONTAINER_LAUNCH_FAILED";
@@ -84,8 +84,8 @@ sealed interface Termination {
   }
 
   /**
-   * {@code portcullis run} was told to stop (a signal, or the JVM shutting down) and killed the
-   * task.
+   * The task was killed on request: {@code portcullis run} was told to stop (a signal, or the JVM
+   * shutting down), or the agent daemon was asked to kill its executor.
    *
    * @param message what told it, such as {@code Killed by SIGTERM to portcullis run}
    */
@@ -115,6 +115,30 @@ sealed interface Termination {
     @Override
     public Optional<String> reason() {
       return Optional.of(LAUNCH_FAILED_REASON);
+    }
+  }
+
+  /**
+   * The task's processes are gone and no exit status was recorded: its supervising shell was
+   * killed, or it ended while the agent daemon was down without recording one.
+   */
+  record Vanished() implements Termination {
+    /** The Mesos reason for a task whose executor ended without saying how. */
+    public static final String REASON = "REASON_EXECUTOR_TERMINATED";
+
+    @Override
+    public TaskState state() {
+      return TaskState.TASK_FAILED;
+    }
+
+    @Override
+    public String message() {
+      return "The task's processes are gone and no exit status was recorded";
+    }
+
+    @Override
+    public Optional<String> reason() {
+      return Optional.of(REASON);
     }
   }
 }

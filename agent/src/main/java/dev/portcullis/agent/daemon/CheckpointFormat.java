@@ -1,0 +1,244 @@
+package dev.portcullis.agent.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.agent.TaskState;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.core.config.AgentResources;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The checkpoint's content: which cgroups root and process tracker the agent ran with, and every
+ * executor and task it held, with their containers, allocations, states and last status updates.
+ * Reading is strict: anything missing or malformed makes the whole checkpoint unreadable, named
+ * by its path in the document, because recovering from half a checkpoint could kill the wrong
+ * thing or lose a task.
+ *
+ * <pre>{@code
+ * {"format":1,"cgroups_root":"portcullis","process_tracker":"cgroups-v2",
+ *  "executors":[{"executor_id":"web","container_id":"<uuid>","resources":"ports:[31000-31000]",
+ *                "networks":[],"terminated":false,
+ *                "tasks":[{"task_id":"a","container_id":"<uuid>.<uuid>","command":["sleep","60"],
+ *                          "sandbox":"/var/lib/portcullis/sandboxes/<uuid>/a",
+ *                          "state":"TASK_RUNNING","pid":1234,"status":{...}}]}]}
+ * }</pre>
+ */
+final class CheckpointFormat {
+
+  static final int FORMAT = 1;
+
+  /** What a checkpoint holds. */
+  record Content(String cgroupsRoot, String processTracker, List<ExecutorEntry> executors) {}
+
+  private CheckpointFormat() {}
+
+  static ObjectNode write(String cgroupsRoot, String processTracker, List<ExecutorEntry> executors) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("format", FORMAT);
+    root.put("cgroups_root", cgroupsRoot);
+    root.put("process_tracker", processTracker);
+    ArrayNode list = root.putArray("executors");
+    for (ExecutorEntry executor : executors) {
+      ObjectNode e = list.addObject();
+      e.put("executor_id", executor.executorId());
+      e.put("container_id", executor.container().toString());
+      e.put("resources", executor.resources());
+      ArrayNode networks = e.putArray("networks");
+      executor.networks().forEach(networks::add);
+      e.put("terminated", executor.terminated());
+      ArrayNode tasks = e.putArray("tasks");
+      for (TaskEntry task : executor.tasks()) {
+        ObjectNode t = tasks.addObject();
+        t.put("task_id", task.taskId());
+        t.put("container_id", task.container().toString());
+        ArrayNode command = t.putArray("command");
+        task.command().forEach(command::add);
+        t.put("sandbox", task.sandbox().toString());
+        t.put("state", task.state().name());
+        task.pid().ifPresent(pid -> t.put("pid", pid));
+        task.status().ifPresent(status -> t.set("status", status));
+      }
+    }
+    return root;
+  }
+
+  /**
+   * Reads a checkpoint back.
+   *
+   * @throws CheckpointException naming the first field that is missing or wrong
+   */
+  static Content read(JsonNode root) throws CheckpointException {
+    object(root, "the document");
+    int format = integer(root, "format", "").intValue();
+    if (format != FORMAT) {
+      throw new CheckpointException(
+          "format " + format + " is not one this agent reads (" + FORMAT + ")");
+    }
+    String cgroupsRoot = text(root, "cgroups_root", "");
+    String processTracker = text(root, "process_tracker", "");
+    JsonNode list = array(root.get("executors"), "executors");
+    List<ExecutorEntry> executors = new ArrayList<>();
+    Set<String> executorIds = new HashSet<>();
+    Set<String> taskIds = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String at = "executors[" + i + "].";
+      JsonNode e = object(list.get(i), "executors[" + i + "]");
+      String executorId = id(e, "executor_id", at);
+      if (!executorIds.add(executorId)) {
+        throw new CheckpointException(at + "executor_id: '" + executorId + "' appears twice");
+      }
+      ContainerId container = container(e, "container_id", at);
+      if (container.isNested()) {
+        throw new CheckpointException(at + "container_id: '" + container + "' is nested");
+      }
+      String resources = text(e, "resources", at);
+      PortRanges ports;
+      try {
+        ports = AgentResources.parse(resources).ports().orElse(PortRanges.empty());
+      } catch (IllegalArgumentException ex) {
+        throw new CheckpointException(at + "resources: " + ex.getMessage(), ex);
+      }
+      List<String> networks = strings(e, "networks", at, true);
+      boolean terminated = bool(e, "terminated", at);
+      ExecutorEntry executor =
+          new ExecutorEntry(executorId, container, resources, ports, networks, terminated);
+      JsonNode tasks = array(e.get("tasks"), at + "tasks");
+      if (tasks.isEmpty()) {
+        throw new CheckpointException(at + "tasks: an executor has at least one task");
+      }
+      for (int j = 0; j < tasks.size(); j++) {
+        String tat = at + "tasks[" + j + "].";
+        JsonNode t = object(tasks.get(j), at + "tasks[" + j + "]");
+        String taskId = id(t, "task_id", tat);
+        if (!taskIds.add(taskId)) {
+          throw new CheckpointException(tat + "task_id: '" + taskId + "' appears twice");
+        }
+        ContainerId taskContainer = container(t, "container_id", tat);
+        if (!taskContainer.parent().equals(Optional.of(container))) {
+          throw new CheckpointException(
+              tat + "container_id: '" + taskContainer + "' is not nested in " + container);
+        }
+        List<String> command = strings(t, "command", tat, false);
+        Path sandbox = path(t, "sandbox", tat);
+        TaskState state = state(t, tat);
+        TaskEntry task = new TaskEntry(taskId, taskContainer, command, sandbox, state);
+        if (t.has("pid")) {
+          task.pid(integer(t, "pid", tat).longValue());
+        }
+        JsonNode status = t.get("status");
+        if (status != null && !status.isObject()) {
+          throw new CheckpointException(tat + "status: must be an object");
+        }
+        task.restore(state, Optional.ofNullable((ObjectNode) status));
+        executor.add(task);
+      }
+      executors.add(executor);
+    }
+    return new Content(cgroupsRoot, processTracker, executors);
+  }
+
+  private static JsonNode object(JsonNode node, String at) throws CheckpointException {
+    if (node == null || !node.isObject()) {
+      throw new CheckpointException(at + ": must be an object");
+    }
+    return node;
+  }
+
+  private static JsonNode array(JsonNode node, String at) throws CheckpointException {
+    if (node == null || !node.isArray()) {
+      throw new CheckpointException(at + ": must be an array");
+    }
+    return node;
+  }
+
+  private static String text(JsonNode parent, String name, String at) throws CheckpointException {
+    JsonNode node = parent.get(name);
+    if (node == null || !node.isTextual()) {
+      throw new CheckpointException(at + name + ": must be a string");
+    }
+    return node.textValue();
+  }
+
+  private static Number integer(JsonNode parent, String name, String at)
+      throws CheckpointException {
+    JsonNode node = parent.get(name);
+    if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
+      throw new CheckpointException(at + name + ": must be a non-negative whole number");
+    }
+    return node.longValue();
+  }
+
+  private static boolean bool(JsonNode parent, String name, String at) throws CheckpointException {
+    JsonNode node = parent.get(name);
+    if (node == null || !node.isBoolean()) {
+      throw new CheckpointException(at + name + ": must be true or false");
+    }
+    return node.booleanValue();
+  }
+
+  private static String id(JsonNode parent, String name, String at) throws CheckpointException {
+    String id = text(parent, name, at);
+    try {
+      ContainerId.of(id);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(at + name + ": " + e.getMessage(), e);
+    }
+    return id;
+  }
+
+  private static ContainerId container(JsonNode parent, String name, String at)
+      throws CheckpointException {
+    try {
+      return ContainerId.parse(text(parent, name, at));
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(at + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> strings(JsonNode parent, String name, String at, boolean mayBeEmpty)
+      throws CheckpointException {
+    JsonNode node = array(parent.get(name), at + name);
+    if (!mayBeEmpty && node.isEmpty()) {
+      throw new CheckpointException(at + name + ": must not be empty");
+    }
+    List<String> values = new ArrayList<>();
+    for (JsonNode value : node) {
+      if (!value.isTextual()) {
+        throw new CheckpointException(at + name + ": must hold only strings");
+      }
+      values.add(value.textValue());
+    }
+    return values;
+  }
+
+  private static Path path(JsonNode parent, String name, String at) throws CheckpointException {
+    String text = text(parent, name, at);
+    try {
+      Path path = Path.of(text);
+      if (!path.isAbsolute()) {
+        throw new CheckpointException(at + name + ": '" + text + "' is not an absolute path");
+      }
+      return path;
+    } catch (InvalidPathException e) {
+      throw new CheckpointException(at + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static TaskState state(JsonNode parent, String at) throws CheckpointException {
+    String text = text(parent, "state", at);
+    try {
+      return TaskState.valueOf(text);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(at + "state: '" + text + "' is not a task state", e);
+    }
+  }
+}
