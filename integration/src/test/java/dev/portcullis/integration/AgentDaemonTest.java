@@ -1,0 +1,438 @@
+package dev.portcullis.integration;
+
+import static dev.portcullis.integration.DaemonProcess.task;
+import static dev.portcullis.integration.DaemonProcess.tasks;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.testkit.linux.FreePorts;
+import dev.portcullis.testkit.linux.RequiresLinuxRoot;
+import dev.portcullis.testkit.linux.ScratchCgroups;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/portcullis agent} end to end: a real daemon, real task groups in real cgroups under a
+ * scratch {@code --cgroups_root}, real listeners, and restarts by SIGKILL with tasks still running.
+ * The scratch root is destroyed afterwards with every process in it, whatever happened.
+ */
+@RequiresLinuxRoot
+class AgentDaemonTest {
+
+  /** Listens on the TCP port given, then sleeps: a task that stays up. */
+  private static final String LISTEN =
+      "import socket, sys, time\n"
+          + "s = socket.socket()\n"
+          + "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+          + "s.bind(('0.0.0.0', int(sys.argv[1])))\n"
+          + "s.listen()\n"
+          + "time.sleep(600)\n";
+
+  private static final String SCAN_INTERVAL = "--container_ports_watch_interval=200ms";
+
+  @TempDir Path workDir;
+  private ScratchCgroups scratch;
+  private final List<DaemonProcess> daemons = new ArrayList<>();
+
+  @BeforeEach
+  void scratchRoot() {
+    scratch = new ScratchCgroups();
+  }
+
+  @AfterEach
+  void cleanUp() throws InterruptedException {
+    try {
+      for (DaemonProcess daemon : daemons) {
+        daemon.close();
+      }
+    } finally {
+      scratch.close();
+    }
+  }
+
+  // --- The API ---
+
+  @Test
+  void launchListUpdateKillAndStreamATaskGroup() throws Exception {
+    DaemonProcess agent = agent("--enforce_container_ports");
+    DaemonProcess.Events events = agent.events();
+    int port = FreePorts.any();
+    int more = FreePorts.any();
+
+    JsonNode launched =
+        agent
+            .post("/v1/executors", launch("web", ports(port), spec("server", listen(port)), spec("idle", sleep())))
+            .expect(201)
+            .body();
+    assertEquals("RUNNING", launched.path("state").asText());
+    assertEquals("[" + port + "-" + port + "]", launched.path("allocated_ports").asText());
+    tasks(launched).forEach(t -> assertEquals("TASK_RUNNING", t.path("state").asText(), t::toString));
+    assertTrue(cgroupExists(launched.path("container_id").asText()), "no executor cgroup");
+
+    List<JsonNode> started = events.next(4);
+    assertEquals(
+        List.of("server:TASK_STARTING", "idle:TASK_STARTING", "server:TASK_RUNNING", "idle:TASK_RUNNING"),
+        started.stream().map(AgentDaemonTest::taskAndState).toList());
+    started.forEach(u -> assertEquals("web", u.path("executor_id").path("value").asText()));
+
+    JsonNode seen =
+        agent.awaitExecutor(
+            "web", "showed its listener", e -> task(e, "server").path("listening_ports").asText().equals("[" + port + "-" + port + "]"));
+    assertEquals("[]", task(seen, "idle").path("listening_ports").asText());
+    assertTrue(task(seen, "server").path("pid").asLong() > 0);
+
+    JsonNode listed = agent.get("/v1/executors").expect(200).body();
+    assertEquals(1, listed.path("executors").size());
+
+    JsonNode updated =
+        agent.put("/v1/executors/web/resources", "{\"resources\":\"" + ports(port, more) + "\"}").expect(200).body();
+    assertEquals(ranges(port, more), updated.path("allocated_ports").asText());
+
+    JsonNode killed = agent.delete("/v1/executors/web").expect(200).body();
+    assertEquals("TERMINATED", killed.path("state").asText());
+    tasks(killed).forEach(t -> assertEquals("TASK_KILLED", t.path("state").asText(), t::toString));
+    List<JsonNode> ended = events.next(2);
+    ended.forEach(u -> assertEquals("TASK_KILLED", u.path("state").asText()));
+    assertFalse(cgroupExists(launched.path("container_id").asText()), "the executor's cgroup is left");
+    assertEquals(200, agent.delete("/v1/executors/web").status(), "a second kill is harmless");
+  }
+
+  @Test
+  void theClientCommandsDriveTheDaemon() throws Exception {
+    DaemonProcess agent = agent("--enforce_container_ports");
+    String to = "--agent=" + agent.url();
+    int port = FreePorts.any();
+    AgentLauncher.Running events = AgentLauncher.start("events", to, "--executor_id=cli");
+    try {
+      // The stream starts from the request on: wait for the client to be reading.
+      long deadline = System.nanoTime() + DaemonProcess.BOUND.toNanos();
+      while (!agent.metrics().contains("portcullis_event_readers 1")) {
+        assertTrue(System.nanoTime() < deadline, "the events client never connected");
+        Thread.sleep(100);
+      }
+      AgentLauncher.Result launch =
+          AgentLauncher.run("launch", to, "--executor_id=cli", "--task_id=cli-task", "--task_resources=" + ports(port), "--", "sleep", "300");
+      assertEquals(0, launch.exit(), launch::toString);
+      assertEquals("cli", DaemonProcess.JSON.readTree(launch.out()).path("executor_id").asText());
+
+      AgentLauncher.Result ps = AgentLauncher.run("ps", to);
+      assertEquals(0, ps.exit(), ps::toString);
+      assertTrue(ps.out().lines().anyMatch(l -> l.matches("cli\\s+cli-task\\s+TASK_RUNNING\\s+\\d+\\s+\\[" + port + "-" + port + "\\].*")), ps::toString);
+
+      AgentLauncher.Result update = AgentLauncher.run("update", to, "--executor_id=cli", "--resources=cpus:1");
+      assertEquals(0, update.exit(), update::toString);
+      assertEquals("[]", DaemonProcess.JSON.readTree(update.out()).path("allocated_ports").asText());
+
+      AgentLauncher.Result kill = AgentLauncher.run("kill", to, "--executor_id=cli");
+      assertEquals(0, kill.exit(), kill::toString);
+      List<String> states = events.lines(3).stream().map(AgentDaemonTest::stateOf).toList();
+      assertEquals(List.of("TASK_STARTING", "TASK_RUNNING", "TASK_KILLED"), states);
+
+      AgentLauncher.Result unknown = AgentLauncher.run("kill", to, "--executor_id=nobody");
+      assertEquals(1, unknown.exit(), unknown::toString);
+      assertTrue(unknown.err().contains("no executor 'nobody'"), unknown::toString);
+    } finally {
+      events.close();
+    }
+  }
+
+  @Test
+  void oneViolatingTaskKillsItsWholeGroupAndEveryTaskReportsTheLimitation() throws Exception {
+    DaemonProcess agent = agent("--enforce_container_ports");
+    DaemonProcess.Events events = agent.events();
+    int allocated = FreePorts.any();
+    int stray = FreePorts.any();
+    agent
+        .post(
+            "/v1/executors",
+            launch("group", ports(allocated), spec("good", listen(allocated)), spec("stray", listen(stray)), spec("idle", sleep())))
+        .expect(201);
+
+    JsonNode ended = agent.awaitExecutor("group", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    for (String taskId : List.of("good", "stray", "idle")) {
+      JsonNode status = task(ended, taskId).path("status");
+      assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
+      assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
+      assertTrue(status.path("message").asText().contains("unallocated port(s): [" + stray + "-" + stray + "]"), status::toString);
+      JsonNode range = status.path("limitation").path("resources").get(0).path("ranges").path("range");
+      assertEquals(1, range.size(), status::toString);
+      assertEquals(stray, range.get(0).path("begin").asInt());
+      assertEquals(stray, range.get(0).path("end").asInt());
+    }
+    List<JsonNode> updates = events.next(9);
+    assertEquals(
+        Set.of("good:TASK_FAILED", "stray:TASK_FAILED", "idle:TASK_FAILED"),
+        updates.subList(6, 9).stream().map(AgentDaemonTest::taskAndState).collect(Collectors.toSet()));
+    assertFalse(cgroupExists(ended.path("container_id").asText()), "the group's cgroup is left");
+
+    JsonNode metrics = PrometheusText.parse(agent.metrics());
+    assertEquals(1, PrometheusText.value(metrics, "portcullis_kills", "portcullis_kills_total", Map.of("reason", "container_limitation")));
+    assertTrue(PrometheusText.value(metrics, "portcullis_violations", "portcullis_violations_total", Map.of("outcome", "killed")) >= 1);
+    assertEquals(3, PrometheusText.value(metrics, "portcullis_tasks", "portcullis_tasks", Map.of("state", "TASK_FAILED")));
+    assertTrue(PrometheusText.value(metrics, "portcullis_scans", "portcullis_scans_total", Map.of("mode", "exact")) >= 1);
+    assertTrue(PrometheusText.value(metrics, "portcullis_scan_duration_seconds", "portcullis_scan_duration_seconds_count", Map.of()) >= 1);
+    assertTrue(PrometheusText.value(metrics, "portcullis_sockets_seen", "portcullis_sockets_seen", Map.of()) >= 1);
+    assertEquals(0, PrometheusText.value(metrics, "portcullis_containers_tracked", "portcullis_containers_tracked", Map.of()));
+    assertEquals(1, PrometheusText.value(metrics, "portcullis_provider_info", "portcullis_provider_info", Map.of("kind", "process_tracker", "name", "cgroups-v2")));
+    assertEquals("summary", metrics.path("portcullis_scan_duration_seconds").path("type").asText());
+  }
+
+  // --- Restarts ---
+
+  @Test
+  void afterASigkillRestartLiveTasksAreStillEnforcedAndNothingIsLost() throws Exception {
+    DaemonProcess first = agent("--enforce_container_ports");
+    int port = FreePorts.any();
+    first.post("/v1/executors", launch("keep", ports(port), spec("server", listen(port)))).expect(201);
+    first.post("/v1/executors", launch("brief", "", spec("short", List.of("/bin/sh", "-c", "sleep 2; exit 3")))).expect(201);
+    long serverPid = task(first.awaitExecutor("keep", "showed its listener", e -> !e.path("listening_ports").isNull()), "server").path("pid").asLong();
+
+    first.crash();
+    assertTrue(runs(serverPid), "the task died with the agent");
+    Thread.sleep(3000); // "short" exits while no agent runs.
+
+    DaemonProcess second = agent("--enforce_container_ports");
+    JsonNode keep = second.executor("keep");
+    assertEquals("RUNNING", keep.path("state").asText());
+    assertEquals(serverPid, task(keep, "server").path("pid").asLong());
+    JsonNode brief = second.awaitExecutor("brief", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    JsonNode status = task(brief, "short").path("status");
+    assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
+    assertEquals("Command exited with status 3", status.path("message").asText());
+
+    // Still enforced: take its port away, and the next scan kills it.
+    DaemonProcess.Events events = second.events();
+    second.put("/v1/executors/keep/resources", "{\"resources\":\"cpus:1\"}").expect(200);
+    JsonNode limited = events.next(1).get(0);
+    assertEquals("TASK_FAILED", limited.path("state").asText(), limited::toString);
+    assertEquals("REASON_CONTAINER_LIMITATION", limited.path("reason").asText());
+    assertFalse(runs(serverPid), "the task outlived its limitation");
+  }
+
+  @Test
+  void recoverBadTaskIsKilledAtTheFirstScanAndRecoverGoodTaskIsNot() throws Exception {
+    DaemonProcess lenient = agent("--enforce_container_ports=false");
+    int allocated = FreePorts.any();
+    int stray = FreePorts.any();
+    lenient.post("/v1/executors", launch("bad", ports(allocated), spec("bad-task", listen(stray)))).expect(201);
+    lenient.post("/v1/executors", launch("good", ports(allocated), spec("good-task", listen(allocated)))).expect(201);
+    lenient.awaitExecutor("bad", "was seen violating", e -> e.path("listening_ports").asText().equals("[" + stray + "-" + stray + "]"));
+    lenient.awaitExecutor("good", "was seen listening", e -> !e.path("listening_ports").isNull());
+    assertEquals("RUNNING", lenient.executor("bad").path("state").asText(), "enforcement off killed it");
+    lenient.crash();
+
+    DaemonProcess strict = agent("--enforce_container_ports");
+    JsonNode bad = strict.awaitExecutor("bad", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    JsonNode status = task(bad, "bad-task").path("status");
+    assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
+    long scansThen = strict.get("/health").expect(200).body().path("scans").asLong();
+    long deadline = System.nanoTime() + DaemonProcess.BOUND.toNanos();
+    while (strict.get("/health").body().path("scans").asLong() < scansThen + 3) {
+      assertTrue(System.nanoTime() < deadline, "scans stopped");
+      Thread.sleep(100);
+    }
+    assertEquals("TASK_RUNNING", task(strict.executor("good"), "good-task").path("state").asText());
+  }
+
+  @Test
+  void aCgroupNoCheckpointKnowsIsKilledAndRemovedAtStart() throws Exception {
+    Path orphan = scratch.v2().orElseThrow().resolve("orphan-executor");
+    Files.createDirectories(orphan);
+    Process sleeper = new ProcessBuilder("sleep", "300").start();
+    try {
+      Files.writeString(orphan.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+      DaemonProcess agent = agent("--enforce_container_ports");
+      assertFalse(Files.exists(orphan), "the orphan cgroup is left");
+      assertTrue(sleeper.waitFor(30, TimeUnit.SECONDS), "the orphan's process lives");
+      JsonNode metrics = PrometheusText.parse(agent.metrics());
+      assertEquals(1, PrometheusText.value(metrics, "portcullis_kills", "portcullis_kills_total", Map.of("reason", "orphan")));
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  // --- Refusals ---
+
+  @Test
+  void malformedRequestsAreRefusedNamingTheFieldAndLaunchNothing() throws Exception {
+    DaemonProcess agent = agent("--enforce_container_ports");
+    agent.post("/v1/executors", launch("taken", "", spec("t1", sleep()))).expect(201);
+    Set<String> cgroupsBefore = cgroups();
+
+    refused(agent.post("/v1/executors", "{\"tasks\": ["), 400, null);
+    refused(agent.post("/v1/executors", "[]"), 400, null);
+    refused(agent.post("/v1/executors", "{\"tasks\":[]}"), 400, "tasks");
+    refused(agent.post("/v1/executors", "{\"tasks\":[{\"command\":[\"true\"]},{\"command\":[\"true\"],\"shell\":1}]}"), 400, "tasks[1].shell");
+    refused(agent.post("/v1/executors", "{\"executor_id\":\"a.b\",\"tasks\":[{\"command\":[\"true\"]}]}"), 400, "executor_id");
+    refused(agent.post("/v1/executors", "{\"resources\":\"ports:[9-1]\",\"tasks\":[{\"command\":[\"true\"]}]}"), 400, "resources");
+    refused(agent.post("/v1/executors", "{\"tasks\":[{\"command\":[\"true\", 7]}]}"), 400, "tasks[0].command[1]");
+    refused(agent.post("/v1/executors", "{\"executor_id\":\"taken\",\"tasks\":[{\"command\":[\"true\"]}]}"), 409, "executor_id");
+    refused(agent.post("/v1/executors", "{\"tasks\":[{\"task_id\":\"ok\",\"command\":[\"true\"]},{\"task_id\":\"t1\",\"command\":[\"true\"]}]}"), 409, "tasks[1].task_id");
+    refused(agent.put("/v1/executors/taken/resources", "{\"resources\":\"ports:[x]\"}"), 400, "resources");
+    refused(agent.put("/v1/executors/taken/resources", "{}"), 400, "resources");
+    refused(agent.put("/v1/executors/nobody/resources", "{\"resources\":\"\"}"), 404, null);
+    refused(agent.get("/v1/executors/nobody"), 404, null);
+    refused(agent.method("PATCH", "/v1/executors", ""), 405, null);
+    refused(agent.get("/v2/anything"), 404, null);
+
+    assertEquals(1, agent.get("/v1/executors").body().path("executors").size(), "something was launched");
+    assertEquals(cgroupsBefore, cgroups(), "a refused request made a cgroup");
+    agent.delete("/v1/executors/taken").expect(200);
+    refused(agent.put("/v1/executors/taken/resources", "{\"resources\":\"\"}"), 409, null);
+  }
+
+  @Test
+  void aCorruptCheckpointStopsStartUpUnlessCleanupIsAsked() throws Exception {
+    DaemonProcess first = agent("--enforce_container_ports");
+    first.post("/v1/executors", launch("left", "", spec("lingering", sleep()))).expect(201);
+    long pid = task(first.executor("left"), "lingering").path("pid").asLong();
+    first.crash();
+    Path checkpoint = workDir.resolve("checkpoint.json");
+    String corrupt = Files.readString(checkpoint).replace("\"container_id\"", "\"container\"");
+    Files.writeString(checkpoint, corrupt, StandardCharsets.UTF_8);
+
+    AgentLauncher.Result refused = AgentLauncher.run(
+            Stream.concat(Stream.of("agent", "--port=0"), flags().stream()).toArray(String[]::new));
+    assertEquals(2, refused.exit(), refused::toString);
+    String message = String.join("\n", refused.errorLines());
+    assertTrue(message.contains("checkpoint " + checkpoint + " is corrupt: executors[0].container_id"), message);
+    assertTrue(message.contains("--recover=cleanup"), message);
+    assertEquals(corrupt, Files.readString(checkpoint), "a refused start changed the checkpoint");
+    assertTrue(runs(pid), "a refused start killed a task");
+
+    DaemonProcess cleaned = agent("--recover=cleanup");
+    assertEquals(0, cleaned.get("/v1/executors").body().path("executors").size());
+    long deadline = System.nanoTime() + DaemonProcess.BOUND.toNanos();
+    while (runs(pid)) {
+      assertTrue(System.nanoTime() < deadline, "cleanup left the task alive");
+      Thread.sleep(50);
+    }
+    assertTrue(cgroups().isEmpty(), "cleanup left cgroups: " + cgroups());
+    try (var aside = Files.list(workDir)) {
+      assertTrue(aside.anyMatch(p -> p.getFileName().toString().startsWith("checkpoint.json.discarded-")));
+    }
+  }
+
+  // --- Helpers ---
+
+  private DaemonProcess agent(String... extra) throws InterruptedException {
+    DaemonProcess daemon = DaemonProcess.start(flags(extra));
+    daemons.add(daemon);
+    return daemon;
+  }
+
+  private List<String> flags(String... extra) {
+    List<String> flags = new ArrayList<>(List.of("--work_dir=" + workDir, "--cgroups_root=" + scratch.name(), SCAN_INTERVAL));
+    flags.addAll(List.of(extra));
+    return flags;
+  }
+
+  private static void refused(DaemonProcess.Reply reply, int status, String field) {
+    assertEquals(status, reply.status(), reply::toString);
+    assertTrue(reply.body().path("error").isTextual(), reply::toString);
+    if (field == null) {
+      assertFalse(reply.body().has("field"), reply::toString);
+    } else {
+      assertEquals(field, reply.body().path("field").asText(), reply::toString);
+    }
+  }
+
+  private static String launch(String executorId, String resources, ObjectNode... tasks) {
+    ObjectNode body = DaemonProcess.JSON.createObjectNode();
+    body.put("executor_id", executorId);
+    body.put("resources", resources);
+    ArrayNode list = body.putArray("tasks");
+    for (ObjectNode task : tasks) {
+      list.add(task);
+    }
+    return body.toString();
+  }
+
+  private static ObjectNode spec(String taskId, List<String> command) {
+    ObjectNode task = DaemonProcess.JSON.createObjectNode();
+    task.put("task_id", taskId);
+    ArrayNode argv = task.putArray("command");
+    command.forEach(argv::add);
+    return task;
+  }
+
+  private static List<String> listen(int port) {
+    return List.of("python3", "-c", LISTEN, Integer.toString(port));
+  }
+
+  private static List<String> sleep() {
+    return List.of("sleep", "300");
+  }
+
+  private static String ports(int port) {
+    return "cpus:0.1;ports:[" + port + "-" + port + "]";
+  }
+
+  private static String ports(int a, int b) {
+    return "ports:[" + a + "-" + a + "," + b + "-" + b + "]";
+  }
+
+  private static String ranges(int a, int b) {
+    int low = Math.min(a, b);
+    int high = Math.max(a, b);
+    return high == low + 1 ? "[" + low + "-" + high + "]" : "[" + low + "-" + low + ", " + high + "-" + high + "]";
+  }
+
+  private static String taskAndState(JsonNode update) {
+    return update.path("task_id").path("value").asText() + ":" + update.path("state").asText();
+  }
+
+  private static String stateOf(String line) {
+    try {
+      return DaemonProcess.JSON.readTree(line).path("state").asText();
+    } catch (java.io.IOException e) {
+      throw new AssertionError("not JSON: " + line, e);
+    }
+  }
+
+  /**
+   * Whether the process runs: not gone, and not a zombie. A task orphaned by a crashed agent is
+   * reparented to pid 1, which may never reap it, so the JDK's isAlive would say yes forever.
+   */
+  private static boolean runs(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (java.io.IOException gone) {
+      return false;
+    }
+  }
+
+  private boolean cgroupExists(String container) {
+    return Files.isDirectory(scratch.v2().orElseThrow().resolve(container));
+  }
+
+  /** The cgroups under the scratch root, as relative paths. */
+  private Set<String> cgroups() throws java.io.IOException {
+    Path root = scratch.v2().orElseThrow();
+    if (!Files.isDirectory(root)) {
+      return Set.of();
+    }
+    try (var walk = Files.walk(root)) {
+      return walk.filter(Files::isDirectory).filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString()).collect(Collectors.toSet());
+    }
+  }
+
+}
