@@ -92,7 +92,8 @@ final class AgentCommand implements Callable<Integer> {
       names = "--port",
       paramLabel = "PORT",
       defaultValue = "5051",
-      description = "The port to serve the API on; 0 lets the kernel choose. Default: ${DEFAULT-VALUE}.")
+      description =
+          "The port to serve the API on; 0 lets the kernel choose. Default: ${DEFAULT-VALUE}.")
   int port;
 
   @Option(

@@ -251,5 +251,4 @@ final class AgentFlags {
           GracePolicy.GRACE_SCANS_SETTING, value, "must be at least 1");
     }
   }
-
 }

@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 /**
  * Selects the providers the agent runs with, from the module path: by the names the flags give
  * ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}), else the
- * best available. A selection that fails is a start-up failure naming every provider found and
- * why it could not be used.
+ * best available. A selection that fails is a start-up failure naming every provider found and why
+ * it could not be used.
  */
 final class HostProviders {
 

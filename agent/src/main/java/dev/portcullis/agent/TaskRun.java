@@ -83,9 +83,11 @@ final class TaskRun {
       // One kind at a time, so that a failure names the flag that chose the provider. The
       // tracker comes last, since its probe creates --cgroups_root.
       SocketSource source =
-          HostProviders.selected(IsolatorConfig.SOCKET_SOURCE, config, () -> HostProviders.socketSource(config));
+          HostProviders.selected(
+              IsolatorConfig.SOCKET_SOURCE, config, () -> HostProviders.socketSource(config));
       EnforcementPolicy policy =
-          HostProviders.selected(IsolatorConfig.CONTAINER_PORTS_POLICY, config, () -> HostProviders.policy(config));
+          HostProviders.selected(
+              IsolatorConfig.CONTAINER_PORTS_POLICY, config, () -> HostProviders.policy(config));
       ProcessTracker tracker =
           HostProviders.selected(
               IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));

@@ -10,7 +10,9 @@ public enum TaskState {
   TASK_FINISHED,
   /** Terminal: the command exited non-zero, could not be launched, or was limited. */
   TASK_FAILED,
-  /** Terminal: the task was killed on request: a kill call, or {@code portcullis run} told to stop. */
+  /**
+   * Terminal: the task was killed on request: a kill call, or {@code portcullis run} told to stop.
+   */
   TASK_KILLED;
 
   /** Whether no update follows this one. */

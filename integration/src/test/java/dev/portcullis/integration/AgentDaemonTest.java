@@ -77,23 +77,36 @@ class AgentDaemonTest {
 
     JsonNode launched =
         agent
-            .post("/v1/executors", launch("web", ports(port), spec("server", listen(port)), spec("idle", sleep())))
+            .post(
+                "/v1/executors",
+                launch("web", ports(port), spec("server", listen(port)), spec("idle", sleep())))
             .expect(201)
             .body();
     assertEquals("RUNNING", launched.path("state").asText());
     assertEquals("[" + port + "-" + port + "]", launched.path("allocated_ports").asText());
-    tasks(launched).forEach(t -> assertEquals("TASK_RUNNING", t.path("state").asText(), t::toString));
+    tasks(launched)
+        .forEach(t -> assertEquals("TASK_RUNNING", t.path("state").asText(), t::toString));
     assertTrue(cgroupExists(launched.path("container_id").asText()), "no executor cgroup");
 
     List<JsonNode> started = events.next(4);
     assertEquals(
-        List.of("server:TASK_STARTING", "idle:TASK_STARTING", "server:TASK_RUNNING", "idle:TASK_RUNNING"),
+        List.of(
+            "server:TASK_STARTING",
+            "idle:TASK_STARTING",
+            "server:TASK_RUNNING",
+            "idle:TASK_RUNNING"),
         started.stream().map(AgentDaemonTest::taskAndState).toList());
     started.forEach(u -> assertEquals("web", u.path("executor_id").path("value").asText()));
 
     JsonNode seen =
         agent.awaitExecutor(
-            "web", "showed its listener", e -> task(e, "server").path("listening_ports").asText().equals("[" + port + "-" + port + "]"));
+            "web",
+            "showed its listener",
+            e ->
+                task(e, "server")
+                    .path("listening_ports")
+                    .asText()
+                    .equals("[" + port + "-" + port + "]"));
     assertEquals("[]", task(seen, "idle").path("listening_ports").asText());
     assertTrue(task(seen, "server").path("pid").asLong() > 0);
 
@@ -101,7 +114,10 @@ class AgentDaemonTest {
     assertEquals(1, listed.path("executors").size());
 
     JsonNode updated =
-        agent.put("/v1/executors/web/resources", "{\"resources\":\"" + ports(port, more) + "\"}").expect(200).body();
+        agent
+            .put("/v1/executors/web/resources", "{\"resources\":\"" + ports(port, more) + "\"}")
+            .expect(200)
+            .body();
     assertEquals(ranges(port, more), updated.path("allocated_ports").asText());
 
     JsonNode killed = agent.delete("/v1/executors/web").expect(200).body();
@@ -109,7 +125,8 @@ class AgentDaemonTest {
     tasks(killed).forEach(t -> assertEquals("TASK_KILLED", t.path("state").asText(), t::toString));
     List<JsonNode> ended = events.next(2);
     ended.forEach(u -> assertEquals("TASK_KILLED", u.path("state").asText()));
-    assertFalse(cgroupExists(launched.path("container_id").asText()), "the executor's cgroup is left");
+    assertFalse(
+        cgroupExists(launched.path("container_id").asText()), "the executor's cgroup is left");
     assertEquals(200, agent.delete("/v1/executors/web").status(), "a second kill is harmless");
   }
 
@@ -127,17 +144,38 @@ class AgentDaemonTest {
         Thread.sleep(100);
       }
       AgentLauncher.Result launch =
-          AgentLauncher.run("launch", to, "--executor_id=cli", "--task_id=cli-task", "--task_resources=" + ports(port), "--", "sleep", "300");
+          AgentLauncher.run(
+              "launch",
+              to,
+              "--executor_id=cli",
+              "--task_id=cli-task",
+              "--task_resources=" + ports(port),
+              "--",
+              "sleep",
+              "300");
       assertEquals(0, launch.exit(), launch::toString);
       assertEquals("cli", DaemonProcess.JSON.readTree(launch.out()).path("executor_id").asText());
 
       AgentLauncher.Result ps = AgentLauncher.run("ps", to);
       assertEquals(0, ps.exit(), ps::toString);
-      assertTrue(ps.out().lines().anyMatch(l -> l.matches("cli\\s+cli-task\\s+TASK_RUNNING\\s+\\d+\\s+\\[" + port + "-" + port + "\\].*")), ps::toString);
+      assertTrue(
+          ps.out()
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.matches(
+                          "cli\\s+cli-task\\s+TASK_RUNNING\\s+\\d+\\s+\\["
+                              + port
+                              + "-"
+                              + port
+                              + "\\].*")),
+          ps::toString);
 
-      AgentLauncher.Result update = AgentLauncher.run("update", to, "--executor_id=cli", "--resources=cpus:1");
+      AgentLauncher.Result update =
+          AgentLauncher.run("update", to, "--executor_id=cli", "--resources=cpus:1");
       assertEquals(0, update.exit(), update::toString);
-      assertEquals("[]", DaemonProcess.JSON.readTree(update.out()).path("allocated_ports").asText());
+      assertEquals(
+          "[]", DaemonProcess.JSON.readTree(update.out()).path("allocated_ports").asText());
 
       AgentLauncher.Result kill = AgentLauncher.run("kill", to, "--executor_id=cli");
       assertEquals(0, kill.exit(), kill::toString);
@@ -161,16 +199,29 @@ class AgentDaemonTest {
     agent
         .post(
             "/v1/executors",
-            launch("group", ports(allocated), spec("good", listen(allocated)), spec("stray", listen(stray)), spec("idle", sleep())))
+            launch(
+                "group",
+                ports(allocated),
+                spec("good", listen(allocated)),
+                spec("stray", listen(stray)),
+                spec("idle", sleep())))
         .expect(201);
 
-    JsonNode ended = agent.awaitExecutor("group", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    JsonNode ended =
+        agent.awaitExecutor(
+            "group", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
     for (String taskId : List.of("good", "stray", "idle")) {
       JsonNode status = task(ended, taskId).path("status");
       assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
       assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
-      assertTrue(status.path("message").asText().contains("unallocated port(s): [" + stray + "-" + stray + "]"), status::toString);
-      JsonNode range = status.path("limitation").path("resources").get(0).path("ranges").path("range");
+      assertTrue(
+          status
+              .path("message")
+              .asText()
+              .contains("unallocated port(s): [" + stray + "-" + stray + "]"),
+          status::toString);
+      JsonNode range =
+          status.path("limitation").path("resources").get(0).path("ranges").path("range");
       assertEquals(1, range.size(), status::toString);
       assertEquals(stray, range.get(0).path("begin").asInt());
       assertEquals(stray, range.get(0).path("end").asInt());
@@ -178,18 +229,56 @@ class AgentDaemonTest {
     List<JsonNode> updates = events.next(9);
     assertEquals(
         Set.of("good:TASK_FAILED", "stray:TASK_FAILED", "idle:TASK_FAILED"),
-        updates.subList(6, 9).stream().map(AgentDaemonTest::taskAndState).collect(Collectors.toSet()));
+        updates.subList(6, 9).stream()
+            .map(AgentDaemonTest::taskAndState)
+            .collect(Collectors.toSet()));
     assertFalse(cgroupExists(ended.path("container_id").asText()), "the group's cgroup is left");
 
     JsonNode metrics = PrometheusText.parse(agent.metrics());
-    assertEquals(1, PrometheusText.value(metrics, "portcullis_kills", "portcullis_kills_total", Map.of("reason", "container_limitation")));
-    assertTrue(PrometheusText.value(metrics, "portcullis_violations", "portcullis_violations_total", Map.of("outcome", "killed")) >= 1);
-    assertEquals(3, PrometheusText.value(metrics, "portcullis_tasks", "portcullis_tasks", Map.of("state", "TASK_FAILED")));
-    assertTrue(PrometheusText.value(metrics, "portcullis_scans", "portcullis_scans_total", Map.of("mode", "exact")) >= 1);
-    assertTrue(PrometheusText.value(metrics, "portcullis_scan_duration_seconds", "portcullis_scan_duration_seconds_count", Map.of()) >= 1);
-    assertTrue(PrometheusText.value(metrics, "portcullis_sockets_seen", "portcullis_sockets_seen", Map.of()) >= 1);
-    assertEquals(0, PrometheusText.value(metrics, "portcullis_containers_tracked", "portcullis_containers_tracked", Map.of()));
-    assertEquals(1, PrometheusText.value(metrics, "portcullis_provider_info", "portcullis_provider_info", Map.of("kind", "process_tracker", "name", "cgroups-v2")));
+    assertEquals(
+        1,
+        PrometheusText.value(
+            metrics,
+            "portcullis_kills",
+            "portcullis_kills_total",
+            Map.of("reason", "container_limitation")));
+    assertTrue(
+        PrometheusText.value(
+                metrics,
+                "portcullis_violations",
+                "portcullis_violations_total",
+                Map.of("outcome", "killed"))
+            >= 1);
+    assertEquals(
+        3,
+        PrometheusText.value(
+            metrics, "portcullis_tasks", "portcullis_tasks", Map.of("state", "TASK_FAILED")));
+    assertTrue(
+        PrometheusText.value(
+                metrics, "portcullis_scans", "portcullis_scans_total", Map.of("mode", "exact"))
+            >= 1);
+    assertTrue(
+        PrometheusText.value(
+                metrics,
+                "portcullis_scan_duration_seconds",
+                "portcullis_scan_duration_seconds_count",
+                Map.of())
+            >= 1);
+    assertTrue(
+        PrometheusText.value(
+                metrics, "portcullis_sockets_seen", "portcullis_sockets_seen", Map.of())
+            >= 1);
+    assertEquals(
+        0,
+        PrometheusText.value(
+            metrics, "portcullis_containers_tracked", "portcullis_containers_tracked", Map.of()));
+    assertEquals(
+        1,
+        PrometheusText.value(
+            metrics,
+            "portcullis_provider_info",
+            "portcullis_provider_info",
+            Map.of("kind", "process_tracker", "name", "cgroups-v2")));
     assertEquals("summary", metrics.path("portcullis_scan_duration_seconds").path("type").asText());
   }
 
@@ -199,9 +288,21 @@ class AgentDaemonTest {
   void afterASigkillRestartLiveTasksAreStillEnforcedAndNothingIsLost() throws Exception {
     DaemonProcess first = agent("--enforce_container_ports");
     int port = FreePorts.any();
-    first.post("/v1/executors", launch("keep", ports(port), spec("server", listen(port)))).expect(201);
-    first.post("/v1/executors", launch("brief", "", spec("short", List.of("/bin/sh", "-c", "sleep 2; exit 3")))).expect(201);
-    long serverPid = task(first.awaitExecutor("keep", "showed its listener", e -> !e.path("listening_ports").isNull()), "server").path("pid").asLong();
+    first
+        .post("/v1/executors", launch("keep", ports(port), spec("server", listen(port))))
+        .expect(201);
+    first
+        .post(
+            "/v1/executors",
+            launch("brief", "", spec("short", List.of("/bin/sh", "-c", "sleep 2; exit 3"))))
+        .expect(201);
+    long serverPid =
+        task(
+                first.awaitExecutor(
+                    "keep", "showed its listener", e -> !e.path("listening_ports").isNull()),
+                "server")
+            .path("pid")
+            .asLong();
 
     first.crash();
     assertTrue(runs(serverPid), "the task died with the agent");
@@ -211,7 +312,9 @@ class AgentDaemonTest {
     JsonNode keep = second.executor("keep");
     assertEquals("RUNNING", keep.path("state").asText());
     assertEquals(serverPid, task(keep, "server").path("pid").asLong());
-    JsonNode brief = second.awaitExecutor("brief", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    JsonNode brief =
+        second.awaitExecutor(
+            "brief", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
     JsonNode status = task(brief, "short").path("status");
     assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
     assertEquals("Command exited with status 3", status.path("message").asText());
@@ -230,15 +333,26 @@ class AgentDaemonTest {
     DaemonProcess lenient = agent("--enforce_container_ports=false");
     int allocated = FreePorts.any();
     int stray = FreePorts.any();
-    lenient.post("/v1/executors", launch("bad", ports(allocated), spec("bad-task", listen(stray)))).expect(201);
-    lenient.post("/v1/executors", launch("good", ports(allocated), spec("good-task", listen(allocated)))).expect(201);
-    lenient.awaitExecutor("bad", "was seen violating", e -> e.path("listening_ports").asText().equals("[" + stray + "-" + stray + "]"));
+    lenient
+        .post("/v1/executors", launch("bad", ports(allocated), spec("bad-task", listen(stray))))
+        .expect(201);
+    lenient
+        .post(
+            "/v1/executors", launch("good", ports(allocated), spec("good-task", listen(allocated))))
+        .expect(201);
+    lenient.awaitExecutor(
+        "bad",
+        "was seen violating",
+        e -> e.path("listening_ports").asText().equals("[" + stray + "-" + stray + "]"));
     lenient.awaitExecutor("good", "was seen listening", e -> !e.path("listening_ports").isNull());
-    assertEquals("RUNNING", lenient.executor("bad").path("state").asText(), "enforcement off killed it");
+    assertEquals(
+        "RUNNING", lenient.executor("bad").path("state").asText(), "enforcement off killed it");
     lenient.crash();
 
     DaemonProcess strict = agent("--enforce_container_ports");
-    JsonNode bad = strict.awaitExecutor("bad", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    JsonNode bad =
+        strict.awaitExecutor(
+            "bad", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
     JsonNode status = task(bad, "bad-task").path("status");
     assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
     long scansThen = strict.get("/health").expect(200).body().path("scans").asLong();
@@ -261,7 +375,10 @@ class AgentDaemonTest {
       assertFalse(Files.exists(orphan), "the orphan cgroup is left");
       assertTrue(sleeper.waitFor(30, TimeUnit.SECONDS), "the orphan's process lives");
       JsonNode metrics = PrometheusText.parse(agent.metrics());
-      assertEquals(1, PrometheusText.value(metrics, "portcullis_kills", "portcullis_kills_total", Map.of("reason", "orphan")));
+      assertEquals(
+          1,
+          PrometheusText.value(
+              metrics, "portcullis_kills", "portcullis_kills_total", Map.of("reason", "orphan")));
     } finally {
       sleeper.destroyForcibly();
     }
@@ -278,20 +395,50 @@ class AgentDaemonTest {
     refused(agent.post("/v1/executors", "{\"tasks\": ["), 400, null);
     refused(agent.post("/v1/executors", "[]"), 400, null);
     refused(agent.post("/v1/executors", "{\"tasks\":[]}"), 400, "tasks");
-    refused(agent.post("/v1/executors", "{\"tasks\":[{\"command\":[\"true\"]},{\"command\":[\"true\"],\"shell\":1}]}"), 400, "tasks[1].shell");
-    refused(agent.post("/v1/executors", "{\"executor_id\":\"a.b\",\"tasks\":[{\"command\":[\"true\"]}]}"), 400, "executor_id");
-    refused(agent.post("/v1/executors", "{\"resources\":\"ports:[9-1]\",\"tasks\":[{\"command\":[\"true\"]}]}"), 400, "resources");
-    refused(agent.post("/v1/executors", "{\"tasks\":[{\"command\":[\"true\", 7]}]}"), 400, "tasks[0].command[1]");
-    refused(agent.post("/v1/executors", "{\"executor_id\":\"taken\",\"tasks\":[{\"command\":[\"true\"]}]}"), 409, "executor_id");
-    refused(agent.post("/v1/executors", "{\"tasks\":[{\"task_id\":\"ok\",\"command\":[\"true\"]},{\"task_id\":\"t1\",\"command\":[\"true\"]}]}"), 409, "tasks[1].task_id");
-    refused(agent.put("/v1/executors/taken/resources", "{\"resources\":\"ports:[x]\"}"), 400, "resources");
+    refused(
+        agent.post(
+            "/v1/executors",
+            "{\"tasks\":[{\"command\":[\"true\"]},{\"command\":[\"true\"],\"shell\":1}]}"),
+        400,
+        "tasks[1].shell");
+    refused(
+        agent.post(
+            "/v1/executors", "{\"executor_id\":\"a.b\",\"tasks\":[{\"command\":[\"true\"]}]}"),
+        400,
+        "executor_id");
+    refused(
+        agent.post(
+            "/v1/executors",
+            "{\"resources\":\"ports:[9-1]\",\"tasks\":[{\"command\":[\"true\"]}]}"),
+        400,
+        "resources");
+    refused(
+        agent.post("/v1/executors", "{\"tasks\":[{\"command\":[\"true\", 7]}]}"),
+        400,
+        "tasks[0].command[1]");
+    refused(
+        agent.post(
+            "/v1/executors", "{\"executor_id\":\"taken\",\"tasks\":[{\"command\":[\"true\"]}]}"),
+        409,
+        "executor_id");
+    refused(
+        agent.post(
+            "/v1/executors",
+            "{\"tasks\":[{\"task_id\":\"ok\",\"command\":[\"true\"]},{\"task_id\":\"t1\",\"command\":[\"true\"]}]}"),
+        409,
+        "tasks[1].task_id");
+    refused(
+        agent.put("/v1/executors/taken/resources", "{\"resources\":\"ports:[x]\"}"),
+        400,
+        "resources");
     refused(agent.put("/v1/executors/taken/resources", "{}"), 400, "resources");
     refused(agent.put("/v1/executors/nobody/resources", "{\"resources\":\"\"}"), 404, null);
     refused(agent.get("/v1/executors/nobody"), 404, null);
     refused(agent.method("PATCH", "/v1/executors", ""), 405, null);
     refused(agent.get("/v2/anything"), 404, null);
 
-    assertEquals(1, agent.get("/v1/executors").body().path("executors").size(), "something was launched");
+    assertEquals(
+        1, agent.get("/v1/executors").body().path("executors").size(), "something was launched");
     assertEquals(cgroupsBefore, cgroups(), "a refused request made a cgroup");
     agent.delete("/v1/executors/taken").expect(200);
     refused(agent.put("/v1/executors/taken/resources", "{\"resources\":\"\"}"), 409, null);
@@ -307,11 +454,14 @@ class AgentDaemonTest {
     String corrupt = Files.readString(checkpoint).replace("\"container_id\"", "\"container\"");
     Files.writeString(checkpoint, corrupt, StandardCharsets.UTF_8);
 
-    AgentLauncher.Result refused = AgentLauncher.run(
+    AgentLauncher.Result refused =
+        AgentLauncher.run(
             Stream.concat(Stream.of("agent", "--port=0"), flags().stream()).toArray(String[]::new));
     assertEquals(2, refused.exit(), refused::toString);
     String message = String.join("\n", refused.errorLines());
-    assertTrue(message.contains("checkpoint " + checkpoint + " is corrupt: executors[0].container_id"), message);
+    assertTrue(
+        message.contains("checkpoint " + checkpoint + " is corrupt: executors[0].container_id"),
+        message);
     assertTrue(message.contains("--recover=cleanup"), message);
     assertEquals(corrupt, Files.readString(checkpoint), "a refused start changed the checkpoint");
     assertTrue(runs(pid), "a refused start killed a task");
@@ -325,7 +475,8 @@ class AgentDaemonTest {
     }
     assertTrue(cgroups().isEmpty(), "cleanup left cgroups: " + cgroups());
     try (var aside = Files.list(workDir)) {
-      assertTrue(aside.anyMatch(p -> p.getFileName().toString().startsWith("checkpoint.json.discarded-")));
+      assertTrue(
+          aside.anyMatch(p -> p.getFileName().toString().startsWith("checkpoint.json.discarded-")));
     }
   }
 
@@ -338,7 +489,9 @@ class AgentDaemonTest {
   }
 
   private List<String> flags(String... extra) {
-    List<String> flags = new ArrayList<>(List.of("--work_dir=" + workDir, "--cgroups_root=" + scratch.name(), SCAN_INTERVAL));
+    List<String> flags =
+        new ArrayList<>(
+            List.of("--work_dir=" + workDir, "--cgroups_root=" + scratch.name(), SCAN_INTERVAL));
     flags.addAll(List.of(extra));
     return flags;
   }
@@ -391,7 +544,9 @@ class AgentDaemonTest {
   private static String ranges(int a, int b) {
     int low = Math.min(a, b);
     int high = Math.max(a, b);
-    return high == low + 1 ? "[" + low + "-" + high + "]" : "[" + low + "-" + low + ", " + high + "-" + high + "]";
+    return high == low + 1
+        ? "[" + low + "-" + high + "]"
+        : "[" + low + "-" + low + ", " + high + "-" + high + "]";
   }
 
   private static String taskAndState(JsonNode update) {
@@ -431,8 +586,10 @@ class AgentDaemonTest {
       return Set.of();
     }
     try (var walk = Files.walk(root)) {
-      return walk.filter(Files::isDirectory).filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString()).collect(Collectors.toSet());
+      return walk.filter(Files::isDirectory)
+          .filter(p -> !p.equals(root))
+          .map(p -> root.relativize(p).toString())
+          .collect(Collectors.toSet());
     }
   }
-
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.agent.TaskState;
 import dev.portcullis.agent.TaskStatus;
 import dev.portcullis.agent.Termination;
+import dev.portcullis.agent.daemon.AgentMetrics.KillReason;
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
@@ -16,7 +17,6 @@ import dev.portcullis.core.PortsIsolator;
 import dev.portcullis.core.RecoveredContainer;
 import dev.portcullis.core.ScanFailedException;
 import dev.portcullis.core.ScanReport;
-import dev.portcullis.agent.daemon.AgentMetrics.KillReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,8 +84,8 @@ final class Agent implements AutoCloseable {
   private Optional<Instant> lastScan = Optional.empty();
 
   /**
-   * Whether recovery is done: until then the checkpoint holds what the previous run left, and
-   * must never be overwritten, not even when start-up fails.
+   * Whether recovery is done: until then the checkpoint holds what the previous run left, and must
+   * never be overwritten, not even when start-up fails.
    */
   private boolean recoveryDone;
 
@@ -127,8 +127,7 @@ final class Agent implements AutoCloseable {
 
   /**
    * Recovers what the work directory's checkpoint and the cgroups root hold, then starts reaping
-   * and scanning. The first scan runs before this returns, so recovered tasks are enforced at
-   * once.
+   * and scanning. The first scan runs before this returns, so recovered tasks are enforced at once.
    *
    * @throws CheckpointException if the checkpoint cannot be used and clean-up was not asked for
    */
@@ -172,7 +171,8 @@ final class Agent implements AutoCloseable {
     }
     List<RecoveredContainer> recovered = new ArrayList<>();
     Set<ContainerId> known = new HashSet<>();
-    for (ExecutorEntry executor : content.map(CheckpointFormat.Content::executors).orElse(List.of())) {
+    for (ExecutorEntry executor :
+        content.map(CheckpointFormat.Content::executors).orElse(List.of())) {
       register(executor);
       if (executor.terminated()) {
         finishTeardown(executor);
@@ -457,7 +457,9 @@ final class Agent implements AutoCloseable {
         () -> {
           ObjectNode health = JsonNodeFactory.instance.objectNode();
           health.put("status", "ok");
-          health.put("executors_running", executors.values().stream().filter(e -> !e.terminated()).count());
+          health.put(
+              "executors_running",
+              executors.values().stream().filter(e -> !e.terminated()).count());
           health.put("ports_isolated", isolator.isPresent());
           health.put("scans", scans);
           lastScan.ifPresentOrElse(
@@ -471,13 +473,15 @@ final class Agent implements AutoCloseable {
         () ->
             call(
                 () -> {
-                  Map<String, Integer> executorStates = new TreeMap<>(Map.of("running", 0, "terminated", 0));
+                  Map<String, Integer> executorStates =
+                      new TreeMap<>(Map.of("running", 0, "terminated", 0));
                   Map<String, Integer> taskStates = new TreeMap<>();
                   for (TaskState state : TaskState.values()) {
                     taskStates.put(state.name(), 0);
                   }
                   for (ExecutorEntry executor : executors.values()) {
-                    executorStates.merge(executor.terminated() ? "terminated" : "running", 1, Integer::sum);
+                    executorStates.merge(
+                        executor.terminated() ? "terminated" : "running", 1, Integer::sum);
                     for (TaskEntry task : executor.tasks()) {
                       taskStates.merge(task.state().name(), 1, Integer::sum);
                     }
@@ -557,8 +561,8 @@ final class Agent implements AutoCloseable {
   }
 
   /**
-   * One task ended. What it left behind in its container is killed; a failed task fails its
-   * whole group, as in Mesos's default executor; the executor ends with its last task.
+   * One task ended. What it left behind in its container is killed; a failed task fails its whole
+   * group, as in Mesos's default executor; the executor ends with its last task.
    */
   private void taskEnded(ExecutorEntry executor, TaskEntry task, Termination ending) {
     killQuietly(task.container());
@@ -715,38 +719,39 @@ final class Agent implements AutoCloseable {
   }
 
   private void report(ExecutorEntry executor, TaskEntry task, TaskState state) {
-    publish(
-        executor,
-        task,
-        new TaskStatus(
-            Optional.of(executor.executorId()),
-            task.taskId(),
-            task.container(),
-            state,
-            clock.instant(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty()));
+    publish(executor, task, state, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   private void report(ExecutorEntry executor, TaskEntry task, Termination ending) {
     publish(
         executor,
         task,
-        new TaskStatus(
-            Optional.of(executor.executorId()),
-            task.taskId(),
-            task.container(),
-            ending.state(),
-            clock.instant(),
-            ending.reason(),
-            Optional.of(ending.message()),
-            ending.limitedPorts()));
+        ending.state(),
+        ending.reason(),
+        Optional.of(ending.message()),
+        ending.limitedPorts());
   }
 
-  private void publish(ExecutorEntry executor, TaskEntry task, TaskStatus status) {
-    ObjectNode update = status.toJson();
-    task.reported(status.state(), update);
+  /** Records the task's new state and hands the update to every reader of the stream. */
+  private void publish(
+      ExecutorEntry executor,
+      TaskEntry task,
+      TaskState state,
+      Optional<String> reason,
+      Optional<String> message,
+      Optional<PortRanges> limitedPorts) {
+    ObjectNode update =
+        new TaskStatus(
+                Optional.of(executor.executorId()),
+                task.taskId(),
+                task.container(),
+                state,
+                clock.instant(),
+                reason,
+                message,
+                limitedPorts)
+            .toJson();
+    task.reported(state, update);
     stream.publish(update.toString());
   }
 

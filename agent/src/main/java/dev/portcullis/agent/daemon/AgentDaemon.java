@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent daemon: recovers what a previous run left, then serves the API until closed. Closing
- * it leaves the tasks running, checkpointed, for the next start to recover, as a Mesos agent does
- * when it is stopped.
+ * The agent daemon: recovers what a previous run left, then serves the API until closed. Closing it
+ * leaves the tasks running, checkpointed, for the next start to recover, as a Mesos agent does when
+ * it is stopped.
  */
 public final class AgentDaemon implements AutoCloseable {
 

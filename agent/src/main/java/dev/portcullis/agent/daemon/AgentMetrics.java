@@ -93,38 +93,84 @@ final class AgentMetrics {
   String render(Supplier<Gauges> current) {
     Gauges gauges = current.get();
     StringBuilder out = new StringBuilder();
-    family(out, "portcullis_scans_total", "counter", "Scans of the host's listening sockets, by how sockets were attributed.");
+    family(
+        out,
+        "portcullis_scans_total",
+        "counter",
+        "Scans of the host's listening sockets, by how sockets were attributed.");
     long count = 0;
     for (Map.Entry<ScanMode, AtomicLong> mode : scans.entrySet()) {
       count += mode.getValue().get();
-      sample(out, "portcullis_scans_total", "mode", mode.getKey().name().toLowerCase(Locale.ROOT), mode.getValue().get());
+      sample(
+          out,
+          "portcullis_scans_total",
+          "mode",
+          mode.getKey().name().toLowerCase(Locale.ROOT),
+          mode.getValue().get());
     }
-    family(out, "portcullis_scan_failures_total", "counter", "Scans that could not list the host's sockets.");
+    family(
+        out,
+        "portcullis_scan_failures_total",
+        "counter",
+        "Scans that could not list the host's sockets.");
     sample(out, "portcullis_scan_failures_total", scanFailures.get());
     family(out, "portcullis_scan_duration_seconds", "summary", "How long scans took.");
     sample(out, "portcullis_scan_duration_seconds_sum", scanNanos.get() / 1e9);
     sample(out, "portcullis_scan_duration_seconds_count", count);
-    family(out, "portcullis_sockets_seen", "gauge", "Listening sockets the last scan saw on the host.");
+    family(
+        out,
+        "portcullis_sockets_seen",
+        "gauge",
+        "Listening sockets the last scan saw on the host.");
     sample(out, "portcullis_sockets_seen", socketsSeen.get());
-    family(out, "portcullis_containers_tracked", "gauge", "Containers the isolator tracks, nested ones included.");
+    family(
+        out,
+        "portcullis_containers_tracked",
+        "gauge",
+        "Containers the isolator tracks, nested ones included.");
     sample(out, "portcullis_containers_tracked", gauges.containersTracked());
-    family(out, "portcullis_violations_total", "counter", "Violations found by scans, by what was done about them.");
+    family(
+        out,
+        "portcullis_violations_total",
+        "counter",
+        "Violations found by scans, by what was done about them.");
     for (Map.Entry<EnforcementAction.Outcome, AtomicLong> outcome : violations.entrySet()) {
-      sample(out, "portcullis_violations_total", "outcome", outcome.getKey().name().toLowerCase(Locale.ROOT), outcome.getValue().get());
+      sample(
+          out,
+          "portcullis_violations_total",
+          "outcome",
+          outcome.getKey().name().toLowerCase(Locale.ROOT),
+          outcome.getValue().get());
     }
-    family(out, "portcullis_kills_total", "counter", "Executors whose containers the agent killed, by reason.");
+    family(
+        out,
+        "portcullis_kills_total",
+        "counter",
+        "Executors whose containers the agent killed, by reason.");
     for (Map.Entry<KillReason, AtomicLong> reason : kills.entrySet()) {
-      sample(out, "portcullis_kills_total", "reason", reason.getKey().label(), reason.getValue().get());
+      sample(
+          out,
+          "portcullis_kills_total",
+          "reason",
+          reason.getKey().label(),
+          reason.getValue().get());
     }
     family(out, "portcullis_executors", "gauge", "Executors the agent holds, by state.");
-    gauges.executorsByState().forEach((state, n) -> sample(out, "portcullis_executors", "state", state, n));
+    gauges
+        .executorsByState()
+        .forEach((state, n) -> sample(out, "portcullis_executors", "state", state, n));
     family(out, "portcullis_tasks", "gauge", "Tasks the agent holds, by state.");
     gauges.tasksByState().forEach((state, n) -> sample(out, "portcullis_tasks", "state", state, n));
     family(out, "portcullis_event_readers", "gauge", "Readers of the status update stream.");
     sample(out, "portcullis_event_readers", gauges.eventReaders());
-    family(out, "portcullis_event_readers_dropped_total", "counter", "Readers dropped for falling too far behind.");
+    family(
+        out,
+        "portcullis_event_readers_dropped_total",
+        "counter",
+        "Readers dropped for falling too far behind.");
     sample(out, "portcullis_event_readers_dropped_total", gauges.eventReadersDropped());
-    family(out, "portcullis_provider_info", "gauge", "The provider in use for each kind; always 1.");
+    family(
+        out, "portcullis_provider_info", "gauge", "The provider in use for each kind; always 1.");
     for (Map.Entry<String, String> provider : providers.entrySet()) {
       out.append("portcullis_provider_info{kind=\"")
           .append(escape(provider.getKey()))

@@ -93,7 +93,12 @@ final class ApiServer implements AutoCloseable {
         LOG.debug("The client of {} {} went away: {}", method, path, e.getMessage());
       } catch (RuntimeException e) {
         LOG.error("{} {} failed", method, path, e);
-        error(exchange, 500, "the agent failed: " + e.getMessage(), Optional.empty(), Optional.empty());
+        error(
+            exchange,
+            500,
+            "the agent failed: " + e.getMessage(),
+            Optional.empty(),
+            Optional.empty());
       }
     }
   }

@@ -3,8 +3,8 @@ package dev.portcullis.agent.daemon;
 import java.util.Optional;
 
 /**
- * A request the agent refuses, answered with a 4xx status and {@code {"error": ..., "field":
- * ...}}. Nothing was changed by the request.
+ * A request the agent refuses, answered with a 4xx status and {@code {"error": ..., "field": ...}}.
+ * Nothing was changed by the request.
  */
 final class BadRequest extends RuntimeException {
 

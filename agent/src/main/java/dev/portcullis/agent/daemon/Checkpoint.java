@@ -92,8 +92,8 @@ final class Checkpoint {
   }
 
   /**
-   * Moves the checkpoint aside, to {@code checkpoint.json.discarded-<millis>}, for whoever wants
-   * to see what was forgotten; nothing happens if there is none.
+   * Moves the checkpoint aside, to {@code checkpoint.json.discarded-<millis>}, for whoever wants to
+   * see what was forgotten; nothing happens if there is none.
    *
    * @return where it went, if there was one
    */

@@ -19,9 +19,9 @@ import java.util.Set;
 /**
  * The checkpoint's content: which cgroups root and process tracker the agent ran with, and every
  * executor and task it held, with their containers, allocations, states and last status updates.
- * Reading is strict: anything missing or malformed makes the whole checkpoint unreadable, named
- * by its path in the document, because recovering from half a checkpoint could kill the wrong
- * thing or lose a task.
+ * Reading is strict: anything missing or malformed makes the whole checkpoint unreadable, named by
+ * its path in the document, because recovering from half a checkpoint could kill the wrong thing or
+ * lose a task.
  *
  * <pre>{@code
  * {"format":1,"cgroups_root":"portcullis","process_tracker":"cgroups-v2",
@@ -41,7 +41,8 @@ final class CheckpointFormat {
 
   private CheckpointFormat() {}
 
-  static ObjectNode write(String cgroupsRoot, String processTracker, List<ExecutorEntry> executors) {
+  static ObjectNode write(
+      String cgroupsRoot, String processTracker, List<ExecutorEntry> executors) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("format", FORMAT);
     root.put("cgroups_root", cgroupsRoot);
@@ -78,7 +79,7 @@ final class CheckpointFormat {
    */
   static Content read(JsonNode root) throws CheckpointException {
     object(root, "the document");
-    int format = integer(root, "format", "").intValue();
+    long format = integer(root, "format", "").longValue();
     if (format != FORMAT) {
       throw new CheckpointException(
           "format " + format + " is not one this agent reads (" + FORMAT + ")");
@@ -89,6 +90,7 @@ final class CheckpointFormat {
     List<ExecutorEntry> executors = new ArrayList<>();
     Set<String> executorIds = new HashSet<>();
     Set<String> taskIds = new HashSet<>();
+    Set<ContainerId> containers = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       String at = "executors[" + i + "].";
       JsonNode e = object(list.get(i), "executors[" + i + "]");
@@ -99,6 +101,9 @@ final class CheckpointFormat {
       ContainerId container = container(e, "container_id", at);
       if (container.isNested()) {
         throw new CheckpointException(at + "container_id: '" + container + "' is nested");
+      }
+      if (!containers.add(container)) {
+        throw new CheckpointException(at + "container_id: '" + container + "' appears twice");
       }
       String resources = text(e, "resources", at);
       PortRanges ports;
@@ -126,6 +131,10 @@ final class CheckpointFormat {
         if (!taskContainer.parent().equals(Optional.of(container))) {
           throw new CheckpointException(
               tat + "container_id: '" + taskContainer + "' is not nested in " + container);
+        }
+        if (!containers.add(taskContainer)) {
+          throw new CheckpointException(
+              tat + "container_id: '" + taskContainer + "' appears twice");
         }
         List<String> command = strings(t, "command", tat, false);
         Path sandbox = path(t, "sandbox", tat);

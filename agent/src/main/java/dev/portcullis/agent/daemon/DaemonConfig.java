@@ -14,8 +14,8 @@ import java.util.Optional;
  *
  * @param workDir where the checkpoint and the task sandboxes live; must exist
  * @param address where the API is served
- * @param recoverCleanup whether to kill and forget whatever the work directory and the cgroups
- *     root hold, instead of recovering it
+ * @param recoverCleanup whether to kill and forget whatever the work directory and the cgroups root
+ *     hold, instead of recovering it
  * @param maxCompletedExecutors how many terminated executors are kept for listing
  * @param config the isolator's configuration
  * @param cgroupsRoot the process tracker's cgroups root, checked against the checkpoint's

@@ -14,9 +14,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * Reads the bodies of the API's requests into validated values, refusing the whole request at
- * the first problem with a {@link BadRequest} naming the field. Unknown fields are refused too,
- * so that a misspelt one is never silently ignored.
+ * Reads the bodies of the API's requests into validated values, refusing the whole request at the
+ * first problem with a {@link BadRequest} naming the field. Unknown fields are refused too, so that
+ * a misspelt one is never silently ignored.
  */
 final class Requests {
 
@@ -94,8 +94,7 @@ final class Requests {
       String name = names.next();
       if (!known.contains(name)) {
         String field = where.isEmpty() ? name : where + "." + name;
-        throw BadRequest.field(
-            field, "unknown field; expected one of " + new TreeSet<>(known));
+        throw BadRequest.field(field, "unknown field; expected one of " + new TreeSet<>(known));
       }
     }
   }
@@ -162,11 +161,15 @@ final class Requests {
   /** An array is the argv; a string is a shell command, run by {@code /bin/sh -c}. */
   private static List<String> command(JsonNode node, String field) {
     if (node == null || node.isNull()) {
-      throw BadRequest.field(field, "is required: an array such as [\"sleep\", \"60\"] or a string");
+      throw BadRequest.field(
+          field, "is required: an array such as [\"sleep\", \"60\"] or a string");
     }
     if (node.isTextual()) {
       if (node.textValue().isBlank()) {
         throw BadRequest.field(field, "must not be blank");
+      }
+      if (node.textValue().indexOf('\0') >= 0) {
+        throw BadRequest.field(field, "must not contain a NUL character");
       }
       return List.of("/bin/sh", "-c", node.textValue());
     }

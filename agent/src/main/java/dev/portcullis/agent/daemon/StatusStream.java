@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands every status update to every reader of {@code /v1/events}, each through a queue of its
- * own. Publishing never waits: a reader whose queue is full has fallen too far behind, and is
- * dropped with one last line saying so, rather than slowing the agent or any other reader.
+ * Hands every status update to every reader of {@code /v1/events}, each through a queue of its own.
+ * Publishing never waits: a reader whose queue is full has fallen too far behind, and is dropped
+ * with one last line saying so, rather than slowing the agent or any other reader.
  */
 final class StatusStream {
 
@@ -24,22 +24,29 @@ final class StatusStream {
 
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicLong dropped = new AtomicLong();
-  private volatile boolean closed;
+  private boolean closed; // guarded by this
 
   /** A reader from now on; it sees every update published after this call. */
-  Subscription subscribe() {
+  synchronized Subscription subscribe() {
     Subscription subscription = new Subscription();
-    subscriptions.add(subscription);
     if (closed) {
       subscription.end(Optional.empty());
+    } else {
+      subscriptions.add(subscription);
     }
     return subscription;
   }
 
-  /** Offers one line to every reader; never blocks. */
-  void publish(String line) {
+  /**
+   * Offers one line to every reader; never blocks. A queue is never filled to the brim: the last
+   * slot is kept for the end of the stream, which must always fit.
+   */
+  synchronized void publish(String line) {
+    if (closed) {
+      return;
+    }
     for (Subscription subscription : subscriptions) {
-      if (!subscription.queue.offer(Line.of(line))) {
+      if (subscription.queue.size() >= BACKLOG || !subscription.queue.offer(Line.of(line))) {
         subscriptions.remove(subscription);
         dropped.incrementAndGet();
         LOG.warn("Dropping a status update reader {} updates behind", BACKLOG);
@@ -54,7 +61,7 @@ final class StatusStream {
   }
 
   /** Ends every stream; later readers get an empty one. */
-  void close() {
+  synchronized void close() {
     closed = true;
     for (Subscription subscription : subscriptions) {
       subscription.end(Optional.empty());
@@ -83,7 +90,7 @@ final class StatusStream {
   /** One reader's queue. */
   final class Subscription implements AutoCloseable {
 
-    private final BlockingQueue<Line> queue = new ArrayBlockingQueue<>(BACKLOG + 2);
+    private final BlockingQueue<Line> queue = new ArrayBlockingQueue<>(BACKLOG + 1);
     private volatile Optional<String> farewell = Optional.empty();
     private volatile boolean ended;
 

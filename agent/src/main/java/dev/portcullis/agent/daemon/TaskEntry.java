@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One task the agent runs or ran, in a container nested in its executor's. Confined to the
- * agent's thread, like everything the agent holds.
+ * One task the agent runs or ran, in a container nested in its executor's. Confined to the agent's
+ * thread, like everything the agent holds.
  */
 final class TaskEntry {
 

@@ -14,16 +14,16 @@ import java.util.Optional;
 
 /**
  * A task's process as the agent daemon starts it: a shell, held until released, that runs the
- * command in the task's sandbox and, once the command exits, records its exit status in the
- * sandbox and exits with it.
+ * command in the task's sandbox and, once the command exits, records its exit status in the sandbox
+ * and exits with it.
  *
- * <p>The hold lets the agent move the shell into the task's cgroup before the command runs, so
- * the command never runs outside it. The recorded status is what lets a restarted agent, which
- * is no longer the task's parent and so cannot wait for it, still report how the task ended. The
+ * <p>The hold lets the agent move the shell into the task's cgroup before the command runs, so the
+ * command never runs outside it. The recorded status is what lets a restarted agent, which is no
+ * longer the task's parent and so cannot wait for it, still report how the task ended. The
  * command's output goes to {@code stdout} and {@code stderr} files in the sandbox, never to a pipe
- * to the agent: a task must outlive the agent's crash without a {@code SIGPIPE}. Each task runs
- * in a session of its own (through {@code setsid}, where installed), so a Ctrl-C aimed at the
- * agent does not reach it.
+ * to the agent: a task must outlive the agent's crash without a {@code SIGPIPE}. Each task runs in
+ * a session of its own (through {@code setsid}, where installed), so a Ctrl-C aimed at the agent
+ * does not reach it.
  */
 final class TaskProcess {
 
@@ -32,11 +32,12 @@ final class TaskProcess {
 
   /**
    * Reads the release line, runs the command, then records its status through a rename so that a
-   * reader never sees half a number. If {@code read} fails the agent died before releasing it:
-   * exit without running the command and without a status.
+   * reader never sees half a number. The command runs in a subshell, so that one named like a
+   * special builtin ({@code exit}, {@code exec}) cannot end or replace the supervising shell. If {@code read} fails the agent died before releasing it: exit
+   * without running the command and without a status.
    */
   private static final String SUPERVISE =
-      "read _ || exit 111; \"$@\" </dev/null; s=$?; printf '%s\\n' \"$s\" > "
+      "read _ || exit 111; ( \"$@\" ) </dev/null; s=$?; printf '%s\\n' \"$s\" > "
           + EXIT_STATUS_FILE
           + ".tmp && mv -f "
           + EXIT_STATUS_FILE

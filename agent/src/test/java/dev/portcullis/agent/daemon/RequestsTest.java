@@ -1,0 +1,485 @@
+package dev.portcullis.agent.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.api.PortRanges;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every check {@link Requests} makes of a launch or update body. */
+class RequestsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Reads JSON written with single quotes, to keep the literals readable. */
+  static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text.replace('\'', '"'));
+    } catch (Exception e) {
+      throw new AssertionError("bad test JSON: " + text, e);
+    }
+  }
+
+  /** A valid launch body with one task, to be spoiled by each test. */
+  static ObjectNode launchBody() {
+    return (ObjectNode)
+        json(
+            "{'executor_id':'web','resources':'cpus:1;ports:[31000-31001]',"
+                + "'tasks':[{'task_id':'a','command':['sleep','60']}]}");
+  }
+
+  /** Asserts the body is refused with 400 naming {@code field}; returns the refusal. */
+  static BadRequest refused(Function<JsonNode, ?> reader, JsonNode body, Optional<String> field) {
+    BadRequest refusal = assertThrows(BadRequest.class, () -> reader.apply(body));
+    assertEquals(400, refusal.status(), refusal.getMessage());
+    assertEquals(field, refusal.fieldName(), refusal.getMessage());
+    return refusal;
+  }
+
+  static BadRequest launchRefused(JsonNode body, String field) {
+    return refused(Requests::launch, body, Optional.of(field));
+  }
+
+  static BadRequest updateRefused(JsonNode body, String field) {
+    return refused(Requests::update, body, Optional.of(field));
+  }
+
+  @Nested
+  class Launch {
+
+    @Test
+    void aValidRequestIsReadWhole() {
+      ExecutorSpec spec =
+          Requests.launch(
+              json(
+                  "{'executor_id':'web','resources':'cpus:1;ports:[31000-31001,31005-31005]',"
+                      + "'networks':['net-a',' net-b '],"
+                      + "'tasks':[{'task_id':'a','command':['sleep','60']},"
+                      + "{'task_id':'b','command':'echo hi | cat'}]}"));
+      assertEquals("web", spec.executorId());
+      assertEquals("cpus:1;ports:[31000-31001,31005-31005]", spec.resources());
+      assertEquals(PortRanges.parse("[31000-31001,31005-31005]"), spec.ports());
+      assertEquals(List.of("net-a", "net-b"), spec.networks());
+      assertEquals(
+          List.of(
+              new TaskSpec("a", List.of("sleep", "60")),
+              new TaskSpec("b", List.of("/bin/sh", "-c", "echo hi | cat"))),
+          spec.tasks());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "'web'", "42", "null", "true"})
+    void aBodyThatIsNoObjectIsRefusedAsAWhole(String body) {
+      BadRequest refusal = refused(Requests::launch, json(body), Optional.empty());
+      assertTrue(refusal.getMessage().contains("JSON object"), refusal.getMessage());
+    }
+
+    @Test
+    void aMissingBodyIsRefusedAsAWhole() {
+      refused(Requests::launch, null, Optional.empty());
+    }
+
+    @Test
+    void anUnknownTopLevelFieldIsRefusedByName() {
+      ObjectNode body = launchBody();
+      body.put("executorid", "x");
+      BadRequest refusal = launchRefused(body, "executorid");
+      assertTrue(refusal.getMessage().contains("unknown field"), refusal.getMessage());
+      assertTrue(refusal.getMessage().contains("executor_id"), refusal.getMessage());
+    }
+
+    @Test
+    void anUnknownTaskFieldIsRefusedWithItsPath() {
+      JsonNode body =
+          json(
+              "{'tasks':[{'task_id':'a','command':['true']},"
+                  + "{'task_id':'b','commandd':['true']}]}");
+      BadRequest refusal = launchRefused(body, "tasks[1].commandd");
+      assertTrue(refusal.getMessage().contains("unknown field"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "true", "['web']", "{'id':'web'}"})
+    void anExecutorIdThatIsNoStringIsRefused(String value) {
+      ObjectNode body = launchBody();
+      body.set("executor_id", json(value));
+      BadRequest refusal = launchRefused(body, "executor_id");
+      assertTrue(refusal.getMessage().contains("string"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "false", "['a']"})
+    void aTaskIdThatIsNoStringIsRefused(String value) {
+      ObjectNode body = launchBody();
+      ((ObjectNode) body.get("tasks").get(0)).set("task_id", json(value));
+      launchRefused(body, "tasks[0].task_id");
+    }
+
+    @Test
+    void anEmptyIdIsRefused() {
+      ObjectNode body = launchBody();
+      body.put("executor_id", "");
+      launchRefused(body, "executor_id");
+      body = launchBody();
+      ((ObjectNode) body.get("tasks").get(0)).put("task_id", "");
+      launchRefused(body, "tasks[0].task_id");
+    }
+
+    @Test
+    void anIdOfMaxLengthIsTakenAndOneLongerRefused() {
+      String longest = "e".repeat(Requests.MAX_ID_LENGTH);
+      ObjectNode body = launchBody();
+      body.put("executor_id", longest);
+      assertEquals(longest, Requests.launch(body).executorId());
+
+      body.put("executor_id", longest + "e");
+      BadRequest refusal = launchRefused(body, "executor_id");
+      assertTrue(
+          refusal.getMessage().contains(String.valueOf(Requests.MAX_ID_LENGTH)),
+          refusal.getMessage());
+
+      body = launchBody();
+      ((ObjectNode) body.get("tasks").get(0))
+          .put("task_id", "t".repeat(Requests.MAX_ID_LENGTH + 1));
+      launchRefused(body, "tasks[0].task_id");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a.b", "..", "a/b", "/", "a b", " a", "a\tb", "a\nb", "a\u0000b"})
+    void anIdThatCannotNameAContainerIsRefused(String id) {
+      ObjectNode body = launchBody();
+      body.put("executor_id", id);
+      BadRequest refusal = launchRefused(body, "executor_id");
+      assertTrue(refusal.getMessage().contains("may not contain"), refusal.getMessage());
+
+      body = launchBody();
+      ((ObjectNode) body.get("tasks").get(0)).put("task_id", id);
+      launchRefused(body, "tasks[0].task_id");
+    }
+
+    @Test
+    void missingOrNullIdsAreGenerated() {
+      ExecutorSpec spec =
+          Requests.launch(
+              json(
+                  "{'executor_id':null,'tasks':[{'command':['true']},"
+                      + "{'task_id':null,'command':['true']}]}"));
+      assertTrue(spec.executorId().startsWith("executor-"), spec.executorId());
+      assertTrue(spec.executorId().length() > "executor-".length(), spec.executorId());
+      assertTrue(spec.tasks().get(0).taskId().startsWith("task-"), spec.tasks().get(0).taskId());
+      assertTrue(spec.tasks().get(1).taskId().startsWith("task-"), spec.tasks().get(1).taskId());
+      assertNotEquals(spec.tasks().get(0).taskId(), spec.tasks().get(1).taskId());
+
+      ExecutorSpec other = Requests.launch(json("{'tasks':[{'command':['true']}]}"));
+      assertTrue(other.executorId().startsWith("executor-"), other.executorId());
+      assertNotEquals(spec.executorId(), other.executorId());
+    }
+
+    @Test
+    void aTaskIdGivenTwiceIsRefusedAtItsSecondUse() {
+      JsonNode body =
+          json("{'tasks':[{'task_id':'a','command':['true']},{'task_id':'a','command':['true']}]}");
+      BadRequest refusal = launchRefused(body, "tasks[1].task_id");
+      assertTrue(refusal.getMessage().contains("'a'"), refusal.getMessage());
+    }
+
+    @Test
+    void theSameIdForTheExecutorAndATaskIsAllowed() {
+      ExecutorSpec spec =
+          Requests.launch(json("{'executor_id':'x','tasks':[{'task_id':'x','command':['true']}]}"));
+      assertEquals("x", spec.executorId());
+      assertEquals("x", spec.tasks().get(0).taskId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "{}", "'task'", "7", "null"})
+    void tasksThatAreNoNonEmptyArrayAreRefused(String tasks) {
+      ObjectNode body = launchBody();
+      body.set("tasks", json(tasks));
+      launchRefused(body, "tasks");
+    }
+
+    @Test
+    void missingTasksAreRefused() {
+      ObjectNode body = launchBody();
+      body.remove("tasks");
+      launchRefused(body, "tasks");
+    }
+
+    @Test
+    void atMostMaxTasksAreTaken() {
+      ObjectNode body = launchBody();
+      ArrayNode tasks = body.putArray("tasks");
+      for (int i = 0; i < Requests.MAX_TASKS; i++) {
+        tasks.addObject().put("task_id", "t" + i).putArray("command").add("true");
+      }
+      assertEquals(Requests.MAX_TASKS, Requests.launch(body).tasks().size());
+
+      tasks.addObject().put("task_id", "one-too-many").putArray("command").add("true");
+      BadRequest refusal = launchRefused(body, "tasks");
+      assertTrue(
+          refusal.getMessage().contains(String.valueOf(Requests.MAX_TASKS + 1)),
+          refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'a'", "['a']", "3", "null"})
+    void aTaskThatIsNoObjectIsRefused(String task) {
+      ObjectNode body = launchBody();
+      ((ArrayNode) body.get("tasks")).add(json(task));
+      BadRequest refusal = launchRefused(body, "tasks[1]");
+      assertTrue(refusal.getMessage().contains("JSON object"), refusal.getMessage());
+    }
+
+    @Test
+    void anArrayCommandIsTheArgvAsGiven() {
+      JsonNode body = json("{'tasks':[{'command':['/usr/bin/env','-i','a b','','$HOME','x;y']}]}");
+      assertEquals(
+          List.of("/usr/bin/env", "-i", "a b", "", "$HOME", "x;y"),
+          Requests.launch(body).tasks().get(0).command());
+    }
+
+    @Test
+    void aStringCommandIsRunByTheShell() {
+      JsonNode body = json("{'tasks':[{'command':'  exec sleep 60 > /dev/null  '}]}");
+      assertEquals(
+          List.of("/bin/sh", "-c", "  exec sleep 60 > /dev/null  "),
+          Requests.launch(body).tasks().get(0).command());
+    }
+
+    @Test
+    void aMissingOrNullCommandIsRefused() {
+      launchRefused(json("{'tasks':[{'task_id':'a'}]}"), "tasks[0].command");
+      launchRefused(json("{'tasks':[{'task_id':'a','command':null}]}"), "tasks[0].command");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "{}", "42", "true"})
+    void aCommandThatIsNeitherArrayNorStringIsRefused(String command) {
+      ObjectNode body = launchBody();
+      ((ObjectNode) body.get("tasks").get(0)).set("command", json(command));
+      launchRefused(body, "tasks[0].command");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "null", "true", "['x']", "{}"})
+    void aCommandElementThatIsNoStringIsRefusedByIndex(String element) {
+      JsonNode body = json("{'tasks':[{'command':['echo'," + element + ",'z']}]}");
+      launchRefused(body, "tasks[0].command[1]");
+    }
+
+    @Test
+    void aCommandElementWithANulIsRefusedByIndex() {
+      ObjectNode body = launchBody();
+      ((ObjectNode) body.get("tasks").get(0)).putArray("command").add("echo").add("a\u0000b");
+      BadRequest refusal = launchRefused(body, "tasks[0].command[1]");
+      assertTrue(refusal.getMessage().contains("NUL"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"''", "'   '", "'\\t\\n'"})
+    void aBlankStringCommandIsRefused(String command) {
+      ObjectNode body = launchBody();
+      ((ObjectNode) body.get("tasks").get(0)).set("command", json(command));
+      launchRefused(body, "tasks[0].command");
+    }
+
+    /**
+     * The array form refuses a NUL; the string form passes its text as one argument of {@code
+     * /bin/sh -c}, where a NUL can no more be passed than in the array form, so it must be refused
+     * too rather than failing at launch.
+     */
+    @Test
+    void aStringCommandWithANulIsRefused() {
+      ObjectNode body = launchBody();
+      ((ObjectNode) body.get("tasks").get(0)).put("command", "echo a\u0000b");
+      launchRefused(body, "tasks[0].command");
+    }
+
+    @Test
+    void anEmptyProgramIsRefused() {
+      JsonNode body = json("{'tasks':[{'task_id':'a','command':['true']},{'command':['','x']}]}");
+      BadRequest refusal = launchRefused(body, "tasks[1].command[0]");
+      assertTrue(refusal.getMessage().contains("program"), refusal.getMessage());
+    }
+
+    @Test
+    void resourcesInTheTextFormGiveTheirPorts() {
+      ObjectNode body = launchBody();
+      body.put("resources", "cpus:0.5;mem:64;ports:[80-80,31000-31010]");
+      ExecutorSpec spec = Requests.launch(body);
+      assertEquals("cpus:0.5;mem:64;ports:[80-80,31000-31010]", spec.resources());
+      assertEquals(PortRanges.parse("[80-80,31000-31010]"), spec.ports());
+      assertEquals(spec.ports(), spec.config().ports());
+    }
+
+    @Test
+    void resourcesInTheMesosJsonFormAreKeptAsTheirText() {
+      ObjectNode body = launchBody();
+      JsonNode resources =
+          json(
+              "[{'name':'cpus','type':'SCALAR','scalar':{'value':1}},"
+                  + "{'name':'ports','type':'RANGES',"
+                  + "'ranges':{'range':[{'begin':31000,'end':31002}]}}]");
+      body.set("resources", resources);
+      ExecutorSpec spec = Requests.launch(body);
+      assertEquals(PortRanges.range(31000, 31002), spec.ports());
+      assertEquals(resources, json(spec.resources()));
+      // What is kept reads again to the same ports, as the checkpoint and the views rely on.
+      assertEquals(spec.ports(), Requests.ports(spec.resources()));
+    }
+
+    @Test
+    void noResourcesOrNoPortsMeanNoPorts() {
+      ObjectNode body = launchBody();
+      body.remove("resources");
+      ExecutorSpec spec = Requests.launch(body);
+      assertEquals("", spec.resources());
+      assertEquals(PortRanges.empty(), spec.ports());
+
+      body.putNull("resources");
+      assertEquals(PortRanges.empty(), Requests.launch(body).ports());
+
+      body.put("resources", "cpus:1;mem:32");
+      spec = Requests.launch(body);
+      assertEquals("cpus:1;mem:32", spec.resources());
+      assertTrue(spec.ports().isEmpty());
+
+      body.set("resources", json("[]"));
+      assertTrue(Requests.launch(body).ports().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "ports:[200-100]",
+          "ports:[70000-70001]",
+          "ports:[a-b]",
+          "ports:[1-2",
+          "cpus:lots",
+          "ports:{1,2}"
+        })
+    void invalidResourcesAreRefusedQuotingTheProblem(String resources) {
+      ObjectNode body = launchBody();
+      body.put("resources", resources);
+      BadRequest refusal = launchRefused(body, "resources");
+      assertTrue(refusal.getMessage().contains(resources), refusal.getMessage());
+    }
+
+    @Test
+    void anInvalidResourceInTheJsonFormIsRefused() {
+      ObjectNode body = launchBody();
+      body.set(
+          "resources",
+          json("[{'name':'ports','type':'RANGES','ranges':{'range':[{'begin':9,'end':1}]}}]"));
+      BadRequest refusal = launchRefused(body, "resources");
+      assertTrue(refusal.getMessage().contains("begin > end"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "true", "{'ports':'[1-2]'}"})
+    void resourcesOfAnotherTypeAreRefused(String resources) {
+      ObjectNode body = launchBody();
+      body.set("resources", json(resources));
+      launchRefused(body, "resources");
+    }
+
+    @Test
+    void networksAreNamesStripped() {
+      ObjectNode body = launchBody();
+      body.set("networks", json("['a','  b\\t']"));
+      assertEquals(List.of("a", "b"), Requests.launch(body).networks());
+      body.set("networks", json("[]"));
+      assertEquals(List.of(), Requests.launch(body).networks());
+      body.putNull("networks");
+      assertEquals(List.of(), Requests.launch(body).networks());
+      body.remove("networks");
+      assertEquals(List.of(), Requests.launch(body).networks());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"''", "'  '", "1", "null", "['a']", "{}"})
+    void aNetworkThatIsNoNameIsRefusedByIndex(String network) {
+      ObjectNode body = launchBody();
+      body.set("networks", json("['a'," + network + "]"));
+      launchRefused(body, "networks[1]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'a'", "{}", "3"})
+    void networksThatAreNoArrayAreRefused(String networks) {
+      ObjectNode body = launchBody();
+      body.set("networks", json(networks));
+      launchRefused(body, "networks");
+    }
+  }
+
+  @Nested
+  class Update {
+
+    @Test
+    void theResourcesAreReturnedAsGiven() {
+      assertEquals(
+          "cpus:1;ports:[31000-31009]",
+          Requests.update(json("{'resources':'cpus:1;ports:[31000-31009]'}")));
+    }
+
+    @Test
+    void theJsonFormIsReturnedAsItsText() {
+      JsonNode resources =
+          json("[{'name':'ports','type':'RANGES','ranges':{'range':[{'begin':1,'end':2}]}}]");
+      String text = Requests.update(json("{'resources':" + resources + "}"));
+      assertEquals(resources, json(text));
+      assertEquals(PortRanges.range(1, 2), Requests.ports(text));
+    }
+
+    @Test
+    void anEmptyStringMeansNoPorts() {
+      String text = Requests.update(json("{'resources':''}"));
+      assertEquals("", text);
+      assertEquals(PortRanges.empty(), Requests.ports(text));
+      assertEquals(
+          PortRanges.empty(), Requests.ports(Requests.update(json("{'resources':'cpus:2'}"))));
+    }
+
+    @Test
+    void resourcesAreRequired() {
+      BadRequest refusal = updateRefused(json("{}"), "resources");
+      assertTrue(refusal.getMessage().contains("required"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "'cpus:1'", "1", "null"})
+    void aBodyThatIsNoObjectIsRefusedAsAWhole(String body) {
+      refused(Requests::update, json(body), Optional.empty());
+    }
+
+    @Test
+    void unknownFieldsAreRefused() {
+      updateRefused(json("{'resources':'','ports':'[1-2]'}"), "ports");
+      updateRefused(json("{'resource':'ports:[1-2]'}"), "resource");
+      // Launch fields are no update fields.
+      updateRefused(json("{'resources':'','executor_id':'web'}"), "executor_id");
+    }
+
+    @Test
+    void invalidResourcesAreRefused() {
+      BadRequest refusal = updateRefused(json("{'resources':'ports:[5-1]'}"), "resources");
+      assertTrue(refusal.getMessage().contains("ports:[5-1]"), refusal.getMessage());
+      updateRefused(json("{'resources':7}"), "resources");
+      updateRefused(json("{'resources':{}}"), "resources");
+    }
+  }
+}
