@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code bin/portcullis agent} end to end: a real daemon, real task groups in real cgroups under a
@@ -190,9 +193,11 @@ class AgentDaemonTest {
     }
   }
 
-  @Test
-  void oneViolatingTaskKillsItsWholeGroupAndEveryTaskReportsTheLimitation() throws Exception {
-    DaemonProcess agent = agent("--enforce_container_ports");
+  @ParameterizedTest
+  @EnumSource(Stack.class)
+  void oneViolatingTaskKillsItsWholeGroupAndEveryTaskReportsTheLimitation(Stack stack)
+      throws Exception {
+    DaemonProcess agent = agent(stack.with("--enforce_container_ports"));
     DaemonProcess.Events events = agent.events();
     int allocated = FreePorts.any();
     int stray = FreePorts.any();
@@ -232,7 +237,8 @@ class AgentDaemonTest {
         updates.subList(6, 9).stream()
             .map(AgentDaemonTest::taskAndState)
             .collect(Collectors.toSet()));
-    assertFalse(cgroupExists(ended.path("container_id").asText()), "the group's cgroup is left");
+    assertFalse(
+        cgroupExists(stack, ended.path("container_id").asText()), "the group's cgroup is left");
 
     JsonNode metrics = PrometheusText.parse(agent.metrics());
     assertEquals(
@@ -278,15 +284,17 @@ class AgentDaemonTest {
             metrics,
             "portcullis_provider_info",
             "portcullis_provider_info",
-            Map.of("kind", "process_tracker", "name", "cgroups-v2")));
+            Map.of("kind", "process_tracker", "name", stack.tracker)));
     assertEquals("summary", metrics.path("portcullis_scan_duration_seconds").path("type").asText());
   }
 
   // --- Restarts ---
 
-  @Test
-  void afterASigkillRestartLiveTasksAreStillEnforcedAndNothingIsLost() throws Exception {
-    DaemonProcess first = agent("--enforce_container_ports");
+  @ParameterizedTest
+  @EnumSource(Stack.class)
+  void afterASigkillRestartLiveTasksAreStillEnforcedAndNothingIsLost(Stack stack)
+      throws Exception {
+    DaemonProcess first = agent(stack.with("--enforce_container_ports"));
     int port = FreePorts.any();
     first
         .post("/v1/executors", launch("keep", ports(port), spec("server", listen(port))))
@@ -308,7 +316,7 @@ class AgentDaemonTest {
     assertTrue(runs(serverPid), "the task died with the agent");
     Thread.sleep(3000); // "short" exits while no agent runs.
 
-    DaemonProcess second = agent("--enforce_container_ports");
+    DaemonProcess second = agent(stack.with("--enforce_container_ports"));
     JsonNode keep = second.executor("keep");
     assertEquals("RUNNING", keep.path("state").asText());
     assertEquals(serverPid, task(keep, "server").path("pid").asLong());
@@ -482,6 +490,24 @@ class AgentDaemonTest {
 
   // --- Helpers ---
 
+  /** The providers a test runs with. */
+  enum Stack {
+    BEST_AVAILABLE("cgroups-v2"),
+    PROCFS_AND_CGROUPS_V1("cgroups-v1", "--socket_source=procfs", "--process_tracker=cgroups-v1");
+
+    final String tracker;
+    private final List<String> flags;
+
+    Stack(String tracker, String... flags) {
+      this.tracker = tracker;
+      this.flags = List.of(flags);
+    }
+
+    String[] with(String... more) {
+      return Stream.concat(flags.stream(), Stream.of(more)).toArray(String[]::new);
+    }
+  }
+
   private DaemonProcess agent(String... extra) throws InterruptedException {
     DaemonProcess daemon = DaemonProcess.start(flags(extra));
     daemons.add(daemon);
@@ -576,7 +602,12 @@ class AgentDaemonTest {
   }
 
   private boolean cgroupExists(String container) {
-    return Files.isDirectory(scratch.v2().orElseThrow().resolve(container));
+    return cgroupExists(Stack.BEST_AVAILABLE, container);
+  }
+
+  private boolean cgroupExists(Stack stack, String container) {
+    Optional<Path> root = stack == Stack.BEST_AVAILABLE ? scratch.v2() : scratch.freezer();
+    return Files.isDirectory(root.orElseThrow().resolve(container));
   }
 
   /** The cgroups under the scratch root, as relative paths. */
