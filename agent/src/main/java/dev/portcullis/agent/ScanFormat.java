@@ -100,8 +100,7 @@ enum ScanFormat {
         return format;
       }
     }
-    throw new IllegalArgumentException(
-        "expected table or json, not '" + value + "'");
+    throw new IllegalArgumentException("expected table or json, not '" + value + "'");
   }
 
   private static String protocol(ListeningSocket socket) {

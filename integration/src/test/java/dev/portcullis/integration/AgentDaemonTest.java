@@ -159,6 +159,24 @@ class AgentDaemonTest {
       assertEquals(0, launch.exit(), launch::toString);
       assertEquals("cli", DaemonProcess.JSON.readTree(launch.out()).path("executor_id").asText());
 
+      Path group = workDir.resolve("group.json");
+      Files.writeString(
+          group,
+          "{\"tasks\": [{\"task_id\": \"g1\", \"command\": \"sleep 300\"},"
+              + " {\"task_id\": \"g2\", \"command\": [\"sleep\", \"300\"]}]}");
+      AgentLauncher.Result fromFile =
+          AgentLauncher.run(
+              "launch",
+              to,
+              "--executor_id=group",
+              "--task_group=" + group,
+              "--task_resources=cpus:1");
+      assertEquals(0, fromFile.exit(), fromFile::toString);
+      JsonNode grouped = agent.executor("group");
+      assertEquals(
+          List.of("g1", "g2"), tasks(grouped).map(t -> t.path("task_id").asText()).toList());
+      assertEquals("cpus:1", grouped.path("resources").asText());
+
       AgentLauncher.Result ps = AgentLauncher.run("ps", to);
       assertEquals(0, ps.exit(), ps::toString);
       assertTrue(
@@ -292,8 +310,7 @@ class AgentDaemonTest {
 
   @ParameterizedTest
   @EnumSource(Stack.class)
-  void afterASigkillRestartLiveTasksAreStillEnforcedAndNothingIsLost(Stack stack)
-      throws Exception {
+  void afterASigkillRestartLiveTasksAreStillEnforcedAndNothingIsLost(Stack stack) throws Exception {
     DaemonProcess first = agent(stack.with("--enforce_container_ports"));
     int port = FreePorts.any();
     first
@@ -370,6 +387,49 @@ class AgentDaemonTest {
       Thread.sleep(100);
     }
     assertEquals("TASK_RUNNING", task(strict.executor("good"), "good-task").path("state").asText());
+  }
+
+  @Test
+  void aCleanStopLeavesTheTasksRunningForTheNextStart() throws Exception {
+    DaemonProcess first = agent("--enforce_container_ports");
+    first.post("/v1/executors", launch("steady", "", spec("sleeper", sleep()))).expect(201);
+    long pid = task(first.executor("steady"), "sleeper").path("pid").asLong();
+    assertEquals(0, first.stop(), "SIGTERM is a clean stop");
+    assertTrue(runs(pid), "a clean stop killed the task");
+
+    DaemonProcess second = agent("--enforce_container_ports");
+    JsonNode steady = second.executor("steady");
+    assertEquals("TASK_RUNNING", task(steady, "sleeper").path("state").asText());
+    assertEquals(pid, task(steady, "sleeper").path("pid").asLong());
+  }
+
+  @Test
+  void aNestedCgroupNoCheckpointKnowsIsKilledWhileItsExecutorIsRecovered() throws Exception {
+    DaemonProcess first = agent("--enforce_container_ports");
+    JsonNode launched =
+        first.post("/v1/executors", launch("host", "", spec("known", sleep()))).expect(201).body();
+    long known = task(launched, "known").path("pid").asLong();
+    first.crash();
+    Path stowaway =
+        scratch
+            .v2()
+            .orElseThrow()
+            .resolve(launched.path("container_id").asText())
+            .resolve("mesos")
+            .resolve("stowaway");
+    Files.createDirectories(stowaway);
+    Process sleeper = new ProcessBuilder("sleep", "300").start();
+    try {
+      Files.writeString(stowaway.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+      DaemonProcess second = agent("--enforce_container_ports");
+      assertFalse(Files.exists(stowaway), "the unknown nested cgroup is left");
+      assertTrue(
+          sleeper.waitFor(30, TimeUnit.SECONDS), "the unknown nested cgroup's process lives");
+      assertEquals("TASK_RUNNING", task(second.executor("host"), "known").path("state").asText());
+      assertTrue(runs(known), "the known task was killed with the stowaway");
+    } finally {
+      sleeper.destroyForcibly();
+    }
   }
 
   @Test

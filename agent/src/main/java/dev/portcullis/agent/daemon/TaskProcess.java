@@ -33,8 +33,9 @@ final class TaskProcess {
   /**
    * Reads the release line, runs the command, then records its status through a rename so that a
    * reader never sees half a number. The command runs in a subshell, so that one named like a
-   * special builtin ({@code exit}, {@code exec}) cannot end or replace the supervising shell. If {@code read} fails the agent died before releasing it: exit
-   * without running the command and without a status.
+   * special builtin ({@code exit}, {@code exec}) cannot end or replace the supervising shell. If
+   * {@code read} fails the agent died before releasing it: exit without running the command and
+   * without a status.
    */
   private static final String SUPERVISE =
       "read _ || exit 111; ( \"$@\" ) </dev/null; s=$?; printf '%s\\n' \"$s\" > "
