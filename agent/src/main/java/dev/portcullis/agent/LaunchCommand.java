@@ -53,7 +53,7 @@ final class LaunchCommand implements Callable<Integer> {
   private static final String EXECUTOR_ID = "executor_id";
   private static final String TASK_ID = "task_id";
   private static final String TASK_RESOURCES = "task_resources";
-  private static final String TASK_NETWORKS = "task_networks";
+  private static final String TASK_NETWORKS = NetworkNames.FLAG;
   private static final String TASK_GROUP = "task_group";
 
   @Spec CommandSpec spec;
@@ -199,16 +199,8 @@ final class LaunchCommand implements Callable<Integer> {
 
   private ArrayNode networks() {
     ArrayNode networks = AgentClient.JSON.createArrayNode();
-    for (String name : taskNetworks.split(",", -1)) {
-      if (name.isBlank()) {
-        throw FlagException.invalidValue(
-            TASK_NETWORKS,
-            taskNetworks,
-            "list network names separated by commas, with none empty; omit the flag for the"
-                + " host network");
-      }
-      networks.add(name.strip());
-    }
+    NetworkNames.parse(taskNetworks).forEach(networks::add);
     return networks;
   }
+
 }

@@ -75,7 +75,6 @@ final class RunCommand implements Callable<Integer> {
 
   private static final String TASK_ID = "task_id";
   private static final String TASK_RESOURCES = "task_resources";
-  private static final String TASK_NETWORKS = "task_networks";
 
   @Spec CommandSpec spec;
 
@@ -173,20 +172,6 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private List<String> taskNetworks() {
-    if (taskNetworks == null) {
-      return List.of();
-    }
-    List<String> networks = new ArrayList<>();
-    for (String name : taskNetworks.split(",", -1)) {
-      if (name.isBlank()) {
-        throw FlagException.invalidValue(
-            TASK_NETWORKS,
-            taskNetworks,
-            "list network names separated by commas, with none empty; omit the flag for the"
-                + " host network");
-      }
-      networks.add(name.strip());
-    }
-    return networks;
+    return taskNetworks == null ? List.of() : NetworkNames.parse(taskNetworks);
   }
 }
