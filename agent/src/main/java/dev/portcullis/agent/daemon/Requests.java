@@ -70,11 +70,15 @@ final class Requests {
           "resources", "is required; give \"\" or a string without ports for no ports");
     }
     String resources = resources(body.get("resources"));
-    ports(resources);
+    ports(resources); // Refused here, before the agent is asked.
     return resources;
   }
 
-  /** The ports of resources already validated by {@link #resources}. */
+  /**
+   * The ports of resources read by {@link #resources}; none if they have no {@code ports}.
+   *
+   * @throws BadRequest naming {@code resources} if they cannot be parsed
+   */
   static PortRanges ports(String resources) {
     try {
       return AgentResources.parse(resources).ports().orElse(PortRanges.empty());
@@ -119,7 +123,10 @@ final class Requests {
     return id;
   }
 
-  /** The resources in the text form, or the Mesos JSON array as its text; never null. */
+  /**
+   * The resources in the text form, or the Mesos JSON array as its text; never null. {@link
+   * #ports} validates them.
+   */
   private static String resources(JsonNode node) {
     String text;
     if (node == null || node.isNull()) {
@@ -131,11 +138,6 @@ final class Requests {
     } else {
       throw BadRequest.field(
           "resources", "must be a string such as \"cpus:1;ports:[31000-31001]\" or a JSON array");
-    }
-    try {
-      AgentResources.parse(text);
-    } catch (ResourcesFormatException e) {
-      throw BadRequest.field("resources", e.getMessage());
     }
     return text;
   }
