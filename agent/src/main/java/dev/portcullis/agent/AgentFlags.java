@@ -163,7 +163,7 @@ final class AgentFlags {
     Set<String> others = new LinkedHashSet<>(isolators);
     others.remove(RunSettings.PORTS_ISOLATOR);
     if (!others.isEmpty()) {
-      LOG.info("Isolators {} are not provided by portcullis run; they have no effect", others);
+      LOG.info("Isolators {} are not provided by Portcullis; they have no effect", others);
     }
     if (!isolators.contains(RunSettings.PORTS_ISOLATOR)) {
       LOG.info(
