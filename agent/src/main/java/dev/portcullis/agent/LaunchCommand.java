@@ -202,5 +202,4 @@ final class LaunchCommand implements Callable<Integer> {
     NetworkNames.parse(taskNetworks).forEach(networks::add);
     return networks;
   }
-
 }

@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.testkit.linux.FreePorts;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
 import dev.portcullis.testkit.linux.ScratchCgroups;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -449,6 +452,47 @@ class AgentDaemonTest {
               metrics, "portcullis_kills", "portcullis_kills_total", Map.of("reason", "orphan")));
     } finally {
       sleeper.destroyForcibly();
+    }
+  }
+
+  @Test
+  void readersThatStallOrVanishNeverHoldUpTheAgentOrOtherReaders() throws Exception {
+    DaemonProcess agent = agent("--enforce_container_ports");
+    URI events = URI.create(agent.url() + "/v1/events");
+    try (Socket stalled = new Socket();
+        Socket vanishing = new Socket()) {
+      stalled.setReceiveBufferSize(1024);
+      for (Socket reader : List.of(stalled, vanishing)) {
+        reader.connect(new InetSocketAddress(events.getHost(), events.getPort()));
+        reader
+            .getOutputStream()
+            .write(
+                ("GET /v1/events HTTP/1.1\r\nHost: " + events.getAuthority() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+      }
+      awaitMetric(agent, "portcullis_event_readers 2");
+      vanishing.close();
+      DaemonProcess.Events reading = agent.events();
+      awaitMetric(agent, "portcullis_event_readers 3");
+
+      int executors = 20;
+      for (int i = 0; i < executors; i++) {
+        agent.post("/v1/executors", launch("e" + i, "", spec("t" + i, sleep()))).expect(201);
+        agent.delete("/v1/executors/e" + i).expect(200);
+      }
+      List<JsonNode> updates = reading.next(3 * executors);
+      assertEquals("t19:TASK_KILLED", taskAndState(updates.get(updates.size() - 1)));
+      // The vanished reader is noticed at the first update that cannot reach it; the stalled one
+      // stays, its updates queued for it.
+      awaitMetric(agent, "portcullis_event_readers 2");
+    }
+  }
+
+  private static void awaitMetric(DaemonProcess agent, String line) throws InterruptedException {
+    long deadline = System.nanoTime() + DaemonProcess.BOUND.toNanos();
+    while (!agent.metrics().lines().anyMatch(line::equals)) {
+      assertTrue(System.nanoTime() < deadline, "the metrics never showed " + line);
+      Thread.sleep(100);
     }
   }
 

@@ -124,8 +124,8 @@ final class Requests {
   }
 
   /**
-   * The resources in the text form, or the Mesos JSON array as its text; never null. {@link
-   * #ports} validates them.
+   * The resources in the text form, or the Mesos JSON array as its text; never null. {@link #ports}
+   * validates them.
    */
   private static String resources(JsonNode node) {
     String text;
