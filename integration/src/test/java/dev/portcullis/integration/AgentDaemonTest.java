@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.testkit.linux.FreePorts;
+import dev.portcullis.testkit.linux.Listener;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
 import dev.portcullis.testkit.linux.ScratchCgroups;
 import java.net.InetSocketAddress;
@@ -333,7 +334,7 @@ class AgentDaemonTest {
             .asLong();
 
     first.crash();
-    assertTrue(runs(serverPid), "the task died with the agent");
+    assertTrue(Listener.isRunning(serverPid), "the task died with the agent");
     Thread.sleep(3000); // "short" exits while no agent runs.
 
     DaemonProcess second = agent(stack.with("--enforce_container_ports"));
@@ -353,7 +354,7 @@ class AgentDaemonTest {
     JsonNode limited = events.next(1).get(0);
     assertEquals("TASK_FAILED", limited.path("state").asText(), limited::toString);
     assertEquals("REASON_CONTAINER_LIMITATION", limited.path("reason").asText());
-    assertFalse(runs(serverPid), "the task outlived its limitation");
+    assertFalse(Listener.isRunning(serverPid), "the task outlived its limitation");
   }
 
   @Test
@@ -398,7 +399,7 @@ class AgentDaemonTest {
     first.post("/v1/executors", launch("steady", "", spec("sleeper", sleep()))).expect(201);
     long pid = task(first.executor("steady"), "sleeper").path("pid").asLong();
     assertEquals(0, first.stop(), "SIGTERM is a clean stop");
-    assertTrue(runs(pid), "a clean stop killed the task");
+    assertTrue(Listener.isRunning(pid), "a clean stop killed the task");
 
     DaemonProcess second = agent("--enforce_container_ports");
     JsonNode steady = second.executor("steady");
@@ -429,7 +430,7 @@ class AgentDaemonTest {
       assertTrue(
           sleeper.waitFor(30, TimeUnit.SECONDS), "the unknown nested cgroup's process lives");
       assertEquals("TASK_RUNNING", task(second.executor("host"), "known").path("state").asText());
-      assertTrue(runs(known), "the known task was killed with the stowaway");
+      assertTrue(Listener.isRunning(known), "the known task was killed with the stowaway");
     } finally {
       sleeper.destroyForcibly();
     }
@@ -576,12 +577,12 @@ class AgentDaemonTest {
         message);
     assertTrue(message.contains("--recover=cleanup"), message);
     assertEquals(corrupt, Files.readString(checkpoint), "a refused start changed the checkpoint");
-    assertTrue(runs(pid), "a refused start killed a task");
+    assertTrue(Listener.isRunning(pid), "a refused start killed a task");
 
     DaemonProcess cleaned = agent("--recover=cleanup");
     assertEquals(0, cleaned.get("/v1/executors").body().path("executors").size());
     long deadline = System.nanoTime() + DaemonProcess.BOUND.toNanos();
-    while (runs(pid)) {
+    while (Listener.isRunning(pid)) {
       assertTrue(System.nanoTime() < deadline, "cleanup left the task alive");
       Thread.sleep(50);
     }
@@ -688,20 +689,6 @@ class AgentDaemonTest {
       return DaemonProcess.JSON.readTree(line).path("state").asText();
     } catch (java.io.IOException e) {
       throw new AssertionError("not JSON: " + line, e);
-    }
-  }
-
-  /**
-   * Whether the process runs: not gone, and not a zombie. A task orphaned by a crashed agent is
-   * reparented to pid 1, which may never reap it, so the JDK's isAlive would say yes forever.
-   */
-  private static boolean runs(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      char state = stat.charAt(stat.lastIndexOf(')') + 2);
-      return state != 'Z' && state != 'X';
-    } catch (java.io.IOException gone) {
-      return false;
     }
   }
 

@@ -48,7 +48,7 @@ class ListenerTest {
       Files.writeString(v2.resolve("a/mesos/b/cgroup.procs"), Long.toString(started.pid()));
       scratch.close();
       assertFalse(Files.exists(v2));
-      assertFalse(ProcessHandle.of(started.pid()).map(ProcessHandle::isAlive).orElse(false));
+      assertFalse(Listener.isRunning(started.pid()), "the process in the scratch cgroup survived");
     } finally {
       started.kill();
       scratch.close();
