@@ -82,9 +82,10 @@ final class TaskProcess {
   }
 
   /**
-   * Lets the shell run the command.
+   * Lets the shell run the command. Never called after {@link #destroyForcibly()}, which closes
+   * the shell's input: the line would then be lost without an error.
    *
-   * @throws IOException if the shell has already exited
+   * @throws IOException if the shell has already exited on its own
    */
   void release() throws IOException {
     try (OutputStream stdin = shell.getOutputStream()) {
