@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.api.ContainerId;
-import dev.portcullis.api.PortRanges;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -40,34 +39,13 @@ final class StatusUpdates {
 
   /** Reports a non-terminal state, without message. */
   void send(TaskState state) {
-    write(status(state, Optional.empty(), Optional.empty(), Optional.empty()));
+    write(TaskStatus.of(Optional.empty(), taskId, container, state, clock.instant()).toJson());
   }
 
   /** Reports how the task ended. */
   void send(Termination termination) {
     write(
-        status(
-            termination.state(),
-            termination.reason(),
-            Optional.of(termination.message()),
-            termination.limitedPorts()));
-  }
-
-  private ObjectNode status(
-      TaskState state,
-      Optional<String> reason,
-      Optional<String> message,
-      Optional<PortRanges> limitedPorts) {
-    return new TaskStatus(
-            Optional.empty(),
-            taskId,
-            container,
-            state,
-            clock.instant(),
-            reason,
-            message,
-            limitedPorts)
-        .toJson();
+        TaskStatus.of(Optional.empty(), taskId, container, termination, clock.instant()).toJson());
   }
 
   private void write(ObjectNode update) {

@@ -56,6 +56,42 @@ public record TaskStatus(
     Objects.requireNonNull(limitedPorts, "limitedPorts");
   }
 
+  /** A non-terminal update, without reason or message. */
+  public static TaskStatus of(
+      Optional<String> executorId,
+      String taskId,
+      ContainerId container,
+      TaskState state,
+      Instant timestamp) {
+    return new TaskStatus(
+        executorId,
+        taskId,
+        container,
+        state,
+        timestamp,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** The terminal update for how the task ended. */
+  public static TaskStatus of(
+      Optional<String> executorId,
+      String taskId,
+      ContainerId container,
+      Termination ending,
+      Instant timestamp) {
+    return new TaskStatus(
+        executorId,
+        taskId,
+        container,
+        ending.state(),
+        timestamp,
+        ending.reason(),
+        Optional.of(ending.message()),
+        ending.limitedPorts());
+  }
+
   /** The update as a JSON object, in the shape above. */
   public ObjectNode toJson() {
     ObjectNode update = JsonNodeFactory.instance.objectNode();

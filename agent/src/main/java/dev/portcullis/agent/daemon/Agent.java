@@ -410,9 +410,10 @@ final class Agent implements AutoCloseable {
     finish(executor);
   }
 
-  /** Replaces an executor's allocation: the ports in {@code resources}, none if it holds none. */
-  ObjectNode update(String executorId, String resources) {
-    PortRanges ports = Requests.ports(resources);
+  /** Replaces an executor's allocation with {@code allocation}'s ports, none if it has none. */
+  ObjectNode update(String executorId, Requests.Allocation allocation) {
+    String resources = allocation.resources();
+    PortRanges ports = allocation.ports();
     return call(
         () -> {
           ExecutorEntry executor = find(executorId);
@@ -719,39 +720,31 @@ final class Agent implements AutoCloseable {
   }
 
   private void report(ExecutorEntry executor, TaskEntry task, TaskState state) {
-    publish(executor, task, state, Optional.empty(), Optional.empty(), Optional.empty());
+    publish(
+        task,
+        TaskStatus.of(
+            Optional.of(executor.executorId()),
+            task.taskId(),
+            task.container(),
+            state,
+            clock.instant()));
   }
 
   private void report(ExecutorEntry executor, TaskEntry task, Termination ending) {
     publish(
-        executor,
         task,
-        ending.state(),
-        ending.reason(),
-        Optional.of(ending.message()),
-        ending.limitedPorts());
+        TaskStatus.of(
+            Optional.of(executor.executorId()),
+            task.taskId(),
+            task.container(),
+            ending,
+            clock.instant()));
   }
 
   /** Records the task's new state and hands the update to every reader of the stream. */
-  private void publish(
-      ExecutorEntry executor,
-      TaskEntry task,
-      TaskState state,
-      Optional<String> reason,
-      Optional<String> message,
-      Optional<PortRanges> limitedPorts) {
-    ObjectNode update =
-        new TaskStatus(
-                Optional.of(executor.executorId()),
-                task.taskId(),
-                task.container(),
-                state,
-                clock.instant(),
-                reason,
-                message,
-                limitedPorts)
-            .toJson();
-    task.reported(state, update);
+  private void publish(TaskEntry task, TaskStatus status) {
+    ObjectNode update = status.toJson();
+    task.reported(status.state(), update);
     stream.publish(update.toString());
   }
 

@@ -1,6 +1,5 @@
 package dev.portcullis.agent.daemon;
 
-import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.PortRanges;
 import java.util.List;
 
@@ -24,10 +23,5 @@ record ExecutorSpec(
   ExecutorSpec {
     networks = List.copyOf(networks);
     tasks = List.copyOf(tasks);
-  }
-
-  /** The root container's configuration, for the isolator. */
-  ContainerConfig config() {
-    return ContainerConfig.builder().ports(ports).networks(networks).build();
   }
 }

@@ -62,16 +62,18 @@ final class Requests {
     return new ExecutorSpec(executorId, resources, ports, networks, specs);
   }
 
+  /** An update request's resources, as given, and the ports they hold. */
+  record Allocation(String resources, PortRanges ports) {}
+
   /** An update request: {@code {"resources": ...}}; the ports it holds replace the old ones. */
-  static String update(JsonNode body) {
+  static Allocation update(JsonNode body) {
     requireObject(body, UPDATE_FIELDS, "");
     if (body.get("resources") == null) {
       throw BadRequest.field(
           "resources", "is required; give \"\" or a string without ports for no ports");
     }
     String resources = resources(body.get("resources"));
-    ports(resources); // Refused here, before the agent is asked.
-    return resources;
+    return new Allocation(resources, ports(resources));
   }
 
   /**

@@ -322,7 +322,6 @@ class RequestsTest {
       ExecutorSpec spec = Requests.launch(body);
       assertEquals("cpus:0.5;mem:64;ports:[80-80,31000-31010]", spec.resources());
       assertEquals(PortRanges.parse("[80-80,31000-31010]"), spec.ports());
-      assertEquals(spec.ports(), spec.config().ports());
     }
 
     @Test
@@ -433,25 +432,24 @@ class RequestsTest {
     void theResourcesAreReturnedAsGiven() {
       assertEquals(
           "cpus:1;ports:[31000-31009]",
-          Requests.update(json("{'resources':'cpus:1;ports:[31000-31009]'}")));
+          Requests.update(json("{'resources':'cpus:1;ports:[31000-31009]'}")).resources());
     }
 
     @Test
     void theJsonFormIsReturnedAsItsText() {
       JsonNode resources =
           json("[{'name':'ports','type':'RANGES','ranges':{'range':[{'begin':1,'end':2}]}}]");
-      String text = Requests.update(json("{'resources':" + resources + "}"));
-      assertEquals(resources, json(text));
-      assertEquals(PortRanges.range(1, 2), Requests.ports(text));
+      Requests.Allocation allocation = Requests.update(json("{'resources':" + resources + "}"));
+      assertEquals(resources, json(allocation.resources()));
+      assertEquals(PortRanges.range(1, 2), allocation.ports());
     }
 
     @Test
     void anEmptyStringMeansNoPorts() {
-      String text = Requests.update(json("{'resources':''}"));
-      assertEquals("", text);
-      assertEquals(PortRanges.empty(), Requests.ports(text));
-      assertEquals(
-          PortRanges.empty(), Requests.ports(Requests.update(json("{'resources':'cpus:2'}"))));
+      Requests.Allocation allocation = Requests.update(json("{'resources':''}"));
+      assertEquals("", allocation.resources());
+      assertEquals(PortRanges.empty(), allocation.ports());
+      assertEquals(PortRanges.empty(), Requests.update(json("{'resources':'cpus:2'}")).ports());
     }
 
     @Test
