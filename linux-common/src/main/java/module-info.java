@@ -10,6 +10,7 @@ module dev.portcullis.linux {
 
   exports dev.portcullis.linux to
       dev.portcullis.netlink,
+      dev.portcullis.bpf,
       dev.portcullis.cgroups.v1,
       dev.portcullis.cgroups.v2,
       dev.portcullis.testkit.linux;

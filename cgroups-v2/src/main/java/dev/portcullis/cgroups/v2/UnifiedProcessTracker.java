@@ -8,6 +8,7 @@ import dev.portcullis.linux.CgroupKiller;
 import dev.portcullis.linux.CgroupTree;
 import dev.portcullis.linux.ContainerCgroups;
 import dev.portcullis.linux.ContainerIds;
+import dev.portcullis.linux.UnifiedMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class UnifiedProcessTracker implements ProcessTracker {
   }
 
   private static ContainerCgroups containers(ProviderSettings settings) {
-    return ContainerCgroups.fromSettings(settings, UnifiedHierarchy::new, UnifiedHierarchy::checkRoot);
+    return ContainerCgroups.fromSettings(settings, UnifiedMount::new, UnifiedHierarchy::checkRoot);
   }
 
   @Override

@@ -1,10 +1,9 @@
-package dev.portcullis.cgroups.v2;
+package dev.portcullis.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portcullis.linux.MountTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Finding the unified hierarchy in a mount table; runs anywhere. */
-class UnifiedHierarchyTest {
+class UnifiedMountTest {
 
   private static final List<String> HYBRID =
       List.of(
@@ -27,7 +26,7 @@ class UnifiedHierarchyTest {
           "31 23 0:28 / /mnt/cg2 rw - cgroup2 cgroup2 rw");
 
   private static Path locate(List<String> lines, String base) throws IOException {
-    return new UnifiedHierarchy(Optional.ofNullable(base).map(Path::of))
+    return new UnifiedMount(Optional.ofNullable(base).map(Path::of))
         .mountPoint(MountTable.parse(lines));
   }
 

@@ -1,0 +1,37 @@
+package dev.portcullis.api;
+
+import java.util.Objects;
+
+/**
+ * What a {@link PortGuard} refused in a container since the guard was installed: counters that
+ * only grow while the guard stays in place.
+ *
+ * @param binds how many {@code bind()} calls were refused
+ * @param listeners how many processes were stopped for calling {@code listen()} on a port the
+ *     kernel picked outside the allowance (a socket that was never bound); 0 when the guard cannot
+ *     see such calls
+ * @param ports the ports refused, as far as the guard records them; potentially empty, never null
+ * @since 0.2
+ */
+public record GuardRefusals(long binds, long listeners, PortRanges ports) {
+
+  private static final GuardRefusals NONE = new GuardRefusals(0, 0, PortRanges.empty());
+
+  /** Checks that the counts are not negative and the ports not null. */
+  public GuardRefusals {
+    Objects.requireNonNull(ports, "ports");
+    if (binds < 0 || listeners < 0) {
+      throw new IllegalArgumentException("Refusal counts cannot be negative");
+    }
+  }
+
+  /** Nothing refused. */
+  public static GuardRefusals none() {
+    return NONE;
+  }
+
+  /** The total of refused binds and stopped listeners. */
+  public long total() {
+    return binds + listeners;
+  }
+}
