@@ -18,6 +18,7 @@ module dev.portcullis.core {
   uses dev.portcullis.api.SocketSource;
   uses dev.portcullis.api.ProcessTracker;
   uses dev.portcullis.api.EnforcementPolicy;
+  uses dev.portcullis.api.PortGuard;
 
   provides dev.portcullis.api.EnforcementPolicy with
       dev.portcullis.core.policy.MesosPolicy,

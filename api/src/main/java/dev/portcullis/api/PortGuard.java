@@ -51,6 +51,16 @@ public interface PortGuard extends Provider {
   Optional<GuardState> find(ContainerId container) throws IOException;
 
   /**
+   * What the container's guard has refused since it was installed; empty when the container has
+   * no guard of this provider or the guard does not count refusals. Called after every scan for
+   * every guarded container, so implementations should make it cheap; the default reads the whole
+   * guard back with {@link #find}.
+   */
+  default Optional<GuardRefusals> refusals(ContainerId container) throws IOException {
+    return find(container).map(GuardState::refusals);
+  }
+
+  /**
    * Removes the container's guard. A container without one, or whose cgroup no longer exists, is
    * not an error.
    */

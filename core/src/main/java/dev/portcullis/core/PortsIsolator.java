@@ -4,6 +4,7 @@ import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
@@ -52,7 +53,13 @@ import org.slf4j.LoggerFactory;
  *   <li>the log-once memory is per offending container and starts afresh when the container is
  *       seen clean or its root's allocation changes;
  *   <li>a kill verdict kills the root's tree through the {@link ProcessTracker} before the
- *       limitation is raised, so no offending process outlives the limitation.
+ *       limitation is raised, so no offending process outlives the limitation;
+ *   <li>with a {@link PortGuard}, the kernel refuses a bind to an unallocated port in the first
+ *       place: {@link #prepare} installs the guard on a top-level container before the launcher
+ *       places a process in it, {@link #update} changes what it allows, {@link #recover} finds it
+ *       again (and repairs it), {@link #cleanup} removes it. Nested containers are covered by
+ *       their root's guard; containers on named networks get none. Scans go on as the backstop
+ *       for what no bind check sees.
  * </ul>
  *
  * @since 0.1
@@ -67,6 +74,7 @@ public final class PortsIsolator implements AutoCloseable {
   private final ScanScheduler scheduler;
   private final Scan scan;
   private final List<Consumer<ScanReport>> listeners;
+  private final Optional<GuardKeeper> guard;
 
   /** Guards {@link #containers}; never held during I/O. */
   private final Object lock = new Object();
@@ -88,9 +96,11 @@ public final class PortsIsolator implements AutoCloseable {
     Clock clock = builder.clock != null ? builder.clock : Clock.systemUTC();
     this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
     this.scan = new Scan(config, source, tracker, policy, clock);
+    GuardRules rules = new GuardRules(config);
+    this.guard = Optional.ofNullable(builder.portGuard).map(g -> new GuardKeeper(g, rules));
   }
 
-  /** A builder; the configuration and the three providers are required. */
+  /** A builder; the configuration and the three providers are required, a port guard optional. */
   public static Builder builder() {
     return new Builder();
   }
@@ -98,6 +108,11 @@ public final class PortsIsolator implements AutoCloseable {
   /** The configuration this isolator runs with. */
   public IsolatorConfig config() {
     return config;
+  }
+
+  /** The name of the port guard this isolator installs; empty when it has none. */
+  public Optional<String> guardName() {
+    return guard.map(GuardKeeper::name);
   }
 
   /**
@@ -168,6 +183,14 @@ public final class PortsIsolator implements AutoCloseable {
         track(state.id(), state.config());
       }
     }
+    guard.ifPresent(
+        keeper -> {
+          for (RecoveredContainer state : ordered) {
+            if (isGuarded(state.id())) {
+              keeper.recover(state.id(), state.config().map(ContainerConfig::ports));
+            }
+          }
+        });
     for (RecoveredContainer state : ordered) {
       state.config().ifPresent(config -> notifyPolicy("prepared", () -> policy.prepared(state.id(), config)));
     }
@@ -179,8 +202,12 @@ public final class PortsIsolator implements AutoCloseable {
    * from the next scan. A nested container is judged against its root's allocation; its own
    * ports, if any, are accepted and not used. A container on a named network is ignored.
    *
+   * <p>With a port guard, a top-level container's guard is installed before this method returns:
+   * call it before the container's first process joins its cgroup.
+   *
    * @throws IllegalStateException if the container is already tracked, or is nested and its
    *     parent is not
+   * @throws PortGuardException if the guard could not be installed; the container is not tracked
    */
   public void prepare(ContainerId id, ContainerConfig config) {
     Objects.requireNonNull(id, "id");
@@ -197,7 +224,25 @@ public final class PortsIsolator implements AutoCloseable {
       }
       track(id, Optional.of(config));
     }
+    if (guard.isPresent() && isGuarded(id)) {
+      try {
+        guard.get().install(id, config.ports());
+      } catch (PortGuardException e) {
+        synchronized (lock) {
+          containers.remove(id);
+        }
+        throw e;
+      }
+    }
     notifyPolicy("prepared", () -> policy.prepared(id, config));
+  }
+
+  /** Whether a container gets a guard of its own: a top-level one on the host network. */
+  private boolean isGuarded(ContainerId id) {
+    synchronized (lock) {
+      TrackedContainer container = containers.get(id);
+      return container != null && !id.isNested() && !container.ignored();
+    }
   }
 
   /** Adds a container to the map; the caller holds the lock and has validated it. */
@@ -227,9 +272,11 @@ public final class PortsIsolator implements AutoCloseable {
    * Replaces a top-level container's allocation; {@code ports} empty means no ports. The memory of
    * earlier violations in its tree starts afresh. A container recovered without an allocation is
    * judged from the next scan. Updating a nested or ignored container changes nothing and is
-   * logged.
+   * logged. With a port guard, the guard allows the new ports before this method returns.
    *
    * @throws IllegalArgumentException if the container is not tracked
+   * @throws PortGuardException if the guard could not be changed: scans judge the new allocation,
+   *     but the kernel still refuses and allows by the old one
    */
   public void update(ContainerId id, PortRanges ports) {
     Objects.requireNonNull(ports, "ports");
@@ -252,6 +299,7 @@ public final class PortsIsolator implements AutoCloseable {
       scan.forget(id);
     }
     notifyPolicy("updated", () -> policy.updated(id, ports));
+    guard.ifPresent(keeper -> keeper.update(id, ports));
   }
 
   /**
@@ -317,6 +365,9 @@ public final class PortsIsolator implements AutoCloseable {
     for (ContainerId container : removed) {
       notifyPolicy("cleanedUp", () -> policy.cleanedUp(container));
     }
+    if (!id.isNested()) {
+      guard.ifPresent(keeper -> keeper.remove(id));
+    }
   }
 
   /** The containers tracked now, sorted so that parents come before their children. */
@@ -345,6 +396,9 @@ public final class PortsIsolator implements AutoCloseable {
         }
       }
       ScanReport report = scan.run(snapshot, tracking);
+      if (guard.isPresent()) {
+        report = report.withGuardRefusals(guard.get().observe());
+      }
       for (Consumer<ScanReport> listener : listeners) {
         try {
           listener.accept(report);
@@ -409,6 +463,7 @@ public final class PortsIsolator implements AutoCloseable {
     private SocketSource socketSource;
     private ProcessTracker processTracker;
     private EnforcementPolicy policy;
+    private PortGuard portGuard;
     private ScanScheduler scheduler;
     private Clock clock;
     private final List<Consumer<ScanReport>> listeners = new ArrayList<>();
@@ -440,10 +495,21 @@ public final class PortsIsolator implements AutoCloseable {
     }
 
     /**
+     * The port guard; optional. Without one, nothing is refused in the kernel and only scans
+     * enforce, as in Mesos.
+     */
+    public Builder portGuard(PortGuard portGuard) {
+      this.portGuard = portGuard;
+      return this;
+    }
+
+    /**
      * Selects, through {@code loader}, each provider not set yet: the one the configuration names
      * ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}, or
      * their system properties), else the best available. Each selected provider is initialized
-     * with the configuration's provider settings. Call after {@link #config}.
+     * with the configuration's provider settings. A port guard is selected only when the
+     * configuration names one ({@code --container_ports_guard}), and must then be available. Call
+     * after {@link #config}.
      *
      * @throws IllegalStateException if no configuration was set yet
      * @throws ProviderSelectionException if a provider cannot be selected; the message lists every
@@ -470,6 +536,11 @@ public final class PortsIsolator implements AutoCloseable {
         policy =
             ProviderSelector.select(
                     EnforcementPolicy.class, config.policyName(), settings, loader)
+                .provider();
+      }
+      if (portGuard == null && config.guardName().isPresent()) {
+        portGuard =
+            ProviderSelector.select(PortGuard.class, config.guardName(), settings, loader)
                 .provider();
       }
       return this;

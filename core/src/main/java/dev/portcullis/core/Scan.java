@@ -234,7 +234,8 @@ final class Scan {
         violations,
         unconfirmed,
         enforcement.actions,
-        enforcement.limitations);
+        enforcement.limitations,
+        Map.of());
   }
 
   private static ContainerView rootOf(ContainerView view, Map<ContainerId, ContainerView> byId) {

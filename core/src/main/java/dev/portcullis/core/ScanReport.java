@@ -2,11 +2,13 @@ package dev.portcullis.core;
 
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
+import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.Violation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -26,6 +28,8 @@ import java.util.stream.Collectors;
  * @param unconfirmed containers the fast path suspected but the exact path cleared
  * @param actions what was done about each violation, in the order of {@code violations}
  * @param limitations the limitations raised on roots by this scan
+ * @param guardRefusals what each guarded root's port guard has refused so far, read after the
+ *     scan; empty when the isolator has no guard
  * @since 0.1
  */
 public record ScanReport(
@@ -39,7 +43,8 @@ public record ScanReport(
     List<Violation> violations,
     List<ContainerId> unconfirmed,
     List<EnforcementAction> actions,
-    List<ContainerLimitation> limitations) {
+    List<ContainerLimitation> limitations,
+    Map<ContainerId, GuardRefusals> guardRefusals) {
 
   /** Checks for nulls and copies the lists. */
   public ScanReport {
@@ -52,6 +57,24 @@ public record ScanReport(
     unconfirmed = List.copyOf(unconfirmed);
     actions = List.copyOf(actions);
     limitations = List.copyOf(limitations);
+    guardRefusals = Map.copyOf(guardRefusals);
+  }
+
+  /** This report with {@code refusals} as its {@link #guardRefusals()}. */
+  ScanReport withGuardRefusals(Map<ContainerId, GuardRefusals> refusals) {
+    return new ScanReport(
+        scan,
+        startedAt,
+        duration,
+        mode,
+        socketsSeen,
+        scope,
+        containers,
+        violations,
+        unconfirmed,
+        actions,
+        limitations,
+        refusals);
   }
 
   /** The observation of one container, if it was tracked during the scan. */

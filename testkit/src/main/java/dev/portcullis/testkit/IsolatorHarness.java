@@ -48,6 +48,7 @@ public final class IsolatorHarness implements AutoCloseable {
   private final HostModel host;
   private final FakeSocketSource socketSource;
   private final FakeProcessTracker tracker;
+  private final Optional<FakePortGuard> guard;
   private final PortsIsolator isolator;
   private final ManualScanScheduler scheduler = new ManualScanScheduler();
   private final List<IsolatorEvent> events = new ArrayList<>();
@@ -59,12 +60,15 @@ public final class IsolatorHarness implements AutoCloseable {
     this.host = builder.host;
     this.socketSource = new FakeSocketSource(host, builder.cgroupIds);
     this.tracker = new FakeProcessTracker(host, FakeProcessTracker.DEFAULT_ROOT, builder.cgroupIds);
+    this.guard =
+        builder.guardState.map(state -> new FakePortGuard(host, tracker, state));
     this.isolator =
         PortsIsolator.builder()
             .config(builder.config)
             .socketSource(socketSource)
             .processTracker(tracker)
             .policy(builder.policy)
+            .portGuard(guard.orElse(null))
             .scheduler(scheduler)
             .clock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
             .onScan(this::record)
@@ -94,6 +98,11 @@ public final class IsolatorHarness implements AutoCloseable {
   /** The fake process tracker the isolator kills through. */
   public FakeProcessTracker tracker() {
     return tracker;
+  }
+
+  /** The port guard, when the harness was built with one. */
+  public Optional<FakePortGuard> guard() {
+    return guard;
   }
 
   /** The isolator under test. */
@@ -149,6 +158,21 @@ public final class IsolatorHarness implements AutoCloseable {
   /** Starts a process inside the container's cgroup; returns its pid. */
   public long spawn(ContainerId container) {
     return host.spawn(tracker.cgroupOf(container));
+  }
+
+  /**
+   * Starts a process in the container that binds a TCP wildcard port and listens, unless the
+   * port guard refuses the bind (then the process stays, without a socket).
+   *
+   * @return the process's pid if it listens; empty if the guard refused the bind
+   */
+  public Optional<Long> tryListen(ContainerId container, int port) {
+    long pid = spawn(container);
+    if (guard.isPresent() && !guard.get().bind(container, port)) {
+      return Optional.empty();
+    }
+    host.listen(pid, port);
+    return Optional.of(pid);
   }
 
   /** Starts a process in the container and has it listen on a TCP wildcard port. */
@@ -265,8 +289,19 @@ public final class IsolatorHarness implements AutoCloseable {
     private IsolatorConfig config = IsolatorConfig.fromFlags(Map.of());
     private EnforcementPolicy policy = new MesosPolicy();
     private boolean cgroupIds = true;
+    private Optional<FakePortGuard.State> guardState = Optional.empty();
 
     private Builder() {}
+
+    /**
+     * Gives the isolator a {@link FakePortGuard} over {@code state}: a fresh {@link
+     * FakePortGuard.State} for a new host, or one from an earlier harness to model a restart with
+     * the guards still in place.
+     */
+    public Builder guard(FakePortGuard.State state) {
+      this.guardState = Optional.of(Objects.requireNonNull(state, "state"));
+      return this;
+    }
 
     /** The host to run on; a fresh empty one by default. */
     public Builder host(HostModel host) {

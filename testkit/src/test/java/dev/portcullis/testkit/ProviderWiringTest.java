@@ -91,4 +91,45 @@ class ProviderWiringTest {
     assertTrue(
         failure.getMessage().contains("container_ports_grace_scans"), failure.getMessage());
   }
+
+  @Test
+  void aGuardIsSelectedOnlyWhenNamedAndThenInstalledAtPrepare() throws IOException {
+    FakePortGuard guard = new FakePortGuard(host, tracker);
+    ProviderLoader withGuard = ProviderLoader.concat(loader, ProviderLoader.of(guard));
+    try (PortsIsolator unguarded =
+        PortsIsolator.builder()
+            .config(IsolatorConfig.fromFlags(Map.of()))
+            .selectProviders(withGuard)
+            .scheduler(new ManualScanScheduler())
+            .build()) {
+      assertEquals(java.util.Optional.empty(), unguarded.guardName());
+    }
+    try (PortsIsolator isolator =
+        PortsIsolator.builder()
+            .config(
+                IsolatorConfig.fromFlags(
+                    Map.of(IsolatorConfig.CONTAINER_PORTS_GUARD, FakePortGuard.NAME)))
+            .selectProviders(withGuard)
+            .scheduler(new ManualScanScheduler())
+            .build()) {
+      assertEquals(java.util.Optional.of(FakePortGuard.NAME), isolator.guardName());
+      tracker.create(TASK);
+      isolator.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      assertTrue(guard.guards().containsKey(TASK));
+    }
+  }
+
+  @Test
+  void aNamedGuardThatIsNotFoundFailsTheSelection() {
+    ProviderSelectionException error =
+        assertThrows(
+            ProviderSelectionException.class,
+            () ->
+                PortsIsolator.builder()
+                    .config(
+                        IsolatorConfig.fromFlags(
+                            Map.of(IsolatorConfig.CONTAINER_PORTS_GUARD, "bpf")))
+                    .selectProviders(loader));
+    assertTrue(error.getMessage().contains("bpf"), error.getMessage());
+  }
 }

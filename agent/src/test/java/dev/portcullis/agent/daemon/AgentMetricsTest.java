@@ -99,7 +99,8 @@ class AgentMetricsTest {
         violations,
         List.of(),
         actions,
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   @Test

@@ -47,6 +47,11 @@ import java.util.function.UnaryOperator;
  *   <tr><td>{@value #CONTAINER_PORTS_FULL_SCAN_EVERY}</td><td>{@code 10}</td>
  *       <td>when scans attribute sockets by cgroup id, every N-th scan is a full exact
  *       one</td></tr>
+ *   <tr><td>{@value #CONTAINER_PORTS_GUARD}</td><td>{@value #NO_GUARD}</td>
+ *       <td>the port guard that refuses unallocated binds in the kernel, by provider name;
+ *       {@value #NO_GUARD} for none (Mesos behaviour)</td></tr>
+ *   <tr><td>{@value #CONTAINER_PORTS_GUARD_MODE}</td><td>{@code scope}</td>
+ *       <td>which binds the guard refuses: see {@link GuardMode}</td></tr>
  * </table>
  *
  * <p>Booleans are {@code true} or {@code false} in any case. Setting both {@value
@@ -92,6 +97,15 @@ public final class IsolatorConfig {
   /** Flag {@code container_ports_full_scan_every}: how often a scan is a full exact one. */
   public static final String CONTAINER_PORTS_FULL_SCAN_EVERY = "container_ports_full_scan_every";
 
+  /** Flag {@code container_ports_guard}: the port guard provider's name, or {@value #NO_GUARD}. */
+  public static final String CONTAINER_PORTS_GUARD = "container_ports_guard";
+
+  /** Flag {@code container_ports_guard_mode}: which binds the guard refuses. */
+  public static final String CONTAINER_PORTS_GUARD_MODE = "container_ports_guard_mode";
+
+  /** The value of {@value #CONTAINER_PORTS_GUARD} that installs no guard: the default. */
+  public static final String NO_GUARD = "none";
+
   /**
    * Prefix of the system properties that name providers when their flag is absent: {@code
    * portcullis.socket_source}, {@code portcullis.process_tracker}, {@code
@@ -122,6 +136,8 @@ public final class IsolatorConfig {
   private final Optional<String> processTrackerName;
   private final Optional<String> policyName;
   private final int fullScanEvery;
+  private final Optional<String> guardName;
+  private final GuardMode guardMode;
   private final ProviderSettings providerSettings;
   private final Optional<PortRanges> scope;
 
@@ -138,6 +154,10 @@ public final class IsolatorConfig {
         providerName(PROCESS_TRACKER, builder.processTrackerName, systemProperties);
     this.policyName = providerName(CONTAINER_PORTS_POLICY, builder.policyName, systemProperties);
     this.fullScanEvery = builder.fullScanEvery;
+    this.guardName =
+        providerName(CONTAINER_PORTS_GUARD, builder.guardName, systemProperties)
+            .filter(name -> !name.equals(NO_GUARD));
+    this.guardMode = builder.guardMode;
     this.providerSettings = ProviderSettings.of(builder.flags);
     this.scope = scopeOf(isolatedRange, checkAgentPortRangeOnly, resources);
   }
@@ -231,6 +251,19 @@ public final class IsolatorConfig {
   }
 
   /**
+   * The port guard to use, by provider name, from the flag or else the system property; empty
+   * when no guard is installed ({@value #NO_GUARD}, the default). Never blank.
+   */
+  public Optional<String> guardName() {
+    return guardName;
+  }
+
+  /** Which binds the guard refuses; meaningful only with a {@link #guardName() guard}. */
+  public GuardMode guardMode() {
+    return guardMode;
+  }
+
+  /**
    * The ports that are checked at all. Present when checking is limited: the isolated range
    * when given; otherwise, in range-only mode, the agent's {@code ports} resource — {@link
    * #DEFAULT_AGENT_PORTS} when the agent has no ports resource, and the empty set (nothing is
@@ -303,6 +336,8 @@ public final class IsolatorConfig {
         .append('=')
         .append(automaticUnless(policyName));
     text.append(" --").append(CONTAINER_PORTS_FULL_SCAN_EVERY).append('=').append(fullScanEvery);
+    text.append(" --").append(CONTAINER_PORTS_GUARD).append('=').append(guardName.orElse(NO_GUARD));
+    text.append(" --").append(CONTAINER_PORTS_GUARD_MODE).append('=').append(guardMode.flagValue());
     text.append(" (checking ")
         .append(scope.map(ports -> "ports " + ports).orElse("every port"))
         .append(" over ")
@@ -338,6 +373,8 @@ public final class IsolatorConfig {
         && processTrackerName.equals(that.processTrackerName)
         && policyName.equals(that.policyName)
         && fullScanEvery == that.fullScanEvery
+        && guardName.equals(that.guardName)
+        && guardMode == that.guardMode
         && providerSettings.asMap().equals(that.providerSettings.asMap());
   }
 
@@ -355,6 +392,8 @@ public final class IsolatorConfig {
         processTrackerName,
         policyName,
         fullScanEvery,
+        guardName,
+        guardMode,
         providerSettings.asMap());
   }
 
@@ -398,6 +437,8 @@ public final class IsolatorConfig {
     private String processTrackerName;
     private String policyName;
     private int fullScanEvery = DEFAULT_FULL_SCAN_EVERY;
+    private String guardName;
+    private GuardMode guardMode = GuardMode.SCOPE;
     private final SortedMap<String, String> flags = new TreeMap<>();
 
     private Builder() {}
@@ -484,6 +525,22 @@ public final class IsolatorConfig {
     }
 
     /**
+     * Sets {@value IsolatorConfig#CONTAINER_PORTS_GUARD}, which takes precedence over the system
+     * property: a provider name, or {@value IsolatorConfig#NO_GUARD}; {@link #build()} rejects a
+     * blank name.
+     */
+    public Builder guardName(String name) {
+      this.guardName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Sets {@value IsolatorConfig#CONTAINER_PORTS_GUARD_MODE}. */
+    public Builder guardMode(GuardMode guardMode) {
+      this.guardMode = Objects.requireNonNull(guardMode, "guardMode");
+      return this;
+    }
+
+    /**
      * Applies every flag, in name order, as {@link #flag(String, String)} does.
      *
      * @throws FlagException for the first flag whose value cannot be parsed
@@ -546,6 +603,17 @@ public final class IsolatorConfig {
         case CONTAINER_PORTS_FULL_SCAN_EVERY:
           fullScanEvery = parseCount(name, value);
           break;
+        case CONTAINER_PORTS_GUARD:
+          guardName = value;
+          break;
+        case CONTAINER_PORTS_GUARD_MODE:
+          guardMode =
+              GuardMode.parse(value)
+                  .orElseThrow(
+                      () ->
+                          FlagException.invalidValue(
+                              name, value, "must be " + GuardMode.flagValues()));
+          break;
         default:
           break;
       }
@@ -559,7 +627,7 @@ public final class IsolatorConfig {
      *
      * @return never null
      * @throws FlagException naming the flag: a launcher other than {@code linux}, a watch
-     *     interval that is not positive, a full-scan count below 1, a blank provider name (here
+     *     interval that is not positive, a full-scan count below 1, a blank provider or guard name (here
      *     or in the system property), or both {@value IsolatorConfig#CHECK_AGENT_PORT_RANGE_ONLY}
      *     and {@value IsolatorConfig#CONTAINER_PORTS_ISOLATED_RANGE}
      */
@@ -591,6 +659,7 @@ public final class IsolatorConfig {
       checkName(SOCKET_SOURCE, socketSourceName);
       checkName(PROCESS_TRACKER, processTrackerName);
       checkName(CONTAINER_PORTS_POLICY, policyName);
+      checkName(CONTAINER_PORTS_GUARD, guardName);
       if (checkAgentPortRangeOnly && isolatedRange != null) {
         throw FlagException.of(
             CONTAINER_PORTS_ISOLATED_RANGE,

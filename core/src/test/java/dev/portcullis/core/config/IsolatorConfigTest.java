@@ -45,6 +45,8 @@ class IsolatorConfigTest {
     assertEquals(Optional.empty(), config.processTrackerName());
     assertEquals(Optional.empty(), config.policyName());
     assertEquals(10, config.fullScanEvery());
+    assertEquals(Optional.empty(), config.guardName());
+    assertEquals(GuardMode.SCOPE, config.guardMode());
     assertEquals(Optional.empty(), config.scope());
     assertEquals(Set.of(Protocol.TCP), config.protocols());
     assertTrue(config.providerSettings().asMap().isEmpty());
@@ -65,7 +67,9 @@ class IsolatorConfigTest {
                 Map.entry(IsolatorConfig.SOCKET_SOURCE, "netlink"),
                 Map.entry(IsolatorConfig.PROCESS_TRACKER, " cgroups-v2 "),
                 Map.entry(IsolatorConfig.CONTAINER_PORTS_POLICY, "grace"),
-                Map.entry(IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, "3")));
+                Map.entry(IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, "3"),
+                Map.entry(IsolatorConfig.CONTAINER_PORTS_GUARD, " bpf "),
+                Map.entry(IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, "Strict")));
     assertTrue(config.enforceContainerPorts());
     assertEquals(Duration.ofMillis(500), config.watchInterval());
     assertFalse(config.checkAgentPortRangeOnly());
@@ -76,6 +80,8 @@ class IsolatorConfigTest {
     assertEquals(Optional.of("cgroups-v2"), config.processTrackerName());
     assertEquals(Optional.of("grace"), config.policyName());
     assertEquals(3, config.fullScanEvery());
+    assertEquals(Optional.of("bpf"), config.guardName());
+    assertEquals(GuardMode.STRICT, config.guardMode());
     assertEquals(Set.of(Protocol.TCP, Protocol.UDP), config.protocols());
     assertEquals(List.of(Protocol.TCP, Protocol.UDP), List.copyOf(config.protocols()));
   }
@@ -102,19 +108,23 @@ class IsolatorConfigTest {
             .processTrackerName("cgroups-v1")
             .policyName("mesos")
             .fullScanEvery(5)
+            .guardName("bpf")
+            .guardMode(GuardMode.STRICT)
             .build(property -> null);
     IsolatorConfig fromFlags =
         fromFlags(
-            Map.of(
-                IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true",
-                IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, "2mins",
-                IsolatorConfig.CHECK_AGENT_PORT_RANGE_ONLY, "true",
-                IsolatorConfig.RESOURCES, "ports:[8000-8999]",
-                IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP, "true",
-                IsolatorConfig.SOCKET_SOURCE, "netlink",
-                IsolatorConfig.PROCESS_TRACKER, "cgroups-v1",
-                IsolatorConfig.CONTAINER_PORTS_POLICY, "mesos",
-                IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, "5"));
+            Map.ofEntries(
+                Map.entry(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true"),
+                Map.entry(IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, "2mins"),
+                Map.entry(IsolatorConfig.CHECK_AGENT_PORT_RANGE_ONLY, "true"),
+                Map.entry(IsolatorConfig.RESOURCES, "ports:[8000-8999]"),
+                Map.entry(IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP, "true"),
+                Map.entry(IsolatorConfig.SOCKET_SOURCE, "netlink"),
+                Map.entry(IsolatorConfig.PROCESS_TRACKER, "cgroups-v1"),
+                Map.entry(IsolatorConfig.CONTAINER_PORTS_POLICY, "mesos"),
+                Map.entry(IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, "5"),
+                Map.entry(IsolatorConfig.CONTAINER_PORTS_GUARD, "bpf"),
+                Map.entry(IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, "strict")));
     assertEquals(fromFlags.describe(), fromBuilder.describe());
     // Only the flags given by name reach the providers.
     assertTrue(fromBuilder.providerSettings().asMap().isEmpty());
@@ -140,10 +150,42 @@ class IsolatorConfigTest {
             + " --container_ports_isolated_range=(none) --resources=cpus:2;ports:[31000-31100]"
             + " --container_ports_include_udp=false --socket_source=netlink"
             + " --process_tracker=(automatic) --container_ports_policy=(automatic)"
-            + " --container_ports_full_scan_every=10 (checking ports [31000-31100] over TCP)",
+            + " --container_ports_full_scan_every=10 --container_ports_guard=none"
+            + " --container_ports_guard_mode=scope (checking ports [31000-31100] over TCP)",
         config.describe());
     assertEquals("IsolatorConfig[" + config.describe() + "]", config.toString());
     assertTrue(fromFlags(Map.of()).describe().endsWith("(checking every port over TCP)"));
+  }
+
+  @Test
+  void noneMeansNoGuardAndTheSystemPropertyNamesOneWhenTheFlagIsAbsent() {
+    assertEquals(
+        Optional.empty(),
+        fromFlags(Map.of(IsolatorConfig.CONTAINER_PORTS_GUARD, "none")).guardName());
+    Map<String, String> properties = Map.of("portcullis.container_ports_guard", "bpf");
+    assertEquals(
+        Optional.of("bpf"), IsolatorConfig.builder().build(properties::get).guardName());
+    assertEquals(
+        Optional.empty(),
+        IsolatorConfig.builder()
+            .flag(IsolatorConfig.CONTAINER_PORTS_GUARD, "none")
+            .build(properties::get)
+            .guardName());
+  }
+
+  @Test
+  void aBadGuardModeOrABlankGuardNameIsRefusedNamingTheFlag() {
+    FlagException mode =
+        assertThrows(
+            FlagException.class,
+            () -> fromFlags(Map.of(IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, "loose")));
+    assertEquals(IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, mode.flag());
+    assertTrue(mode.getMessage().contains("must be scope or strict"), mode.getMessage());
+    FlagException name =
+        assertThrows(
+            FlagException.class,
+            () -> fromFlags(Map.of(IsolatorConfig.CONTAINER_PORTS_GUARD, " ")));
+    assertEquals(IsolatorConfig.CONTAINER_PORTS_GUARD, name.flag());
   }
 
   @Nested
