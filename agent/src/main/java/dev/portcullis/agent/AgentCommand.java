@@ -148,7 +148,8 @@ final class AgentCommand implements Callable<Integer> {
                   HostProviders.selected(
                       IsolatorConfig.CONTAINER_PORTS_POLICY,
                       config,
-                      () -> HostProviders.policy(config))));
+                      () -> HostProviders.policy(config)),
+                  HostProviders.guard(config)));
     }
     try (FileChannel lockFile =
             FileChannel.open(

@@ -129,6 +129,28 @@ final class AgentFlags {
   String graceScans;
 
   @Option(
+      names = "--" + IsolatorConfig.CONTAINER_PORTS_GUARD,
+      paramLabel = "NAME",
+      defaultValue = IsolatorConfig.NO_GUARD,
+      description =
+          "The port guard, which makes the kernel refuse a task's bind() to a port it was not"
+              + " allocated: bpf (cgroup v2 BPF bind hooks) or none, as in Mesos, where only scans"
+              + " enforce. Naming one that cannot work here is a start-up error. Default:"
+              + " ${DEFAULT-VALUE}.")
+  String guard;
+
+  @Option(
+      names = "--" + IsolatorConfig.CONTAINER_PORTS_GUARD_MODE,
+      paramLabel = "scope|strict",
+      defaultValue = "scope",
+      description =
+          "Which binds the guard refuses. scope: a port in the checked scope that is not"
+              + " allocated. strict: any named port that is not allocated, even outside the scope;"
+              + " the kernel's picks for bind(0) still follow the scope. Default:"
+              + " ${DEFAULT-VALUE}.")
+  String guardMode;
+
+  @Option(
       names = "--container_ports_full_scan_every",
       paramLabel = "N",
       description =
@@ -223,6 +245,8 @@ final class AgentFlags {
     putIfGiven(flags, IsolatorConfig.RESOURCES, resources);
     putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_POLICY, policy);
     putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, fullScanEvery);
+    flags.put(IsolatorConfig.CONTAINER_PORTS_GUARD, guard);
+    flags.put(IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, guardMode);
     if (graceScans != null) {
       // Only the grace policy reads it, and only if selected: check it here so that a bad value
       // is never silently ignored.

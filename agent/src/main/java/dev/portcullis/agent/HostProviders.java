@@ -1,6 +1,7 @@
 package dev.portcullis.agent;
 
 import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Provider;
 import dev.portcullis.api.SocketSource;
@@ -29,6 +30,18 @@ final class HostProviders {
   /** Selects the process tracker; its probe creates {@code --cgroups_root} if missing. */
   static ProcessTracker processTracker(IsolatorConfig config) {
     return one(ProcessTracker.class, config.processTrackerName(), config);
+  }
+
+  /** Selects the port guard, when {@code --container_ports_guard} names one. */
+  static Optional<PortGuard> guard(IsolatorConfig config) {
+    if (config.guardName().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        selected(
+            IsolatorConfig.CONTAINER_PORTS_GUARD,
+            config,
+            () -> one(PortGuard.class, config.guardName(), config)));
   }
 
   /** Selects the enforcement policy. */

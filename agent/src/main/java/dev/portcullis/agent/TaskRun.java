@@ -3,6 +3,7 @@ package dev.portcullis.agent;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.PortsIsolator;
@@ -91,6 +92,7 @@ final class TaskRun {
       ProcessTracker tracker =
           HostProviders.selected(
               IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));
+      Optional<PortGuard> guard = HostProviders.guard(config);
       LOG.info("Isolator network/ports: {}", config.describe());
       StoppableScanScheduler scheduler = new StoppableScanScheduler(ScanScheduler.singleThread());
       AtomicLong scans = new AtomicLong();
@@ -100,6 +102,7 @@ final class TaskRun {
               .socketSource(source)
               .processTracker(tracker)
               .policy(policy)
+              .portGuard(guard.orElse(null))
               .scheduler(scheduler)
               .onScan(report -> scans.incrementAndGet())
               .build();

@@ -13,6 +13,7 @@ import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.ContainerObservation;
+import dev.portcullis.core.PortGuardException;
 import dev.portcullis.core.PortsIsolator;
 import dev.portcullis.core.RecoveredContainer;
 import dev.portcullis.core.ScanFailedException;
@@ -116,6 +117,7 @@ final class Agent implements AutoCloseable {
                         .socketSource(ports.source())
                         .processTracker(tracker)
                         .policy(ports.policy())
+                        .portGuard(ports.guard().orElse(null))
                         // Scans run on the agent's loop (see scan()), never on this scheduler.
                         .scheduler((scan, initialDelay, delay) -> () -> {})
                         .clock(clock)
@@ -420,7 +422,15 @@ final class Agent implements AutoCloseable {
           if (executor.terminated()) {
             throw BadRequest.conflict("executor '" + executorId + "' has terminated");
           }
-          isolator.ifPresent(isolated -> isolated.update(executor.container(), ports));
+          try {
+            isolator.ifPresent(isolated -> isolated.update(executor.container(), ports));
+          } catch (PortGuardException e) {
+            // The isolator judges the new allocation already: keep the record in step with it,
+            // and tell the caller that the kernel still enforces the old one.
+            executor.allocate(resources, ports);
+            writeCheckpoint();
+            throw e;
+          }
           executor.allocate(resources, ports);
           LOG.info("Executor {} is now allocated ports {}", executorId, ports);
           writeCheckpoint();
@@ -685,6 +695,7 @@ final class Agent implements AutoCloseable {
         }
       }
       executor.listening(all);
+      executor.guardRefusals(Optional.ofNullable(report.guardRefusals().get(executor.container())));
     }
   }
 

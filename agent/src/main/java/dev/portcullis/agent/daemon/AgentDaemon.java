@@ -37,6 +37,10 @@ public final class AgentDaemon implements AutoCloseable {
     config.ports().ifPresent(ports -> providers.put("socket_source", ports.source().name()));
     providers.put("process_tracker", config.tracker().name());
     config.ports().ifPresent(ports -> providers.put("policy", ports.policy().name()));
+    config
+        .ports()
+        .flatMap(DaemonConfig.PortsProviders::guard)
+        .ifPresent(guard -> providers.put("port_guard", guard.name()));
     StatusStream stream = new StatusStream();
     Agent agent = new Agent(config, stream, new AgentMetrics(providers), Clock.systemUTC());
     ApiServer server;

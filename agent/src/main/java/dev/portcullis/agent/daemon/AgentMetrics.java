@@ -1,9 +1,12 @@
 package dev.portcullis.agent.daemon;
 
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.core.EnforcementAction;
 import dev.portcullis.core.ScanMode;
 import dev.portcullis.core.ScanReport;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +47,12 @@ final class AgentMetrics {
   private final Map<EnforcementAction.Outcome, AtomicLong> violations =
       new EnumMap<>(EnforcementAction.Outcome.class);
   private final Map<KillReason, AtomicLong> kills = new EnumMap<>(KillReason.class);
+  private final AtomicLong refusedBinds = new AtomicLong();
+  private final AtomicLong stoppedListeners = new AtomicLong();
+  private final AtomicLong guarded = new AtomicLong();
+
+  /** What each guard had refused at the last scan, so that counters grow by what is new. */
+  private final Map<ContainerId, GuardRefusals> refusalsSeen = new HashMap<>();
   private final Map<String, String> providers;
 
   /**
@@ -71,6 +80,20 @@ final class AgentMetrics {
     for (EnforcementAction action : report.actions()) {
       violations.get(action.outcome()).incrementAndGet();
     }
+    countRefusals(report.guardRefusals());
+  }
+
+  private synchronized void countRefusals(Map<ContainerId, GuardRefusals> now) {
+    for (Map.Entry<ContainerId, GuardRefusals> entry : now.entrySet()) {
+      GuardRefusals before = refusalsSeen.getOrDefault(entry.getKey(), GuardRefusals.none());
+      GuardRefusals after = entry.getValue();
+      // A guard installed again starts from zero: only growth counts.
+      refusedBinds.addAndGet(Math.max(0, after.binds() - before.binds()));
+      stoppedListeners.addAndGet(Math.max(0, after.listeners() - before.listeners()));
+    }
+    refusalsSeen.keySet().retainAll(now.keySet());
+    refusalsSeen.putAll(now);
+    guarded.set(now.size());
   }
 
   void scanFailed() {
@@ -155,6 +178,16 @@ final class AgentMetrics {
           reason.getKey().label(),
           reason.getValue().get());
     }
+    family(
+        out,
+        "portcullis_guard_refusals_total",
+        "counter",
+        "What the port guards refused, by kind: binds refused, listeners stopped.");
+    sample(out, "portcullis_guard_refusals_total", "kind", "bind", refusedBinds.get());
+    sample(out, "portcullis_guard_refusals_total", "kind", "listener", stoppedListeners.get());
+    family(
+        out, "portcullis_guarded_containers", "gauge", "Root containers with a port guard.");
+    sample(out, "portcullis_guarded_containers", guarded.get());
     family(out, "portcullis_executors", "gauge", "Executors the agent holds, by state.");
     gauges
         .executorsByState()

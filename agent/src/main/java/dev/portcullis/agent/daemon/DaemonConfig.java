@@ -1,6 +1,7 @@
 package dev.portcullis.agent.daemon;
 
 import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.config.IsolatorConfig;
@@ -49,5 +50,6 @@ public record DaemonConfig(
    * @param source lists the host's listening sockets
    * @param policy judges violations
    */
-  public record PortsProviders(SocketSource source, EnforcementPolicy policy) {}
+  public record PortsProviders(
+      SocketSource source, EnforcementPolicy policy, Optional<PortGuard> guard) {}
 }

@@ -3,6 +3,7 @@ package dev.portcullis.agent.daemon;
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
+import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +28,7 @@ final class ExecutorEntry {
   private PortRanges ports;
   private boolean terminated;
   private Optional<PortRanges> listening = Optional.empty();
+  private Optional<GuardRefusals> guardRefusals = Optional.empty();
   private CompletableFuture<ContainerLimitation> limitation = new CompletableFuture<>();
 
   ExecutorEntry(
@@ -113,6 +115,15 @@ final class ExecutorEntry {
 
   Optional<PortRanges> listening() {
     return listening;
+  }
+
+  /** What the executor's port guard refused so far, as the last scan read it; empty unguarded. */
+  Optional<GuardRefusals> guardRefusals() {
+    return guardRefusals;
+  }
+
+  void guardRefusals(Optional<GuardRefusals> refusals) {
+    this.guardRefusals = refusals;
   }
 
   void listening(Optional<PortRanges> ports) {

@@ -23,7 +23,8 @@ final class Views {
   /**
    * One executor: {@code state} is {@code RUNNING} until every task has ended and its containers
    * are gone, then {@code TERMINATED}; {@code listening_ports} are the in-scope ports the last scan
-   * saw its containers listen on, or null when no scan has judged it.
+   * saw its containers listen on, or null when no scan has judged it; {@code guard} is what its
+   * port guard refused so far as the last scan read it, or null when it has no guard.
    */
   static ObjectNode executor(ExecutorEntry executor) {
     ObjectNode view = JsonNodeFactory.instance.objectNode();
@@ -35,6 +36,16 @@ final class Views {
     ArrayNode networks = view.putArray("networks");
     executor.networks().forEach(networks::add);
     ports(view, executor.listening());
+    executor
+        .guardRefusals()
+        .ifPresentOrElse(
+            refusals -> {
+              ObjectNode guard = view.putObject("guard");
+              guard.put("refused_binds", refusals.binds());
+              guard.put("stopped_listeners", refusals.listeners());
+              guard.put("refused_ports", refusals.ports().toString());
+            },
+            () -> view.putNull("guard"));
     ArrayNode tasks = view.putArray("tasks");
     for (TaskEntry task : executor.tasks()) {
       ObjectNode t = tasks.addObject();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.portcullis.agent.daemon.AgentMetrics.KillReason;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
@@ -176,6 +177,8 @@ class AgentMetricsTest {
             "portcullis_tasks",
             "portcullis_event_readers",
             "portcullis_event_readers_dropped_total",
+            "portcullis_guard_refusals_total",
+            "portcullis_guarded_containers",
             "portcullis_provider_info"),
         type.keySet());
     assertEquals("summary", type.get("portcullis_scan_duration_seconds"));
@@ -302,6 +305,45 @@ class AgentMetricsTest {
     assertEquals(9, value(text, "portcullis_sockets_seen"), "a gauge: the last scan's");
     assertEquals(2, value(text, "portcullis_violations_total{outcome=\"killed\"}"));
     assertEquals(1, value(text, "portcullis_violations_total{outcome=\"kill_suppressed\"}"));
+  }
+
+  private static ScanReport withRefusals(ScanReport r, Map<ContainerId, GuardRefusals> refusals) {
+    return new ScanReport(
+        r.scan(),
+        r.startedAt(),
+        r.duration(),
+        r.mode(),
+        r.socketsSeen(),
+        r.scope(),
+        r.containers(),
+        r.violations(),
+        r.unconfirmed(),
+        r.actions(),
+        r.limitations(),
+        refusals);
+  }
+
+  @Test
+  void guardRefusalsCountOnlyWhatIsNewAndTheGuardedContainersAreAGauge() {
+    AgentMetrics metrics = new AgentMetrics(PROVIDERS);
+    ContainerId first = ContainerId.of("first");
+    ContainerId second = ContainerId.of("second");
+    ScanReport empty = report(ScanMode.FAST, Duration.ofMillis(1), 0);
+    metrics.scanned(
+        withRefusals(empty, 
+            Map.of(first, new GuardRefusals(2, 1, PortRanges.of(31001)), second,
+                GuardRefusals.none())));
+    metrics.scanned(
+        withRefusals(empty, 
+            Map.of(first, new GuardRefusals(5, 1, PortRanges.of(31001, 31002)))));
+    String text = render(metrics);
+    assertEquals(5, value(text, "portcullis_guard_refusals_total{kind=\"bind\"}"));
+    assertEquals(1, value(text, "portcullis_guard_refusals_total{kind=\"listener\"}"));
+    assertEquals(1, value(text, "portcullis_guarded_containers"));
+    // A guard installed again counts from zero; nothing already counted is taken back.
+    metrics.scanned(
+        withRefusals(empty, Map.of(first, new GuardRefusals(1, 0, PortRanges.empty()))));
+    assertEquals(5, value(render(metrics), "portcullis_guard_refusals_total{kind=\"bind\"}"));
   }
 
   @Test
