@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A container is named by its lineage: the values of its ids from the top-level container
  * down. The hierarchy is found, and the {@code <cgroups_root>} directory created, once, on first
- * use; the outcome (the directory, or why there is none) is kept.
+ * use; the outcome (the directory, or why there is none) is kept. {@link #find} is the exception:
+ * it only looks, for a hierarchy whose cgroups another provider makes.
  *
- * <p>Thread-safe: the settings are fixed at construction and the probe runs once.
+ * <p>Thread-safe: the settings are fixed at construction, and the mount is found and the probe
+ * run once each.
  */
 public final class ContainerCgroups {
 
@@ -53,6 +55,7 @@ public final class ContainerCgroups {
   private final Locator locator;
   private final String rootName;
   private final Check check;
+  private volatile Location location;
   private volatile Probe probe;
 
   /** Finds where a hierarchy is mounted. */
@@ -77,6 +80,9 @@ public final class ContainerCgroups {
      */
     void check(Path containersRoot) throws IOException;
   }
+
+  /** Where the hierarchy is mounted, or why it is not found. */
+  private record Location(Path mount, IOException cause) {}
 
   private record Probe(Path root, IOException cause) {}
 
@@ -210,8 +216,11 @@ public final class ContainerCgroups {
   private Probe runProbe() {
     Path root = null;
     try {
-      Path mount = locator.mountPoint(MountTable.read());
-      root = mount.resolve(rootName);
+      Location where = location();
+      if (where.cause() != null) {
+        throw where.cause();
+      }
+      root = where.mount().resolve(rootName);
       try {
         Files.createDirectories(root);
       } catch (IOException e) {
@@ -237,10 +246,57 @@ public final class ContainerCgroups {
    * @throws IOException if the hierarchy is unavailable
    */
   public Path path(List<String> lineage) throws IOException {
+    return layout(root(), lineage);
+  }
+
+  /**
+   * The container's cgroup if it exists, found without the probe: nothing is created or checked,
+   * not even {@code <cgroups_root>}. Only where the hierarchy is mounted is kept; whether the
+   * cgroup exists is asked again on every call. This is for a hierarchy whose cgroups another
+   * provider makes, which may appear at any time.
+   *
+   * @return the directory; empty when it does not exist or the hierarchy is not mounted
+   * @throws IllegalArgumentException if the lineage is empty or a value is not a plain name
+   * @throws IOException if the mount table cannot be read
+   */
+  public Optional<Path> find(List<String> lineage) throws IOException {
+    Location where = location();
+    if (where.mount() == null) {
+      return Optional.empty();
+    }
+    Path dir = layout(where.mount().resolve(rootName), lineage);
+    return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? Optional.of(dir) : Optional.empty();
+  }
+
+  /**
+   * Finds the hierarchy once. A mount table that cannot be read is not kept as the answer: it
+   * says nothing about what is mounted, and {@link #find} must not take it for "not mounted".
+   */
+  private Location location() throws IOException {
+    Location result = location;
+    if (result == null) {
+      synchronized (this) {
+        result = location;
+        if (result == null) {
+          MountTable mounts = MountTable.read();
+          try {
+            result = new Location(locator.mountPoint(mounts), null);
+          } catch (IOException notMounted) {
+            LOG.debug("Hierarchy not found: {}", notMounted.getMessage());
+            result = new Location(null, notMounted);
+          }
+          location = result;
+        }
+      }
+    }
+    return result;
+  }
+
+  private static Path layout(Path root, List<String> lineage) {
     if (lineage.isEmpty()) {
       throw new IllegalArgumentException("A container lineage cannot be empty");
     }
-    Path dir = root();
+    Path dir = root;
     for (int i = 0; i < lineage.size(); i++) {
       String value = lineage.get(i);
       if (value.isEmpty() || value.contains("/") || value.equals(".") || value.equals("..")) {

@@ -161,6 +161,49 @@ class ContainerCgroupsTest {
   }
 
   @Test
+  void findOnlyLooksAndAsksAgainEveryTime(@TempDir Path mount) throws IOException {
+    AtomicInteger looks = new AtomicInteger();
+    ContainerCgroups containers =
+        new ContainerCgroups(
+            mounts -> {
+              looks.incrementAndGet();
+              return mount;
+            },
+            "a/b",
+            root -> {
+              throw new IOException("the check never runs for find");
+            });
+    assertEquals(Optional.empty(), containers.find(List.of("e")));
+    assertFalse(Files.exists(mount.resolve("a")), "nothing is created, not even the root");
+
+    Files.createDirectories(mount.resolve("a/b/e/mesos/t"));
+    assertEquals(Optional.of(mount.resolve("a/b/e")), containers.find(List.of("e")));
+    assertEquals(Optional.of(mount.resolve("a/b/e/mesos/t")), containers.find(List.of("e", "t")));
+    assertEquals(Optional.empty(), containers.find(List.of("e", "u")));
+    assertThrows(IllegalArgumentException.class, () -> containers.find(List.of("..")));
+    assertEquals(1, looks.get(), "the mount is found once");
+  }
+
+  @Test
+  void findFindsNothingWhereNoHierarchyIsMounted() throws IOException {
+    AtomicInteger looks = new AtomicInteger();
+    ContainerCgroups containers =
+        new ContainerCgroups(
+            mounts -> {
+              looks.incrementAndGet();
+              throw new IOException("no cgroup2 hierarchy is mounted");
+            },
+            "agent",
+            root -> {});
+    assertEquals(Optional.empty(), containers.find(List.of("e")));
+    assertEquals(Optional.empty(), containers.find(List.of("e", "t")));
+    assertEquals(
+        "no cgroup2 hierarchy is mounted",
+        containers.unavailabilityCause().orElseThrow().getMessage());
+    assertEquals(1, looks.get(), "find and the probe share one look at the mount table");
+  }
+
+  @Test
   void theRootIsCreatedAndMustBeAWritableCgroup(@TempDir Path mount) {
     ContainerCgroups containers = new ContainerCgroups(mounts -> mount, "a/b", root -> {});
     Throwable cause = containers.unavailabilityCause().orElseThrow();

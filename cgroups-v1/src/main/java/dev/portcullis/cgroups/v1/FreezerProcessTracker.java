@@ -10,6 +10,7 @@ import dev.portcullis.linux.ContainerIds;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -26,6 +27,15 @@ import org.slf4j.LoggerFactory;
  * {@code <base>/freezer}); {@code cgroups_root}, the subtree the agent owns (default {@value
  * ContainerCgroups#DEFAULT_ROOT}).
  *
+ * <p>On a hybrid host a port guard works in the unified (v2) hierarchy, on the container's
+ * directory in the same layout under the cgroup2 mount ({@code cgroups_hierarchy} finds the
+ * cgroup2 mount at or under it). When such a directory exists for the container or, failing that,
+ * for its nearest ancestor (a nested container is covered by its root's guard), {@link #place}
+ * also moves the process there before it returns, and fails naming that directory if it cannot,
+ * so that a guarded process never runs unguarded; {@link #remove} removes the container's own v2
+ * directory too. The tracker never creates a v2 directory: without a v2 hierarchy or a guard's
+ * directory it works as it does alone, and its availability never depends on v2.
+ *
  * <p>Thread-safe: the settings are fixed by {@link #initialize} and nothing else is kept.
  */
 @AutoService(ProcessTracker.class)
@@ -40,6 +50,7 @@ public final class FreezerProcessTracker implements ProcessTracker {
   private final Duration killBound;
   private final Duration removeBound;
   private volatile ContainerCgroups cgroups;
+  private volatile UnifiedMirror mirror;
 
   /** A tracker with the default settings until {@link #initialize} gives others. */
   public FreezerProcessTracker() {
@@ -51,6 +62,7 @@ public final class FreezerProcessTracker implements ProcessTracker {
     this.killBound = killBound;
     this.removeBound = removeBound;
     this.cgroups = containers(ProviderSettings.empty());
+    this.mirror = UnifiedMirror.fromSettings(ProviderSettings.empty());
   }
 
   private static ContainerCgroups containers(ProviderSettings settings) {
@@ -71,6 +83,7 @@ public final class FreezerProcessTracker implements ProcessTracker {
   @Override
   public void initialize(ProviderSettings settings) {
     cgroups = containers(settings);
+    mirror = UnifiedMirror.fromSettings(settings);
   }
 
   @Override
@@ -109,9 +122,23 @@ public final class FreezerProcessTracker implements ProcessTracker {
     cgroups.create(ContainerIds.lineage(container));
   }
 
+  /**
+   * Moves the process into the container's freezer cgroup, then into the v2 directory that guards
+   * the container, if there is one.
+   *
+   * <p>The freezer comes first so that, whatever fails after it, the process is in the container
+   * that {@link #kill} reaches: a launcher that sees this fail can still kill it with the
+   * container. Children the process forks before this returns may miss the v2 directory, so a
+   * launcher places a process that waits to be released, as the agent does.
+   *
+   * @throws IOException if the freezer cgroup does not exist, or the process cannot be moved into
+   *     it or into the guard's directory (the message names which)
+   */
   @Override
   public void place(ContainerId container, long pid) throws IOException {
-    cgroups.place(ContainerIds.lineage(container), pid);
+    List<String> lineage = ContainerIds.lineage(container);
+    cgroups.place(lineage, pid);
+    mirror.place(lineage, pid);
   }
 
   @Override
@@ -121,8 +148,17 @@ public final class FreezerProcessTracker implements ProcessTracker {
     new CgroupKiller(CgroupKiller.freezeKillThaw(new FreezerState()), killBound).kill(cgroup);
   }
 
+  /**
+   * Removes the container's freezer subtree, then its v2 directory's subtree if it has one, each
+   * within the remove bound. The processes in the v2 directory were placed through the freezer
+   * subtree, so once that is empty the second removal seldom has anything left to wait for.
+   *
+   * @throws IOException naming the cgroup or directory that still holds processes after the bound
+   */
   @Override
   public void remove(ContainerId container) throws IOException {
-    cgroups.remove(ContainerIds.lineage(container), removeBound);
+    List<String> lineage = ContainerIds.lineage(container);
+    cgroups.remove(lineage, removeBound);
+    mirror.remove(lineage, removeBound);
   }
 }

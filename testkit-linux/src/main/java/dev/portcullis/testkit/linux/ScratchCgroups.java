@@ -59,12 +59,18 @@ public final class ScratchCgroups implements AutoCloseable {
     return freezerMount().map(m -> m.resolve(name));
   }
 
-  /** Kills every process under this test's directories and removes them, bottom-up. */
+  /**
+   * Kills every process under this test's directories and removes them, bottom-up.
+   *
+   * <p>The freezer goes first: a process can be in both hierarchies at once (a v1 container whose
+   * placements are mirrored into v2), and one left frozen in v1 survives any v2 kill until it is
+   * thawed, whereas SIGKILL ends a v2-frozen task at once.
+   */
   @Override
   public void close() {
     List<String> leftovers = new ArrayList<>();
-    v2().ifPresent(dir -> leftovers.addAll(destroy(dir)));
     freezer().ifPresent(dir -> leftovers.addAll(destroy(dir)));
+    v2().ifPresent(dir -> leftovers.addAll(destroy(dir)));
     if (!leftovers.isEmpty()) {
       throw new IllegalStateException("Could not remove test cgroups: " + leftovers);
     }
