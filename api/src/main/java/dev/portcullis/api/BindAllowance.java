@@ -79,17 +79,19 @@ public final class BindAllowance {
    * @param bindable the ports a {@code bind()} may name; port 0 in it has no meaning, since a
    *     bind to port 0 is judged on the port the kernel picks
    * @param assignable the further ports the kernel may pick for a {@code bind()} to port 0 (a
-   *     picked port in {@code bindable} is always allowed)
+   *     picked port in {@code bindable} is always allowed); kept without the ports of {@code
+   *     bindable}, so that two rules that allow the same binds are equal
    * @since 0.2
    */
   public record Rule(PortRanges bindable, PortRanges assignable) {
 
-    private static final Rule ANY = new Rule(PortRanges.all(), PortRanges.all());
+    private static final Rule ANY = new Rule(PortRanges.all(), PortRanges.empty());
 
-    /** Checks that neither set is null. */
+    /** Checks that neither set is null; takes {@code bindable}'s ports out of {@code assignable}. */
     public Rule {
       Objects.requireNonNull(bindable, "bindable");
       Objects.requireNonNull(assignable, "assignable");
+      assignable = assignable.minus(bindable);
     }
 
     /** Every port, named or picked. */
