@@ -23,7 +23,8 @@ final class Views {
   /**
    * One executor: {@code state} is {@code RUNNING} until every task has ended and its containers
    * are gone, then {@code TERMINATED}; {@code listening_ports} are the in-scope ports the last scan
-   * saw its containers listen on, or null when no scan has judged it.
+   * saw its containers listen on, or null when no scan has judged it. A task's {@code user} is the
+   * user its command runs as, or null for the agent's user.
    */
   static ObjectNode executor(ExecutorEntry executor) {
     ObjectNode view = JsonNodeFactory.instance.objectNode();
@@ -43,6 +44,7 @@ final class Views {
       t.put("state", task.state().name());
       ArrayNode command = t.putArray("command");
       task.command().forEach(command::add);
+      task.user().ifPresentOrElse(user -> t.put("user", user.name()), () -> t.putNull("user"));
       if (task.pid().isPresent() && !task.state().isTerminal()) {
         t.put("pid", task.pid().getAsLong());
       } else {
