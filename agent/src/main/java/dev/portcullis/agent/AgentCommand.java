@@ -170,6 +170,7 @@ final class AgentCommand implements Callable<Integer> {
               config,
               config.providerSettings().get(HostFlags.CGROUPS_ROOT).orElseThrow(),
               tracker,
+              settings.users(),
               ports);
       CountDownLatch stop = new CountDownLatch(1);
       installStopSignals(stop);

@@ -33,7 +33,8 @@ final class AgentFlags {
       List.of(
           IsolatorConfig.ENFORCE_CONTAINER_PORTS,
           IsolatorConfig.CHECK_AGENT_PORT_RANGE_ONLY,
-          IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP);
+          IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP,
+          TaskUsers.SWITCH_USER);
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -108,6 +109,19 @@ final class AgentFlags {
               + " ports is used, by --check_agent_port_range_only. Default: none.")
   String resources;
 
+  @Option(
+      names = "--" + TaskUsers.SWITCH_USER,
+      negatable = true,
+      arity = "0..1",
+      defaultValue = "true",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Run a task that names a user as that user (its uid, primary group and supplementary"
+              + " groups), with no capabilities. When off, the user is ignored and the task runs"
+              + " as the agent's user. Default: ${DEFAULT-VALUE}.")
+  boolean switchUser;
+
   @Mixin HostFlags host;
 
   // Portcullis's own agent flags.
@@ -178,7 +192,10 @@ final class AgentFlags {
     IsolatorConfig config = IsolatorConfig.fromFlags(agentFlags(isolatesPorts));
     logWhatIsIgnored(isolators);
     return new AgentSettings(
-        isolatesPorts, launcherName.equals(IsolatorConfig.LINUX_LAUNCHER), config);
+        isolatesPorts,
+        launcherName.equals(IsolatorConfig.LINUX_LAUNCHER),
+        config,
+        TaskUsers.ofHost(switchUser));
   }
 
   private static void logWhatIsIgnored(Set<String> isolators) {

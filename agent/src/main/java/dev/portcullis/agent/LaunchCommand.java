@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
  * POST /v1/executors}, and prints the executor as the agent reports it.
  *
  * <p>The request body is {@code {"executor_id", "resources", "networks", "tasks":[{"task_id",
- * "command":[...]}]}}, all but {@code tasks} and each task's {@code command} optional. It is built
- * from the flags and COMMAND for one task, or read from {@code --task_group=FILE} for several, the
- * executor's flags then filling in what the file leaves out.
+ * "command":[...], "user"}]}}, all but {@code tasks} and each task's {@code command} optional. It
+ * is built from the flags and COMMAND for one task, or read from {@code --task_group=FILE} for
+ * several, the executor's flags then filling in what the file leaves out, and {@code --task_user}
+ * the user of every task.
  */
 @Command(
     name = "launch",
@@ -55,6 +56,7 @@ final class LaunchCommand implements Callable<Integer> {
   private static final String TASK_RESOURCES = "task_resources";
   private static final String TASK_NETWORKS = NetworkNames.FLAG;
   private static final String TASK_GROUP = "task_group";
+  private static final String TASK_USER = "task_user";
 
   @Spec CommandSpec spec;
 
@@ -86,6 +88,14 @@ final class LaunchCommand implements Callable<Integer> {
       description =
           "Comma-separated CNI networks the executor joins. Default: none (the host network).")
   String taskNetworks;
+
+  @Option(
+      names = "--" + TASK_USER,
+      paramLabel = "NAME",
+      description =
+          "The user the task runs as, or with --task_group every task: a name, or a uid in"
+              + " digits, on the agent's host. Default: the agent's user.")
+  String taskUser;
 
   @Option(
       names = "--" + TASK_GROUP,
@@ -146,7 +156,34 @@ final class LaunchCommand implements Callable<Integer> {
     if (taskNetworks != null) {
       set(request, TASK_NETWORKS, "networks", networks());
     }
+    if (taskUser != null) {
+      setUsers(request);
+    }
     return request;
+  }
+
+  /** {@code --task_user} for every task, none of which may name its own. */
+  private void setUsers(ObjectNode request) {
+    JsonNode tasks = request.get("tasks");
+    if (tasks == null || !tasks.isArray()) {
+      // The agent refuses such a request, naming the field; no user can be set on it here.
+      return;
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      if (tasks.get(i) instanceof ObjectNode task) {
+        if (task.has("user")) {
+          throw FlagException.of(
+              TASK_USER,
+              taskGroup
+                  + " sets \"user\" for tasks["
+                  + i
+                  + "] too; give the users in the file or by --"
+                  + TASK_USER
+                  + ", not both");
+        }
+        task.put("user", taskUser);
+      }
+    }
   }
 
   /** The task group's launch request, as the file holds it. */

@@ -8,6 +8,7 @@ import dev.portcullis.core.config.FlagException;
 import dev.portcullis.core.config.ResourcesFormatException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,9 +31,9 @@ import picocli.CommandLine.Spec;
  * <ul>
  *   <li>Flags are the Mesos agent's, with its names and defaults ({@code --isolation}, {@code
  *       --launcher}, {@code --enforce_container_ports}, ...), plus Portcullis's provider flags and
- *       the task's own ({@code --task_id}, {@code --task_resources}, {@code --task_networks}).
- *       Boolean flags take {@code --name}, {@code --name=true|false} and {@code --no-name}, as
- *       Mesos's do.
+ *       the task's own ({@code --task_id}, {@code --task_resources}, {@code --task_networks},
+ *       {@code --task_user}). Boolean flags take {@code --name}, {@code --name=true|false} and
+ *       {@code --no-name}, as Mesos's do.
  *   <li>Standard output carries only status updates, one JSON object per line, shaped like the
  *       Mesos v1 {@code TaskStatus}: {@code TASK_STARTING}, {@code TASK_RUNNING}, then exactly one
  *       of {@code TASK_FINISHED}, {@code TASK_FAILED} or {@code TASK_KILLED}. A task killed for
@@ -75,6 +76,7 @@ final class RunCommand implements Callable<Integer> {
 
   private static final String TASK_ID = "task_id";
   private static final String TASK_RESOURCES = "task_resources";
+  private static final String TASK_USER = "task_user";
 
   @Spec CommandSpec spec;
 
@@ -107,6 +109,14 @@ final class RunCommand implements Callable<Integer> {
               + " network).")
   String taskNetworks;
 
+  @Option(
+      names = "--" + TASK_USER,
+      paramLabel = "NAME",
+      description =
+          "The user the task runs as, with --switch_user: a name, or a uid in digits, that the"
+              + " host's passwd database holds. Default: none (the agent's user).")
+  String taskUser;
+
   @Parameters(
       paramLabel = "COMMAND",
       arity = "0..*",
@@ -135,13 +145,18 @@ final class RunCommand implements Callable<Integer> {
     AgentSettings agentSettings = agent.settings();
     ContainerConfig task =
         ContainerConfig.builder().ports(taskPorts()).networks(taskNetworks()).build();
+    String id = taskId();
+    TaskUsers users = agentSettings.users();
+    Optional<TaskUser> user = taskUser(users, id);
     return new RunSettings(
         agentSettings.isolatesPorts(),
         agentSettings.linuxLauncher(),
         agentSettings.config(),
-        taskId(),
+        id,
         task,
-        command);
+        user,
+        command,
+        users.command(user, command));
   }
 
   private String taskId() {
@@ -158,6 +173,17 @@ final class RunCommand implements Callable<Integer> {
           TASK_ID, taskId, "may not contain '.', '/', whitespace or control characters", e);
     }
     return taskId;
+  }
+
+  private Optional<TaskUser> taskUser(TaskUsers users, String id) {
+    if (taskUser == null) {
+      return Optional.empty();
+    }
+    try {
+      return users.resolve(taskUser, id);
+    } catch (IllegalArgumentException e) {
+      throw FlagException.invalidValue(TASK_USER, taskUser, e.getMessage(), e);
+    }
   }
 
   private PortRanges taskPorts() {

@@ -3,6 +3,7 @@ package dev.portcullis.agent;
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What {@code portcullis run} was asked to do, every flag validated.
@@ -14,7 +15,9 @@ import java.util.List;
  * @param config the isolator's configuration; also the settings the providers are selected with
  * @param taskId the task's id, as reported
  * @param task the task's allocated ports and named networks
- * @param command the command and its arguments; never empty
+ * @param user the user the command runs as; empty for the agent's user
+ * @param command the command and its arguments, as given; never empty
+ * @param argv what is executed: {@code command}, switched to {@code user} when there is one
  */
 record RunSettings(
     boolean isolatesPorts,
@@ -22,12 +25,15 @@ record RunSettings(
     IsolatorConfig config,
     String taskId,
     ContainerConfig task,
-    List<String> command) {
+    Optional<TaskUser> user,
+    List<String> command,
+    List<String> argv) {
 
   /** The Mesos isolator this agent provides. */
   static final String PORTS_ISOLATOR = "network/ports";
 
   RunSettings {
     command = List.copyOf(command);
+    argv = List.copyOf(argv);
   }
 }

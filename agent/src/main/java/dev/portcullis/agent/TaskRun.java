@@ -223,7 +223,7 @@ final class TaskRun {
     }
     HeldTask task;
     try {
-      task = HeldTask.start(settings.command());
+      task = HeldTask.start(settings.argv());
     } catch (IOException | RuntimeException e) {
       LOG.error("Cannot start the task's shell", e);
       ending.complete(new Termination.LaunchFailed("cannot start /bin/sh: " + e.getMessage()));
@@ -256,7 +256,12 @@ final class TaskRun {
               "its shell exited before it could start the command: " + e.getMessage()));
       return task;
     }
-    LOG.info("Task {} is running as pid {}: {}", settings.taskId(), task.pid(), settings.command());
+    LOG.info(
+        "Task {} is running as pid {}{}: {}",
+        settings.taskId(),
+        task.pid(),
+        settings.user().map(user -> ", as user " + user.describe()).orElse(""),
+        settings.command());
     updates.send(TaskState.TASK_RUNNING);
     return task;
   }

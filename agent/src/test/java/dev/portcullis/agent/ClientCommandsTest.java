@@ -146,6 +146,57 @@ class ClientCommandsTest {
   }
 
   @Test
+  void launchSendsTheTaskUserAsTheTasksUser() throws IOException {
+    agent.reply("POST", "/v1/executors", 201, VIEW);
+
+    Run run = run("launch", url, "--task_user=nobody", "--", "id", "-u");
+
+    assertEquals(0, run.status(), run.err());
+    assertEquals(
+        json("{'tasks':[{'command':['id','-u'],'user':'nobody'}]}"), agent.only().json());
+  }
+
+  @Test
+  void launchSendsATaskGroupsUsersAsTheFileGivesThem(@TempDir Path dir) throws IOException {
+    agent.reply("POST", "/v1/executors", 201, VIEW);
+    String tasks = "[{'command':['x'],'user':'nobody'},{'command':['y'],'user':'65534'}]";
+    Path group = write(dir, "{'tasks':" + tasks + "}");
+
+    Run run = run("launch", url, "--task_group=" + group);
+
+    assertEquals(0, run.status(), run.err());
+    assertEquals(json("{'tasks':" + tasks + "}"), agent.only().json());
+  }
+
+  @Test
+  void launchGivesTheTaskUserToEveryTaskOfAGroup(@TempDir Path dir) throws IOException {
+    agent.reply("POST", "/v1/executors", 201, VIEW);
+    Path group = write(dir, "{'tasks':[{'command':['x']},{'task_id':'b','command':['y']}]}");
+
+    Run run = run("launch", url, "--task_group=" + group, "--task_user=nobody");
+
+    assertEquals(0, run.status(), run.err());
+    assertEquals(
+        json(
+            "{'tasks':[{'command':['x'],'user':'nobody'},"
+                + "{'task_id':'b','command':['y'],'user':'nobody'}]}"),
+        agent.only().json());
+  }
+
+  @Test
+  void launchRefusesTheTaskUserWhenATaskOfTheGroupNamesItsOwn(@TempDir Path dir)
+      throws IOException {
+    Path group = write(dir, "{'tasks':[{'command':['x']},{'command':['y'],'user':'root'}]}");
+
+    Run run = run("launch", url, "--task_group=" + group, "--task_user=nobody");
+
+    assertEquals(Main.USAGE, run.status());
+    assertTrue(run.err().contains("Flag --task_user: "), run.err());
+    assertTrue(run.err().contains("sets \"user\" for tasks[1] too"), run.err());
+    assertEquals(List.of(), agent.requests);
+  }
+
+  @Test
   void launchRefusesTaskIdWithATaskGroup(@TempDir Path dir) throws IOException {
     Path group = write(dir, "{'tasks':[{'command':['x']}]}");
 

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -494,6 +495,259 @@ class AgentDaemonTest {
     while (!agent.metrics().lines().anyMatch(line::equals)) {
       assertTrue(System.nanoTime() < deadline, "the metrics never showed " + line);
       Thread.sleep(100);
+    }
+  }
+
+  // --- Users ---
+
+  @Test
+  void aTaskWithAUserRunsAsThatUserInASandboxItOwnsAndKeepsItAcrossARestart() throws Exception {
+    DaemonProcess first = agent("--enforce_container_ports");
+    ObjectNode who =
+        spec(
+            "who",
+            List.of(
+                "sh",
+                "-c",
+                "id -u > own-file; grep -E '^(Uid|Gid|Cap)' /proc/self/status; echo to-err >&2"));
+    who.put("user", "nobody");
+    ObjectNode sleeper = spec("sleeper", sleep());
+    sleeper.put("user", "65534");
+    ObjectNode agents = spec("agents", sleep());
+    JsonNode launched =
+        first
+            .post("/v1/executors", launch("users", "", who, sleeper, agents))
+            .expect(201)
+            .body();
+    assertEquals("nobody", task(launched, "who").path("user").asText());
+    assertEquals("nobody", task(launched, "sleeper").path("user").asText(), "a uid shows its name");
+    assertTrue(task(launched, "agents").path("user").isNull(), launched::toString);
+
+    JsonNode finished =
+        first.awaitExecutor(
+            "users",
+            "saw task who finish",
+            e -> task(e, "who").path("state").asText().equals("TASK_FINISHED"));
+    Path sandbox = Path.of(task(finished, "who").path("sandbox").asText());
+    for (Path owned :
+        List.of(
+            sandbox,
+            sandbox.resolve("stdout"),
+            sandbox.resolve("stderr"),
+            sandbox.resolve("own-file"))) {
+      assertEquals(65534, Files.getAttribute(owned, "unix:uid"), owned::toString);
+      assertEquals(65534, Files.getAttribute(owned, "unix:gid"), owned::toString);
+    }
+    assertEquals("65534\n", Files.readString(sandbox.resolve("own-file")));
+    assertEquals("to-err\n", Files.readString(sandbox.resolve("stderr")));
+    String stdout = Files.readString(sandbox.resolve("stdout"));
+    assertTrue(stdout.contains("Uid:\t65534\t65534\t65534\t65534"), stdout);
+    assertTrue(stdout.contains("Gid:\t65534\t65534\t65534\t65534"), stdout);
+    for (String set : List.of("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")) {
+      assertTrue(stdout.contains(set + ":\t0000000000000000"), stdout);
+    }
+    // The status is recorded beside the sandbox, by the agent's shell, where the task cannot write.
+    Path status = sandbox.resolveSibling("who.exit_status");
+    assertEquals("0\n", Files.readString(status));
+    assertEquals(0, Files.getAttribute(status, "unix:uid"));
+    Set<PosixFilePermission> executorDir = Files.getPosixFilePermissions(status.getParent());
+    assertEquals(0, Files.getAttribute(status.getParent(), "unix:uid"));
+    assertFalse(executorDir.contains(PosixFilePermission.GROUP_WRITE), executorDir::toString);
+    assertFalse(executorDir.contains(PosixFilePermission.OTHERS_WRITE), executorDir::toString);
+    assertFalse(Files.exists(sandbox.resolve("exit_status")), "a status in the sandbox");
+    Path agentsSandbox = Path.of(task(finished, "agents").path("sandbox").asText());
+    assertEquals(0, Files.getAttribute(agentsSandbox, "unix:uid"), "no user: the agent's");
+
+    // Only the command is switched: the shell the agent supervises stays the agent's.
+    long shell = task(finished, "sleeper").path("pid").asLong();
+    assertEquals("0", statusField(shell, "Uid").split("\t")[0], "the supervising shell");
+    long command = awaitChild(shell, "sleep");
+    assertEquals("65534", statusField(command, "Uid").split("\t")[0], "the command");
+    assertEquals("0000000000000000", statusField(command, "CapBnd"), "the command");
+
+    first.crash();
+    DaemonProcess second = agent("--enforce_container_ports");
+    JsonNode recovered = second.executor("users");
+    assertEquals("nobody", task(recovered, "sleeper").path("user").asText(), recovered::toString);
+    assertEquals("TASK_RUNNING", task(recovered, "sleeper").path("state").asText());
+    assertTrue(task(recovered, "agents").path("user").isNull(), recovered::toString);
+    second.delete("/v1/executors/users").expect(200);
+    assertFalse(Listener.isRunning(command), "the user's command outlived its kill");
+  }
+
+  @Test
+  void anUnknownUserIsRefusedNamingTheTaskAndNothingIsCreated() throws Exception {
+    DaemonProcess agent = agent("--enforce_container_ports");
+    Path checkpoint = workDir.resolve("checkpoint.json");
+    String before = Files.readString(checkpoint);
+    Set<String> cgroupsBefore = cgroups();
+    Set<String> workBefore = tree(workDir);
+    String user = "no-such-user-" + ProcessHandle.current().pid();
+    ObjectNode known = spec("known", sleep());
+    known.put("user", "nobody");
+    ObjectNode unknown = spec("unknown", List.of("touch", workDir.resolve("ran").toString()));
+    unknown.put("user", user);
+
+    DaemonProcess.Reply reply =
+        agent.post("/v1/executors", launch("refused", "", known, unknown));
+
+    refused(reply, 400, "tasks[1].user");
+    assertTrue(reply.body().path("error").asText().contains(user), reply::toString);
+    refused(
+        agent.post("/v1/executors", launch("refused", "", spec("bad", sleep()).put("user", "-x"))),
+        400,
+        "tasks[0].user");
+    refused(
+        agent.post("/v1/executors", launch("refused", "", spec("bad", sleep()).put("user", 0))),
+        400,
+        "tasks[0].user");
+    refused(agent.get("/v1/executors/refused"), 404, null);
+    assertEquals(0, agent.get("/v1/executors").body().path("executors").size());
+    assertEquals(cgroupsBefore, cgroups(), "a refused request made a cgroup");
+    assertEquals(workBefore, tree(workDir), "a refused request made a sandbox");
+    assertEquals(before, Files.readString(checkpoint), "a refused request was checkpointed");
+  }
+
+  @Test
+  void withSwitchUserOffATaskUserIsIgnoredAndTheTaskRunsAsTheAgentsUser() throws Exception {
+    DaemonProcess agent = agent("--enforce_container_ports", "--no-switch_user");
+    ObjectNode who = spec("who", List.of("sh", "-c", "id -u; id -u > own-file"));
+    who.put("user", "no-such-user-anywhere");
+    agent.post("/v1/executors", launch("off", "", who)).expect(201);
+
+    JsonNode ended =
+        agent.awaitExecutor(
+            "off", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    assertEquals("TASK_FINISHED", task(ended, "who").path("state").asText(), ended::toString);
+    assertTrue(task(ended, "who").path("user").isNull(), ended::toString);
+    Path sandbox = Path.of(task(ended, "who").path("sandbox").asText());
+    assertEquals("0\n", Files.readString(sandbox.resolve("stdout")));
+    assertEquals(0, Files.getAttribute(sandbox.resolve("own-file"), "unix:uid"));
+  }
+
+  /**
+   * A checkpoint as agents wrote it before tasks had users: no {@code user}, no {@code
+   * exit_status}, each task's shell recording its status in {@code <sandbox>/exit_status}. One
+   * task still runs, one ended while no agent ran.
+   */
+  @Test
+  void aCheckpointWrittenBeforeUsersIsRecovered() throws Exception {
+    String liveExecutor = java.util.UUID.randomUUID().toString();
+    String liveTask = java.util.UUID.randomUUID().toString();
+    String doneExecutor = java.util.UUID.randomUUID().toString();
+    String doneTask = java.util.UUID.randomUUID().toString();
+    Path root = scratch.v2().orElseThrow();
+    Path liveCgroup = root.resolve(liveExecutor).resolve("mesos").resolve(liveTask);
+    Files.createDirectories(liveCgroup);
+    Files.createDirectories(root.resolve(doneExecutor).resolve("mesos").resolve(doneTask));
+    Path liveSandbox =
+        Files.createDirectories(workDir.resolve("sandboxes").resolve(liveExecutor).resolve("live"));
+    Path doneSandbox =
+        Files.createDirectories(workDir.resolve("sandboxes").resolve(doneExecutor).resolve("done"));
+    Files.writeString(doneSandbox.resolve("exit_status"), "3\n");
+    Process sleeper = new ProcessBuilder("sleep", "300").start();
+    try {
+      Files.writeString(liveCgroup.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+      ObjectNode document = DaemonProcess.JSON.createObjectNode();
+      document.put("format", 1);
+      document.put("cgroups_root", scratch.name());
+      document.put("process_tracker", "cgroups-v2");
+      ArrayNode executors = document.putArray("executors");
+      oldExecutor(executors, "old-live", liveExecutor)
+          .add(oldTask("live", liveExecutor + "." + liveTask, liveSandbox, sleeper.pid()));
+      ObjectNode ended = oldTask("done", doneExecutor + "." + doneTask, doneSandbox, 0);
+      ended.remove("pid");
+      oldExecutor(executors, "old-done", doneExecutor).add(ended);
+      Files.writeString(workDir.resolve("checkpoint.json"), document.toString());
+
+      DaemonProcess agent = agent("--enforce_container_ports");
+      JsonNode live = agent.executor("old-live");
+      assertEquals("TASK_RUNNING", task(live, "live").path("state").asText(), live::toString);
+      assertTrue(task(live, "live").path("user").isNull(), live::toString);
+      assertEquals(sleeper.pid(), task(live, "live").path("pid").asLong());
+      JsonNode done =
+          agent.awaitExecutor(
+              "old-done", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+      JsonNode status = task(done, "done").path("status");
+      assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
+      assertEquals("Command exited with status 3", status.path("message").asText());
+
+      agent.delete("/v1/executors/old-live").expect(200);
+      assertTrue(sleeper.waitFor(30, TimeUnit.SECONDS), "the recovered task outlived its kill");
+      JsonNode rewritten =
+          DaemonProcess.JSON.readTree(Files.readString(workDir.resolve("checkpoint.json")));
+      assertEquals(
+          liveSandbox.resolve("exit_status").toString(),
+          rewritten.path("executors").get(0).path("tasks").get(0).path("exit_status").asText(),
+          "the old status file is kept");
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  private static ArrayNode oldExecutor(ArrayNode executors, String executorId, String container) {
+    ObjectNode executor = executors.addObject();
+    executor.put("executor_id", executorId);
+    executor.put("container_id", container);
+    executor.put("resources", "");
+    executor.putArray("networks");
+    executor.put("terminated", false);
+    return executor.putArray("tasks");
+  }
+
+  private static ObjectNode oldTask(String taskId, String container, Path sandbox, long pid) {
+    ObjectNode task = DaemonProcess.JSON.createObjectNode();
+    task.put("task_id", taskId);
+    task.put("container_id", container);
+    task.putArray("command").add("sleep").add("300");
+    task.put("sandbox", sandbox.toString());
+    task.put("state", "TASK_RUNNING");
+    task.put("pid", pid);
+    return task;
+  }
+
+  /** A field of {@code /proc/<pid>/status}, its value stripped. */
+  private static String statusField(long pid, String name) throws java.io.IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith(name + ":")) {
+        return line.substring(name.length() + 1).strip();
+      }
+    }
+    throw new AssertionError("no " + name + " in /proc/" + pid + "/status");
+  }
+
+  /**
+   * The child of a shell once it is {@code program}: the command is forked as the agent's user and
+   * switched to the task's only as it executes.
+   */
+  private static long awaitChild(long pid, String program) throws Exception {
+    long deadline = System.nanoTime() + DaemonProcess.BOUND.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<Long> child =
+          ProcessHandle.of(pid).stream()
+              .flatMap(ProcessHandle::children)
+              .map(ProcessHandle::pid)
+              .findFirst();
+      if (child.isPresent() && program.equals(comm(child.get()))) {
+        return child.get();
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("pid " + pid + " never started " + program);
+  }
+
+  private static String comm(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+    } catch (java.io.IOException gone) {
+      return "";
+    }
+  }
+
+  /** Every path under a directory, relative to it. */
+  private static Set<String> tree(Path dir) throws java.io.IOException {
+    try (var walk = Files.walk(dir)) {
+      return walk.map(p -> dir.relativize(p).toString()).collect(Collectors.toSet());
     }
   }
 

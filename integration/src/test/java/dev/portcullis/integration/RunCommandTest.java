@@ -2,6 +2,7 @@ package dev.portcullis.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,7 +22,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -411,6 +414,96 @@ class RunCommandTest {
     assertNoContainerCgroupLeft();
   }
 
+  // --- The task's user ---
+
+  /** Prints what the task runs as: its ids and groups as the kernel holds them, and its caps. */
+  private static final List<String> WHO_AM_I =
+      List.of(
+          "sh",
+          "-c",
+          "echo \"id $(id -u) $(id -g)\"; grep -E '^(Uid|Gid|Groups|Cap)' /proc/self/status");
+
+  @ParameterizedTest(name = "--task_user={0}")
+  @ValueSource(strings = {"nobody", "65534"})
+  void aTaskWithAUserRunsAsThatUserWithNoCapabilities(String user) throws Exception {
+    Run run = run(List.of("--task_user=" + user), WHO_AM_I);
+
+    run.assertStates("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED");
+    assertEquals(0, run.exit(), run::describe);
+    Map<String, String> status = taskStatus(run.stderr());
+    assertEquals("65534\t65534\t65534\t65534", status.get("Uid"), run::describe);
+    assertEquals("65534\t65534\t65534\t65534", status.get("Gid"), run::describe);
+    assertEquals(groupsOf("nobody"), Set.of(status.get("Groups").split("\\s+")), run::describe);
+    for (String set : List.of("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")) {
+      assertEquals("0000000000000000", status.get(set), () -> set + "\n" + run.describe());
+    }
+    assertTrue(run.stderr().lines().anyMatch("id 65534 65534"::equals), run::describe);
+    assertTrue(run.stderr().contains("as user nobody (uid 65534, gid 65534)"), run::describe);
+    assertNoContainerCgroupLeft();
+  }
+
+  @Test
+  void withoutATaskUserTheTaskRunsAsTheAgentsUser() throws Exception {
+    Run run = run(List.of(), WHO_AM_I);
+
+    run.assertStates("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED");
+    assertEquals("0\t0\t0\t0", taskStatus(run.stderr()).get("Uid"), run::describe);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"--no-switch_user", "--switch_user=false"})
+  void withSwitchUserOffTheTaskUserIsIgnoredAndSaidSo(String flag) throws Exception {
+    Run run = run(List.of(flag, "--task_user=nobody"), WHO_AM_I);
+
+    run.assertStates("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED");
+    assertEquals(0, run.exit(), run::describe);
+    Map<String, String> status = taskStatus(run.stderr());
+    assertEquals("0\t0\t0\t0", status.get("Uid"), run::describe);
+    assertNotEquals("0000000000000000", status.get("CapEff"), run::describe);
+    List<String> said =
+        run.stderr()
+            .lines()
+            .filter(line -> line.contains("INFO") && line.contains("Not switching task"))
+            .collect(Collectors.toList());
+    assertEquals(1, said.size(), run::describe);
+    assertTrue(said.get(0).contains("to user nobody: --switch_user is false"), said::toString);
+  }
+
+  @Test
+  void anUnknownUserExitsWith2NamingTheFlagAndTheUserAndLaunchesNothing() throws Exception {
+    String user = "no-such-user-" + ProcessHandle.current().pid();
+    Path ran = tmp.resolve("ran");
+
+    Run run = run(List.of("--task_user=" + user), List.of("touch", ran.toString()));
+
+    assertFlagError(run, "--task_user=" + user);
+    assertTrue(run.stderr().contains("no user named " + user), run::describe);
+    assertFalse(Files.exists(ran), "the command ran");
+  }
+
+  /** The {@code Name:\tvalue} lines of {@code /proc/self/status} the task printed. */
+  private static Map<String, String> taskStatus(String stderr) {
+    Map<String, String> fields = new HashMap<>();
+    stderr
+        .lines()
+        .filter(line -> line.matches("^(Uid|Gid|Groups|Cap[A-Za-z]+):\t.*"))
+        .forEach(
+            line ->
+                fields.put(
+                    line.substring(0, line.indexOf(':')),
+                    line.substring(line.indexOf(':') + 1).strip()));
+    return fields;
+  }
+
+  /** The user's groups, as {@code id -G} has them from the host's database. */
+  static Set<String> groupsOf(String user) throws IOException, InterruptedException {
+    Process id = new ProcessBuilder("id", "-G", user).redirectErrorStream(true).start();
+    String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(id.waitFor(30, TimeUnit.SECONDS), "id -G did not end");
+    assertEquals(0, id.exitValue(), out);
+    return Set.of(out.strip().split("\\s+"));
+  }
+
   // --- Flag errors ---
 
   static Stream<Arguments> flagErrors() {
@@ -431,6 +524,10 @@ class RunCommandTest {
         Arguments.of(List.of("--task_resources=ports:5"), "--task_resources"),
         Arguments.of(List.of("--task_id=a/b"), "--task_id"),
         Arguments.of(List.of("--task_networks=a,,b"), "--task_networks"),
+        Arguments.of(List.of("--task_user=-root"), "--task_user"),
+        Arguments.of(List.of("--task_user="), "--task_user"),
+        Arguments.of(List.of("--no-switch_user=false"), "--no-switch_user"),
+        Arguments.of(List.of("--switch_user=perhaps"), "--switch_user"),
         Arguments.of(List.of("--isolation="), "--isolation"),
         Arguments.of(List.of("--container_ports_grace_scans=0"), "--container_ports_grace_scans"),
         Arguments.of(List.of("--socket_source=nope"), "--socket_source"),

@@ -21,6 +21,9 @@ import dev.portcullis.core.ScanReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +68,12 @@ final class Agent implements AutoCloseable {
   private static final Duration REAP_INTERVAL = Duration.ofMillis(200);
 
   private static final String SANDBOXES = "sandboxes";
+
+  private static final FileAttribute<Set<PosixFilePermission>> NOT_WRITABLE_BY_OTHERS =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
+
+  /** A task's exit status file is its sandbox's name with this suffix. */
+  static final String EXIT_STATUS_SUFFIX = ".exit_status";
 
   private final DaemonConfig config;
   private final ProcessTracker tracker;
@@ -333,7 +342,11 @@ final class Agent implements AutoCloseable {
               task.taskId(),
               root.child(UUID.randomUUID().toString()),
               task.command(),
+              task.user(),
               sandboxes.resolve(task.taskId()),
+              // Beside the sandbox, not in it: a task with a user owns its sandbox. Ids hold no
+              // '.', so no sandbox can have this name.
+              sandboxes.resolve(task.taskId() + EXIT_STATUS_SUFFIX),
               TaskState.TASK_STARTING));
     }
     register(executor);
@@ -364,7 +377,9 @@ final class Agent implements AutoCloseable {
     tracker.create(executor.container());
     isolator.ifPresent(ports -> ports.prepare(executor.container(), executor.config()));
     for (TaskEntry task : executor.tasks()) {
-      Files.createDirectories(task.sandbox());
+      // Never writable by others, whatever the agent's umask: the executor's directory holds the
+      // exit status files its tasks must not touch.
+      Files.createDirectories(task.sandbox(), NOT_WRITABLE_BY_OTHERS);
       tracker.create(task.container());
       isolator.ifPresent(ports -> ports.prepare(task.container(), noPorts()));
     }
@@ -377,23 +392,26 @@ final class Agent implements AutoCloseable {
       report(executor, task, TaskState.TASK_STARTING);
       TaskProcess process =
           TaskProcess.start(
-              task.command(),
+              config.users().command(task.user(), task.command()),
               task.sandbox(),
+              task.exitStatusFile(),
               Map.of(
                   "PORTCULLIS_SANDBOX", task.sandbox().toString(),
                   "PORTCULLIS_EXECUTOR_ID", executor.executorId(),
                   "PORTCULLIS_TASK_ID", task.taskId(),
-                  "PORTCULLIS_ALLOCATED_PORTS", executor.ports().toString()));
+                  "PORTCULLIS_ALLOCATED_PORTS", executor.ports().toString()),
+              task.user());
       task.process(process);
       tracker.place(task.container(), process.pid());
     }
     for (TaskEntry task : executor.tasks()) {
       task.process().orElseThrow().release();
       LOG.info(
-          "Task {} of executor {} is running as pid {}: {}",
+          "Task {} of executor {} is running as pid {}{}: {}",
           task.taskId(),
           executor.executorId(),
           task.pid().getAsLong(),
+          task.user().map(user -> ", its command as user " + user.describe()).orElse(""),
           task.command());
       report(executor, task, TaskState.TASK_RUNNING);
     }
@@ -555,13 +573,13 @@ final class Agent implements AutoCloseable {
       }
       // A recovered task is no child of this agent: its recorded status, or its empty cgroup,
       // tells that it ended.
-      Optional<Integer> recorded = TaskProcess.recordedExitStatus(task.sandbox());
+      Optional<Integer> recorded = TaskProcess.recordedExitStatus(task.exitStatusFile());
       if (recorded.isPresent()) {
         return Optional.of(new Termination.Exited(recorded.get()));
       }
       if (tracker.pids(task.container()).isEmpty()) {
         return Optional.of(
-            TaskProcess.recordedExitStatus(task.sandbox())
+            TaskProcess.recordedExitStatus(task.exitStatusFile())
                 .<Termination>map(Termination.Exited::new)
                 .orElse(new Termination.Vanished()));
       }

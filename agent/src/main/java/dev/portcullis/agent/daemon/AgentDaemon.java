@@ -45,7 +45,7 @@ public final class AgentDaemon implements AutoCloseable {
     Agent agent = new Agent(config, stream, new AgentMetrics(providers), Clock.systemUTC());
     ApiServer server;
     try {
-      server = new ApiServer(config.address(), agent, stream);
+      server = new ApiServer(config.address(), agent, stream, config.users());
     } catch (IOException e) {
       agent.close();
       throw new StartupException(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.portcullis.agent.TaskUsers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,15 +50,20 @@ final class ApiServer implements AutoCloseable {
   private final ExecutorService handlers;
   private final Agent agent;
   private final StatusStream stream;
+  private final TaskUsers users;
 
   /**
    * Binds the address, without serving yet.
    *
+   * @param users resolves the users of launch requests, on the request's thread: a slow directory
+   *     service then holds up that request only, never the agent's loop
    * @throws IOException if the address cannot be bound
    */
-  ApiServer(InetSocketAddress address, Agent agent, StatusStream stream) throws IOException {
+  ApiServer(InetSocketAddress address, Agent agent, StatusStream stream, TaskUsers users)
+      throws IOException {
     this.agent = agent;
     this.stream = stream;
+    this.users = users;
     this.server = HttpServer.create(address, 64);
     // A thread per request: event streams hold theirs for as long as the reader stays.
     this.handlers =
@@ -108,7 +114,7 @@ final class ApiServer implements AutoCloseable {
       if (method.equals("GET")) {
         reply(exchange, 200, agent.executors());
       } else if (method.equals("POST")) {
-        reply(exchange, 201, agent.launch(Requests.launch(body(exchange))));
+        reply(exchange, 201, agent.launch(Requests.launch(body(exchange), users)));
       } else {
         throw notAllowed(exchange, "GET, POST");
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.agent.TaskState;
+import dev.portcullis.agent.TaskUser;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.core.config.AgentResources;
@@ -28,9 +29,15 @@ import java.util.Set;
  *  "executors":[{"executor_id":"web","container_id":"<uuid>","resources":"ports:[31000-31000]",
  *                "networks":[],"terminated":false,
  *                "tasks":[{"task_id":"a","container_id":"<uuid>.<uuid>","command":["sleep","60"],
+ *                          "user":{"name":"nobody","uid":65534,"gid":65534},
  *                          "sandbox":"/var/lib/portcullis/sandboxes/<uuid>/a",
+ *                          "exit_status":"/var/lib/portcullis/sandboxes/<uuid>/a.exit_status",
  *                          "state":"TASK_RUNNING","pid":1234,"status":{...}}]}]}
  * }</pre>
+ *
+ * <p>{@code user} is absent for a task that runs as the agent's user. Checkpoints written before
+ * tasks had users have neither {@code user} nor {@code exit_status}: their tasks run as the
+ * agent's user and record their status in the sandbox, as the shells started then still do.
  */
 final class CheckpointFormat {
 
@@ -63,7 +70,16 @@ final class CheckpointFormat {
         t.put("container_id", task.container().toString());
         ArrayNode command = t.putArray("command");
         task.command().forEach(command::add);
+        task.user()
+            .ifPresent(
+                user -> {
+                  ObjectNode u = t.putObject("user");
+                  u.put("name", user.name());
+                  u.put("uid", user.uid());
+                  u.put("gid", user.gid());
+                });
         t.put("sandbox", task.sandbox().toString());
+        t.put("exit_status", task.exitStatusFile().toString());
         t.put("state", task.state().name());
         task.pid().ifPresent(pid -> t.put("pid", pid));
         task.status().ifPresent(status -> t.set("status", status));
@@ -137,9 +153,15 @@ final class CheckpointFormat {
               tat + "container_id: '" + taskContainer + "' appears twice");
         }
         List<String> command = strings(t, "command", tat, false);
+        Optional<TaskUser> user = t.has("user") ? Optional.of(user(t, tat)) : Optional.empty();
         Path sandbox = path(t, "sandbox", tat);
+        Path exitStatus =
+            t.has("exit_status")
+                ? path(t, "exit_status", tat)
+                : sandbox.resolve(TaskProcess.LEGACY_EXIT_STATUS_FILE);
         TaskState state = state(t, tat);
-        TaskEntry task = new TaskEntry(taskId, taskContainer, command, sandbox, state);
+        TaskEntry task =
+            new TaskEntry(taskId, taskContainer, command, user, sandbox, exitStatus, state);
         if (t.has("pid")) {
           task.pid(integer(t, "pid", tat).longValue());
         }
@@ -227,6 +249,18 @@ final class CheckpointFormat {
       values.add(value.textValue());
     }
     return values;
+  }
+
+  private static TaskUser user(JsonNode task, String at) throws CheckpointException {
+    JsonNode user = object(task.get("user"), at + "user");
+    String name = text(user, "name", at + "user.");
+    long uid = integer(user, "uid", at + "user.").longValue();
+    long gid = integer(user, "gid", at + "user.").longValue();
+    try {
+      return new TaskUser(name, uid, gid);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(at + "user: " + e.getMessage(), e);
+    }
   }
 
   private static Path path(JsonNode parent, String name, String at) throws CheckpointException {

@@ -1,5 +1,6 @@
 package dev.portcullis.agent.daemon;
 
+import dev.portcullis.agent.TaskUsers;
 import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param config the isolator's configuration
  * @param cgroupsRoot the process tracker's cgroups root, checked against the checkpoint's
  * @param tracker the process tracker, which runs every task in its cgroup
+ * @param users which user each task runs as ({@code --switch_user})
  * @param ports the socket source and policy when ports are isolated ({@code --isolation} holds
  *     {@code network/ports}); empty when they are not
  */
@@ -32,6 +34,7 @@ public record DaemonConfig(
     IsolatorConfig config,
     String cgroupsRoot,
     ProcessTracker tracker,
+    TaskUsers users,
     Optional<PortsProviders> ports) {
 
   /** Checks for nulls. */
@@ -41,6 +44,7 @@ public record DaemonConfig(
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(cgroupsRoot, "cgroupsRoot");
     Objects.requireNonNull(tracker, "tracker");
+    Objects.requireNonNull(users, "users");
     Objects.requireNonNull(ports, "ports");
   }
 

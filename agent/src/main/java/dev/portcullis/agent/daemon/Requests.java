@@ -1,6 +1,8 @@
 package dev.portcullis.agent.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.agent.TaskUser;
+import dev.portcullis.agent.TaskUsers;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.core.config.AgentResources;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -28,13 +31,19 @@ final class Requests {
 
   private static final Set<String> LAUNCH_FIELDS =
       Set.of("executor_id", "resources", "networks", "tasks");
-  private static final Set<String> TASK_FIELDS = Set.of("task_id", "command");
+  private static final Set<String> TASK_FIELDS = Set.of("task_id", "command", "user");
   private static final Set<String> UPDATE_FIELDS = Set.of("resources");
 
   private Requests() {}
 
-  /** A launch request: {@code {"executor_id", "resources", "networks", "tasks": [...]}}. */
-  static ExecutorSpec launch(JsonNode body) {
+  /**
+   * A launch request: {@code {"executor_id", "resources", "networks", "tasks": [...]}}, each task
+   * {@code {"task_id", "command", "user"}}.
+   *
+   * @param users resolves each task's user, so that an unknown one is refused here, before
+   *     anything is created
+   */
+  static ExecutorSpec launch(JsonNode body, TaskUsers users) {
     requireObject(body, LAUNCH_FIELDS, "");
     String executorId = id(body.get("executor_id"), "executor_id", "executor-");
     String resources = resources(body.get("resources"));
@@ -57,7 +66,9 @@ final class Requests {
       if (!taskIds.add(taskId)) {
         throw BadRequest.field(field + ".task_id", "task id '" + taskId + "' is given twice");
       }
-      specs.add(new TaskSpec(taskId, command(task.get("command"), field + ".command")));
+      List<String> command = command(task.get("command"), field + ".command");
+      Optional<TaskUser> user = user(task.get("user"), field + ".user", taskId, users);
+      specs.add(new TaskSpec(taskId, command, user));
     }
     return new ExecutorSpec(executorId, resources, ports, networks, specs);
   }
@@ -160,6 +171,22 @@ final class Requests {
       networks.add(name.textValue().strip());
     }
     return networks;
+  }
+
+  /** A user name or uid, resolved; absent or null for the agent's user. */
+  private static Optional<TaskUser> user(
+      JsonNode node, String field, String taskId, TaskUsers users) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isTextual()) {
+      throw BadRequest.field(field, "must be a string: a user name, or a uid in digits");
+    }
+    try {
+      return users.resolve(node.textValue(), taskId);
+    } catch (IllegalArgumentException e) {
+      throw BadRequest.field(field, e.getMessage());
+    }
   }
 
   /** An array is the argv; a string is a shell command, run by {@code /bin/sh -c}. */

@@ -2,6 +2,7 @@ package dev.portcullis.agent.daemon;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.agent.TaskState;
+import dev.portcullis.agent.TaskUser;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ final class TaskEntry {
   private final String taskId;
   private final ContainerId container;
   private final List<String> command;
+  private final Optional<TaskUser> user;
   private final Path sandbox;
+  private final Path exitStatusFile;
 
   private TaskState state;
   private Optional<ObjectNode> status = Optional.empty();
@@ -27,11 +30,19 @@ final class TaskEntry {
   private Optional<PortRanges> listening = Optional.empty();
 
   TaskEntry(
-      String taskId, ContainerId container, List<String> command, Path sandbox, TaskState state) {
+      String taskId,
+      ContainerId container,
+      List<String> command,
+      Optional<TaskUser> user,
+      Path sandbox,
+      Path exitStatusFile,
+      TaskState state) {
     this.taskId = taskId;
     this.container = container;
     this.command = List.copyOf(command);
+    this.user = user;
     this.sandbox = sandbox;
+    this.exitStatusFile = exitStatusFile;
     this.state = state;
   }
 
@@ -47,9 +58,19 @@ final class TaskEntry {
     return command;
   }
 
-  /** The task's working directory, holding its {@code stdout}, {@code stderr} and exit status. */
+  /** The user the command runs as; empty for the agent's user. */
+  Optional<TaskUser> user() {
+    return user;
+  }
+
+  /** The task's working directory, holding its {@code stdout} and {@code stderr}. */
   Path sandbox() {
     return sandbox;
+  }
+
+  /** Where the task's shell records the command's exit status. */
+  Path exitStatusFile() {
+    return exitStatusFile;
   }
 
   TaskState state() {

@@ -24,7 +24,8 @@ final class Views {
    * One executor: {@code state} is {@code RUNNING} until every task has ended and its containers
    * are gone, then {@code TERMINATED}; {@code listening_ports} are the in-scope ports the last scan
    * saw its containers listen on, or null when no scan has judged it; {@code guard} is what its
-   * port guard refused so far as the last scan read it, or null when it has no guard.
+   * port guard refused so far as the last scan read it, or null when it has no guard. A task's
+   * {@code user} is the user its command runs as, or null for the agent's user.
    */
   static ObjectNode executor(ExecutorEntry executor) {
     ObjectNode view = JsonNodeFactory.instance.objectNode();
@@ -54,6 +55,7 @@ final class Views {
       t.put("state", task.state().name());
       ArrayNode command = t.putArray("command");
       task.command().forEach(command::add);
+      task.user().ifPresentOrElse(user -> t.put("user", user.name()), () -> t.putNull("user"));
       if (task.pid().isPresent() && !task.state().isTerminal()) {
         t.put("pid", task.pid().getAsLong());
       } else {

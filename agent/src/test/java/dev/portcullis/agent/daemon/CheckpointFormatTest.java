@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.agent.TaskState;
+import dev.portcullis.agent.TaskUser;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import java.nio.file.Path;
@@ -55,7 +56,9 @@ class CheckpointFormatTest {
             "a",
             WEB.child("a-1"),
             List.of("sleep", "60"),
+            Optional.of(new TaskUser("nobody", 65534, 65534)),
             Path.of("/var/lib/p/sandboxes/web/a"),
+            Path.of("/var/lib/p/sandboxes/web/a.exit_status"),
             TaskState.TASK_STARTING);
     a.reported(TaskState.TASK_RUNNING, status("a", "TASK_RUNNING"));
     a.pid(1234);
@@ -64,7 +67,9 @@ class CheckpointFormatTest {
             "b",
             WEB.child("b-1"),
             List.of("/bin/sh", "-c", "echo 'b' > out"),
+            Optional.empty(),
             Path.of("/var/lib/p/sandboxes/web/b"),
+            Path.of("/var/lib/p/sandboxes/web/b.exit_status"),
             TaskState.TASK_STARTING);
     web.add(a);
     web.add(b);
@@ -82,7 +87,9 @@ class CheckpointFormatTest {
             "c",
             BATCH.child("c-1"),
             List.of("true"),
+            Optional.of(new TaskUser("build", 4_294_967_294L, 1000)),
             Path.of("/var/lib/p/sandboxes/batch/c"),
+            Path.of("/var/lib/p/sandboxes/batch/c.exit_status"),
             TaskState.TASK_RUNNING);
     c.pid(99);
     c.reported(TaskState.TASK_FINISHED, status("c", "TASK_FINISHED"));
@@ -128,14 +135,17 @@ class CheckpointFormatTest {
     assertEquals("a", a.get("task_id").textValue());
     assertEquals(WEB + ".a-1", a.get("container_id").textValue());
     assertEquals(JSON.valueToTree(List.of("sleep", "60")), a.get("command"));
+    assertEquals("{\"name\":\"nobody\",\"uid\":65534,\"gid\":65534}", a.get("user").toString());
     assertEquals("/var/lib/p/sandboxes/web/a", a.get("sandbox").textValue());
+    assertEquals("/var/lib/p/sandboxes/web/a.exit_status", a.get("exit_status").textValue());
     assertEquals("TASK_RUNNING", a.get("state").textValue());
     assertEquals(1234, a.get("pid").longValue());
     assertEquals(status("a", "TASK_RUNNING"), a.get("status"));
-    // A task with neither pid nor status has neither field.
+    // A task with neither pid, status nor user has none of those fields.
     ObjectNode b = task(document, 0, 1);
     assertFalse(b.has("pid"));
     assertFalse(b.has("status"));
+    assertFalse(b.has("user"));
   }
 
   @Test
@@ -169,7 +179,9 @@ class CheckpointFormatTest {
         assertTrue(at.container().isNested());
         assertEquals(Optional.of(actual.container()), at.container().parent());
         assertEquals(et.command(), at.command());
+        assertEquals(et.user(), at.user());
         assertEquals(et.sandbox(), at.sandbox());
+        assertEquals(et.exitStatusFile(), at.exitStatusFile());
         assertEquals(et.state(), at.state());
         assertEquals(et.pid(), at.pid());
         assertEquals(et.status(), at.status());
@@ -380,5 +392,75 @@ class CheckpointFormatTest {
   void anExecutorWithoutTasksIsRefused() {
     CheckpointException e = refused(d -> executor(d, 1).putArray("tasks"), "executors[1].tasks");
     assertTrue(e.getMessage().contains("at least one task"), e.getMessage());
+  }
+
+  /**
+   * A checkpoint written before tasks had users: no task has {@code user} or {@code exit_status}.
+   * Its tasks run as the agent's user, and their shells record their status in the sandbox.
+   */
+  @Test
+  void aCheckpointWrittenBeforeUsersReadsWithNoUsersAndStatusesInTheSandboxes() throws Exception {
+    JsonNode old =
+        JSON.readTree(
+            ("{'format':1,'cgroups_root':'portcullis','process_tracker':'cgroups-v2',"
+                    + "'executors':[{'executor_id':'web','container_id':'"
+                    + WEB
+                    + "','resources':'ports:[31000-31000]','networks':[],'terminated':false,"
+                    + "'tasks':[{'task_id':'a','container_id':'"
+                    + WEB
+                    + ".a-1','command':['sleep','60'],'sandbox':'/var/lib/p/sandboxes/web/a',"
+                    + "'state':'TASK_RUNNING','pid':1234}]}]}")
+                .replace('\'', '"'));
+    CheckpointFormat.Content content = CheckpointFormat.read(old);
+    TaskEntry a = content.executors().get(0).tasks().iterator().next();
+    assertEquals(Optional.empty(), a.user());
+    assertEquals(Path.of("/var/lib/p/sandboxes/web/a/exit_status"), a.exitStatusFile());
+    assertEquals(TaskState.TASK_RUNNING, a.state());
+    // Written again, it says where the status is, so the next read needs no default.
+    ObjectNode rewritten =
+        CheckpointFormat.write("portcullis", "cgroups-v2", content.executors());
+    assertEquals(
+        "/var/lib/p/sandboxes/web/a/exit_status",
+        task(rewritten, 0, 0).get("exit_status").textValue());
+    assertFalse(task(rewritten, 0, 0).has("user"));
+  }
+
+  @Test
+  void malformedUsersAreRefusedByPath() {
+    refused(d -> task(d, 0, 0).put("user", "nobody"), "executors[0].tasks[0].user");
+    refused(d -> task(d, 0, 0).putNull("user"), "executors[0].tasks[0].user");
+    refused(d -> task(d, 0, 0).putArray("user"), "executors[0].tasks[0].user");
+    for (String field : List.of("name", "uid", "gid")) {
+      refused(
+          d -> ((ObjectNode) task(d, 0, 0).get("user")).remove(field),
+          "executors[0].tasks[0].user." + field);
+    }
+    refused(
+        d -> ((ObjectNode) task(d, 0, 0).get("user")).put("name", 7),
+        "executors[0].tasks[0].user.name");
+    refused(
+        d -> ((ObjectNode) task(d, 0, 0).get("user")).put("uid", "65534"),
+        "executors[0].tasks[0].user.uid");
+    refused(
+        d -> ((ObjectNode) task(d, 0, 0).get("user")).put("gid", -1),
+        "executors[0].tasks[0].user.gid");
+    refused(
+        d -> ((ObjectNode) task(d, 0, 0).get("user")).put("uid", 4_294_967_295L),
+        "executors[0].tasks[0].user");
+    refused(
+        d -> ((ObjectNode) task(d, 0, 0).get("user")).put("name", "-nobody"),
+        "executors[0].tasks[0].user");
+    refused(
+        d -> ((ObjectNode) task(d, 0, 0).get("user")).put("name", "no body"),
+        "executors[0].tasks[0].user");
+  }
+
+  @Test
+  void aMalformedExitStatusPathIsRefused() {
+    refused(d -> task(d, 0, 0).put("exit_status", 3), "executors[0].tasks[0].exit_status");
+    refused(d -> task(d, 0, 0).putNull("exit_status"), "executors[0].tasks[0].exit_status");
+    refused(
+        d -> task(d, 0, 0).put("exit_status", "a.exit_status"),
+        "executors[0].tasks[0].exit_status");
   }
 }

@@ -9,7 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.agent.TaskUser;
+import dev.portcullis.agent.TaskUsers;
+import dev.portcullis.agent.UserLookup;
 import dev.portcullis.api.PortRanges;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,6 +38,40 @@ class RequestsTest {
     }
   }
 
+  private static final TaskUser NOBODY = new TaskUser("nobody", 65534, 65534);
+
+  /**
+   * A passwd database of two users, nobody and root, as the test's stand-in for the host's: the
+   * names looked up are recorded.
+   */
+  static final class FakePasswd implements UserLookup {
+    final List<String> asked = new ArrayList<>();
+
+    @Override
+    public Optional<TaskUser> find(String user) {
+      asked.add(user);
+      switch (user) {
+        case "nobody":
+        case "65534":
+          return Optional.of(NOBODY);
+        case "root":
+        case "0":
+          return Optional.of(new TaskUser("root", 0, 0));
+        default:
+          return Optional.empty();
+      }
+    }
+  }
+
+  private static final Optional<Path> SETPRIV = Optional.of(Path.of("/usr/bin/setpriv"));
+
+  /** Tasks switch users, against the fake database. */
+  static final TaskUsers SWITCHING = new TaskUsers(true, new FakePasswd(), SETPRIV);
+
+  static ExecutorSpec launch(JsonNode body) {
+    return Requests.launch(body, SWITCHING);
+  }
+
   /** A valid launch body with one task, to be spoiled by each test. */
   static ObjectNode launchBody() {
     return (ObjectNode)
@@ -49,7 +89,7 @@ class RequestsTest {
   }
 
   static BadRequest launchRefused(JsonNode body, String field) {
-    return refused(Requests::launch, body, Optional.of(field));
+    return refused(RequestsTest::launch, body, Optional.of(field));
   }
 
   static BadRequest updateRefused(JsonNode body, String field) {
@@ -62,7 +102,7 @@ class RequestsTest {
     @Test
     void aValidRequestIsReadWhole() {
       ExecutorSpec spec =
-          Requests.launch(
+          launch(
               json(
                   "{'executor_id':'web','resources':'cpus:1;ports:[31000-31001,31005-31005]',"
                       + "'networks':['net-a',' net-b '],"
@@ -74,21 +114,21 @@ class RequestsTest {
       assertEquals(List.of("net-a", "net-b"), spec.networks());
       assertEquals(
           List.of(
-              new TaskSpec("a", List.of("sleep", "60")),
-              new TaskSpec("b", List.of("/bin/sh", "-c", "echo hi | cat"))),
+              new TaskSpec("a", List.of("sleep", "60"), Optional.empty()),
+              new TaskSpec("b", List.of("/bin/sh", "-c", "echo hi | cat"), Optional.empty())),
           spec.tasks());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"[]", "'web'", "42", "null", "true"})
     void aBodyThatIsNoObjectIsRefusedAsAWhole(String body) {
-      BadRequest refusal = refused(Requests::launch, json(body), Optional.empty());
+      BadRequest refusal = refused(RequestsTest::launch, json(body), Optional.empty());
       assertTrue(refusal.getMessage().contains("JSON object"), refusal.getMessage());
     }
 
     @Test
     void aMissingBodyIsRefusedAsAWhole() {
-      refused(Requests::launch, null, Optional.empty());
+      refused(RequestsTest::launch, null, Optional.empty());
     }
 
     @Test
@@ -142,7 +182,7 @@ class RequestsTest {
       String longest = "e".repeat(Requests.MAX_ID_LENGTH);
       ObjectNode body = launchBody();
       body.put("executor_id", longest);
-      assertEquals(longest, Requests.launch(body).executorId());
+      assertEquals(longest, launch(body).executorId());
 
       body.put("executor_id", longest + "e");
       BadRequest refusal = launchRefused(body, "executor_id");
@@ -172,7 +212,7 @@ class RequestsTest {
     @Test
     void missingOrNullIdsAreGenerated() {
       ExecutorSpec spec =
-          Requests.launch(
+          launch(
               json(
                   "{'executor_id':null,'tasks':[{'command':['true']},"
                       + "{'task_id':null,'command':['true']}]}"));
@@ -182,7 +222,7 @@ class RequestsTest {
       assertTrue(spec.tasks().get(1).taskId().startsWith("task-"), spec.tasks().get(1).taskId());
       assertNotEquals(spec.tasks().get(0).taskId(), spec.tasks().get(1).taskId());
 
-      ExecutorSpec other = Requests.launch(json("{'tasks':[{'command':['true']}]}"));
+      ExecutorSpec other = launch(json("{'tasks':[{'command':['true']}]}"));
       assertTrue(other.executorId().startsWith("executor-"), other.executorId());
       assertNotEquals(spec.executorId(), other.executorId());
     }
@@ -198,7 +238,7 @@ class RequestsTest {
     @Test
     void theSameIdForTheExecutorAndATaskIsAllowed() {
       ExecutorSpec spec =
-          Requests.launch(json("{'executor_id':'x','tasks':[{'task_id':'x','command':['true']}]}"));
+          launch(json("{'executor_id':'x','tasks':[{'task_id':'x','command':['true']}]}"));
       assertEquals("x", spec.executorId());
       assertEquals("x", spec.tasks().get(0).taskId());
     }
@@ -225,7 +265,7 @@ class RequestsTest {
       for (int i = 0; i < Requests.MAX_TASKS; i++) {
         tasks.addObject().put("task_id", "t" + i).putArray("command").add("true");
       }
-      assertEquals(Requests.MAX_TASKS, Requests.launch(body).tasks().size());
+      assertEquals(Requests.MAX_TASKS, launch(body).tasks().size());
 
       tasks.addObject().put("task_id", "one-too-many").putArray("command").add("true");
       BadRequest refusal = launchRefused(body, "tasks");
@@ -248,7 +288,7 @@ class RequestsTest {
       JsonNode body = json("{'tasks':[{'command':['/usr/bin/env','-i','a b','','$HOME','x;y']}]}");
       assertEquals(
           List.of("/usr/bin/env", "-i", "a b", "", "$HOME", "x;y"),
-          Requests.launch(body).tasks().get(0).command());
+          launch(body).tasks().get(0).command());
     }
 
     @Test
@@ -256,7 +296,7 @@ class RequestsTest {
       JsonNode body = json("{'tasks':[{'command':'  exec sleep 60 > /dev/null  '}]}");
       assertEquals(
           List.of("/bin/sh", "-c", "  exec sleep 60 > /dev/null  "),
-          Requests.launch(body).tasks().get(0).command());
+          launch(body).tasks().get(0).command());
     }
 
     @Test
@@ -319,7 +359,7 @@ class RequestsTest {
     void resourcesInTheTextFormGiveTheirPorts() {
       ObjectNode body = launchBody();
       body.put("resources", "cpus:0.5;mem:64;ports:[80-80,31000-31010]");
-      ExecutorSpec spec = Requests.launch(body);
+      ExecutorSpec spec = launch(body);
       assertEquals("cpus:0.5;mem:64;ports:[80-80,31000-31010]", spec.resources());
       assertEquals(PortRanges.parse("[80-80,31000-31010]"), spec.ports());
     }
@@ -333,7 +373,7 @@ class RequestsTest {
                   + "{'name':'ports','type':'RANGES',"
                   + "'ranges':{'range':[{'begin':31000,'end':31002}]}}]");
       body.set("resources", resources);
-      ExecutorSpec spec = Requests.launch(body);
+      ExecutorSpec spec = launch(body);
       assertEquals(PortRanges.range(31000, 31002), spec.ports());
       assertEquals(resources, json(spec.resources()));
       // What is kept reads again to the same ports, as the checkpoint and the views rely on.
@@ -344,20 +384,20 @@ class RequestsTest {
     void noResourcesOrNoPortsMeanNoPorts() {
       ObjectNode body = launchBody();
       body.remove("resources");
-      ExecutorSpec spec = Requests.launch(body);
+      ExecutorSpec spec = launch(body);
       assertEquals("", spec.resources());
       assertEquals(PortRanges.empty(), spec.ports());
 
       body.putNull("resources");
-      assertEquals(PortRanges.empty(), Requests.launch(body).ports());
+      assertEquals(PortRanges.empty(), launch(body).ports());
 
       body.put("resources", "cpus:1;mem:32");
-      spec = Requests.launch(body);
+      spec = launch(body);
       assertEquals("cpus:1;mem:32", spec.resources());
       assertTrue(spec.ports().isEmpty());
 
       body.set("resources", json("[]"));
-      assertTrue(Requests.launch(body).ports().isEmpty());
+      assertTrue(launch(body).ports().isEmpty());
     }
 
     @ParameterizedTest
@@ -399,13 +439,13 @@ class RequestsTest {
     void networksAreNamesStripped() {
       ObjectNode body = launchBody();
       body.set("networks", json("['a','  b\\t']"));
-      assertEquals(List.of("a", "b"), Requests.launch(body).networks());
+      assertEquals(List.of("a", "b"), launch(body).networks());
       body.set("networks", json("[]"));
-      assertEquals(List.of(), Requests.launch(body).networks());
+      assertEquals(List.of(), launch(body).networks());
       body.putNull("networks");
-      assertEquals(List.of(), Requests.launch(body).networks());
+      assertEquals(List.of(), launch(body).networks());
       body.remove("networks");
-      assertEquals(List.of(), Requests.launch(body).networks());
+      assertEquals(List.of(), launch(body).networks());
     }
 
     @ParameterizedTest
@@ -422,6 +462,149 @@ class RequestsTest {
       ObjectNode body = launchBody();
       body.set("networks", json(networks));
       launchRefused(body, "networks");
+    }
+  }
+
+  @Nested
+  class Users {
+
+    private ObjectNode withUser(JsonNode user) {
+      ObjectNode body = launchBody();
+      ((ObjectNode) body.get("tasks").get(0)).set("user", user);
+      return body;
+    }
+
+    private ObjectNode withUser(String user) {
+      return withUser(JSON.getNodeFactory().textNode(user));
+    }
+
+    @Test
+    void aUserIsResolvedToItsPasswdEntryPerTask() {
+      JsonNode body =
+          json(
+              "{'tasks':[{'task_id':'a','command':['true'],'user':'nobody'},"
+                  + "{'task_id':'b','command':['true']},"
+                  + "{'task_id':'c','command':['true'],'user':null}]}");
+      List<TaskSpec> tasks = launch(body).tasks();
+      assertEquals(Optional.of(NOBODY), tasks.get(0).user());
+      assertEquals(Optional.empty(), tasks.get(1).user(), "no user: the agent's");
+      assertEquals(Optional.empty(), tasks.get(2).user(), "null: the agent's");
+    }
+
+    @Test
+    void aUidInDigitsIsResolvedToTheEntryOfThatUid() {
+      assertEquals(Optional.of(NOBODY), launch(withUser("65534")).tasks().get(0).user());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "true", "['nobody']", "{'name':'nobody'}"})
+    void aUserThatIsNoStringIsRefused(String user) {
+      BadRequest refusal = launchRefused(withUser(json(user)), "tasks[0].user");
+      assertTrue(refusal.getMessage().contains("string"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {"", "-nobody", "--help", "+65534", "no body", " nobody", "nobody\n", "a\tb"})
+    void aMalformedNameIsRefusedWithoutLookingItUp(String user) {
+      FakePasswd passwd = new FakePasswd();
+      TaskUsers users = new TaskUsers(true, passwd, SETPRIV);
+      refused(b -> Requests.launch(b, users), withUser(user), Optional.of("tasks[0].user"));
+      assertEquals(List.of(), passwd.asked);
+    }
+
+    @Test
+    void aNameWithAColonNulOrControlCharacterIsRefused() {
+      for (String user : List.of("a:b", "a\u0000b", "a\u007fb", "a\u0085b")) {
+        BadRequest refusal = launchRefused(withUser(user), "tasks[0].user");
+        assertTrue(refusal.getMessage().contains("may not contain"), refusal.getMessage());
+      }
+    }
+
+    @Test
+    void aNameOfMaxLengthIsLookedUpAndOneLongerRefused() {
+      String longest = "u".repeat(255);
+      BadRequest unknown = launchRefused(withUser(longest), "tasks[0].user");
+      assertTrue(unknown.getMessage().contains("no user named"), unknown.getMessage());
+      BadRequest tooLong = launchRefused(withUser(longest + "u"), "tasks[0].user");
+      assertTrue(tooLong.getMessage().contains("255"), tooLong.getMessage());
+    }
+
+    @Test
+    void anUnknownUserIsRefusedNamingIt() {
+      JsonNode body =
+          json(
+              "{'tasks':[{'task_id':'a','command':['true'],'user':'nobody'},"
+                  + "{'task_id':'b','command':['true'],'user':'no-such-user'}]}");
+      BadRequest refusal = launchRefused(body, "tasks[1].user");
+      assertTrue(refusal.getMessage().contains("no user named no-such-user"), refusal.getMessage());
+    }
+
+    @Test
+    void anUnknownUidIsRefusedNamingIt() {
+      BadRequest refusal = launchRefused(withUser("4242"), "tasks[0].user");
+      assertTrue(refusal.getMessage().contains("no user has uid 4242"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4294967295", "99999999999", "123456789012345678901234567890"})
+    void aUidOutOfRangeIsRefusedWithoutLookingItUp(String uid) {
+      FakePasswd passwd = new FakePasswd();
+      TaskUsers users = new TaskUsers(true, passwd, SETPRIV);
+      BadRequest refusal =
+          refused(b -> Requests.launch(b, users), withUser(uid), Optional.of("tasks[0].user"));
+      assertTrue(refusal.getMessage().contains("out of range"), refusal.getMessage());
+      assertEquals(List.of(), passwd.asked);
+    }
+
+    @Test
+    void aDatabaseThatCannotBeAskedRefusesTheRequest() {
+      TaskUsers users =
+          new TaskUsers(
+              true,
+              user -> {
+                throw new IOException("getent passwd did not answer within 10s");
+              },
+              SETPRIV);
+      BadRequest refusal =
+          refused(b -> Requests.launch(b, users), withUser("nobody"), Optional.of("tasks[0].user"));
+      assertTrue(refusal.getMessage().contains("cannot look user nobody up"), refusal.getMessage());
+      assertTrue(refusal.getMessage().contains("did not answer"), refusal.getMessage());
+    }
+
+    @Test
+    void withoutSetprivAUserIsRefusedButATaskWithoutOneIsNot() {
+      TaskUsers users = new TaskUsers(true, new FakePasswd(), Optional.empty());
+      BadRequest refusal =
+          refused(b -> Requests.launch(b, users), withUser("nobody"), Optional.of("tasks[0].user"));
+      assertTrue(refusal.getMessage().contains("setpriv"), refusal.getMessage());
+      assertTrue(refusal.getMessage().contains("--no-switch_user"), refusal.getMessage());
+      assertEquals(Optional.empty(), Requests.launch(launchBody(), users).tasks().get(0).user());
+    }
+
+    @Test
+    void withSwitchUserOffAUserIsIgnoredWithoutLookingItUp() {
+      FakePasswd passwd = new FakePasswd();
+      TaskUsers users = new TaskUsers(false, passwd, Optional.empty());
+      for (String user : List.of("nobody", "no-such-user", "4242")) {
+        assertEquals(
+            Optional.empty(), Requests.launch(withUser(user), users).tasks().get(0).user(), user);
+      }
+      assertEquals(List.of(), passwd.asked);
+      // A malformed name is still a malformed request.
+      refused(b -> Requests.launch(b, users), withUser("-x"), Optional.of("tasks[0].user"));
+    }
+
+    @Test
+    void eachUserIsLookedUpOnce() {
+      FakePasswd passwd = new FakePasswd();
+      TaskUsers users = new TaskUsers(true, passwd, SETPRIV);
+      Requests.launch(
+          json(
+              "{'tasks':[{'task_id':'a','command':['true'],'user':'nobody'},"
+                  + "{'task_id':'b','command':['true'],'user':'root'}]}"),
+          users);
+      assertEquals(List.of("nobody", "root"), passwd.asked);
     }
   }
 

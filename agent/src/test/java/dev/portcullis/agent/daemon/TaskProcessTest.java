@@ -14,26 +14,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The held shell that runs a task's command and records its exit status in the sandbox. */
+/** The held shell that runs a task's command and records its exit status beside the sandbox. */
 class TaskProcessTest {
 
   /** How long a process may take to do what it was told; only a bound against hanging. */
   private static final long PATIENCE_MILLIS = 30_000;
 
-  @TempDir Path sandbox;
+  @TempDir Path executor;
+
+  /** The task's sandbox, in its executor's directory, as the agent lays them out. */
+  private Path sandbox;
+
+  /** Where the task's status is recorded, beside its sandbox. */
+  private Path status;
 
   private final List<TaskProcess> started = new ArrayList<>();
 
   @BeforeAll
   static void needsAPosixShell() {
     assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs /bin/sh");
+  }
+
+  @BeforeEach
+  void sandbox() throws IOException {
+    sandbox = Files.createDirectory(executor.resolve("task"));
+    status = executor.resolve("task" + Agent.EXIT_STATUS_SUFFIX);
   }
 
   @AfterEach
@@ -48,7 +62,8 @@ class TaskProcessTest {
 
   private TaskProcess start(List<String> command, Map<String, String> environment)
       throws IOException {
-    TaskProcess process = TaskProcess.start(command, sandbox, environment);
+    TaskProcess process =
+        TaskProcess.start(command, sandbox, status, environment, Optional.empty());
     started.add(process);
     return process;
   }
@@ -88,27 +103,33 @@ class TaskProcessTest {
     assertEquals(Optional.empty(), process.exitStatus(), "the shell waits for its release");
     assertEquals("", read("stdout"), "the output files exist and are empty");
     assertEquals("", read("stderr"));
-    assertFalse(Files.exists(sandbox.resolve(TaskProcess.EXIT_STATUS_FILE)));
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(sandbox));
+    assertFalse(Files.exists(status));
+    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
 
     process.release();
     assertEquals(3, awaitExit(process));
     assertEquals(Optional.of(3), process.exitStatus());
-    assertEquals(Optional.of(3), TaskProcess.recordedExitStatus(sandbox));
+    assertEquals(Optional.of(3), TaskProcess.recordedExitStatus(status));
     assertEquals("out\n", read("stdout"));
     assertEquals("err\n", read("stderr"));
     assertFalse(
-        Files.exists(sandbox.resolve(TaskProcess.EXIT_STATUS_FILE + ".tmp")),
+        Files.exists(status.resolveSibling(status.getFileName() + ".tmp")),
         "the status is renamed into place");
+    try (Stream<Path> files = Files.list(sandbox)) {
+      assertEquals(
+          List.of("stderr", "stdout"),
+          files.map(f -> f.getFileName().toString()).sorted().toList(),
+          "nothing of the status in the sandbox");
+    }
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 42, 255})
-  void theCommandsExitStatusIsTheShells(int status) throws Exception {
-    TaskProcess process = start("exit " + status);
+  void theCommandsExitStatusIsTheShells(int exit) throws Exception {
+    TaskProcess process = start("exit " + exit);
     process.release();
-    assertEquals(status, awaitExit(process));
-    assertEquals(Optional.of(status), TaskProcess.recordedExitStatus(sandbox));
+    assertEquals(exit, awaitExit(process));
+    assertEquals(Optional.of(exit), TaskProcess.recordedExitStatus(status));
   }
 
   @Test
@@ -116,7 +137,7 @@ class TaskProcessTest {
     TaskProcess process = start("kill -TERM $$");
     process.release();
     assertEquals(128 + 15, awaitExit(process));
-    assertEquals(Optional.of(128 + 15), TaskProcess.recordedExitStatus(sandbox));
+    assertEquals(Optional.of(128 + 15), TaskProcess.recordedExitStatus(status));
   }
 
   @Test
@@ -125,7 +146,7 @@ class TaskProcessTest {
         start(List.of(sandbox.resolve("no-such-program").toString(), "x"), Map.of());
     process.release();
     assertEquals(127, awaitExit(process));
-    assertEquals(Optional.of(127), TaskProcess.recordedExitStatus(sandbox));
+    assertEquals(Optional.of(127), TaskProcess.recordedExitStatus(status));
   }
 
   @Test
@@ -150,7 +171,7 @@ class TaskProcessTest {
     TaskProcess process = start(command, Map.of());
     process.release();
     assertEquals(4, awaitExit(process));
-    assertEquals(Optional.of(4), TaskProcess.recordedExitStatus(sandbox));
+    assertEquals(Optional.of(4), TaskProcess.recordedExitStatus(status));
   }
 
   @Test
@@ -198,7 +219,7 @@ class TaskProcessTest {
     TaskProcess process = start("echo ran > ran; exit 0");
     process.destroyForcibly();
     awaitExit(process);
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(sandbox));
+    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
     assertFalse(Files.exists(sandbox.resolve("ran")));
     assertEquals("", read("stdout"));
     // However a late release fares, nothing may run.
@@ -209,7 +230,7 @@ class TaskProcessTest {
     }
     Thread.sleep(100);
     assertFalse(Files.exists(sandbox.resolve("ran")));
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(sandbox));
+    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
   }
 
   @Test
@@ -220,7 +241,7 @@ class TaskProcessTest {
     assertEquals(128 + 9, awaitExit(process));
     assertThrows(IOException.class, process::release);
     assertFalse(Files.exists(sandbox.resolve("ran")));
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(sandbox));
+    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
   }
 
   @Test
@@ -235,28 +256,30 @@ class TaskProcessTest {
   @Test
   void startingInAMissingSandboxFails() {
     Path missing = sandbox.resolve("absent");
-    assertThrows(IOException.class, () -> TaskProcess.start(List.of("true"), missing, Map.of()));
+    assertThrows(
+        IOException.class,
+        () -> TaskProcess.start(List.of("true"), missing, status, Map.of(), Optional.empty()));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"3\n", "3", " 3 \n", "0\n"})
   void aRecordedStatusIsReadFromTheFile(String text) throws Exception {
-    Files.writeString(sandbox.resolve(TaskProcess.EXIT_STATUS_FILE), text);
+    Files.writeString(status, text);
     assertEquals(
-        Optional.of(Integer.parseInt(text.strip())), TaskProcess.recordedExitStatus(sandbox));
+        Optional.of(Integer.parseInt(text.strip())), TaskProcess.recordedExitStatus(status));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "\n", "garbage", "3 4", "3.0", "99999999999"})
   void aFileThatHoldsNoStatusIsAnError(String text) throws Exception {
-    Files.writeString(sandbox.resolve(TaskProcess.EXIT_STATUS_FILE), text);
-    IOException e = assertThrows(IOException.class, () -> TaskProcess.recordedExitStatus(sandbox));
-    assertTrue(e.getMessage().contains(sandbox.toString()), e.getMessage());
+    Files.writeString(status, text);
+    IOException e = assertThrows(IOException.class, () -> TaskProcess.recordedExitStatus(status));
+    assertTrue(e.getMessage().contains(status.toString()), e.getMessage());
   }
 
   @Test
   void noFileMeansNoStatus() throws Exception {
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(sandbox));
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(sandbox.resolve("absent")));
+    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(executor.resolve("absent")));
   }
 }
