@@ -421,7 +421,7 @@ class RunCommandTest {
       List.of(
           "sh",
           "-c",
-          "echo \"id $(id -u) $(id -g)\"; grep -E '^(Uid|Gid|Groups|Cap)' /proc/self/status");
+          "echo \"id $(id -u) $(id -g)\"; grep -E '^(Uid|Gid|Groups|Cap|NoNewPrivs)' /proc/self/status");
 
   @ParameterizedTest(name = "--task_user={0}")
   @ValueSource(strings = {"nobody", "65534"})
@@ -437,6 +437,7 @@ class RunCommandTest {
     for (String set : List.of("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")) {
       assertEquals("0000000000000000", status.get(set), () -> set + "\n" + run.describe());
     }
+    assertEquals("1", status.get("NoNewPrivs"), "no set-user-id program gives uid 0 back");
     assertTrue(run.stderr().lines().anyMatch("id 65534 65534"::equals), run::describe);
     assertTrue(run.stderr().contains("as user nobody (uid 65534, gid 65534)"), run::describe);
     assertNoContainerCgroupLeft();
@@ -486,7 +487,7 @@ class RunCommandTest {
     Map<String, String> fields = new HashMap<>();
     stderr
         .lines()
-        .filter(line -> line.matches("^(Uid|Gid|Groups|Cap[A-Za-z]+):\t.*"))
+        .filter(line -> line.matches("^(Uid|Gid|Groups|NoNewPrivs|Cap[A-Za-z]+):\t.*"))
         .forEach(
             line ->
                 fields.put(
