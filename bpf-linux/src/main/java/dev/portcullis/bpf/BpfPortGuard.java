@@ -1,0 +1,331 @@
+package dev.portcullis.bpf;
+
+import com.google.auto.service.AutoService;
+import dev.portcullis.api.BindAllowance;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.GuardRefusals;
+import dev.portcullis.api.GuardState;
+import dev.portcullis.api.PortGuard;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.bpf.guard.AllowanceBitmaps;
+import dev.portcullis.bpf.guard.AllowanceWrites;
+import dev.portcullis.bpf.guard.GuardProgram;
+import dev.portcullis.bpf.sys.Bpf;
+import dev.portcullis.bpf.sys.BpfException;
+import dev.portcullis.bpf.sys.Fd;
+import dev.portcullis.linux.ContainerCgroups;
+import dev.portcullis.linux.ContainerIds;
+import dev.portcullis.linux.UnifiedMount;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code bpf} port guard: cgroup BPF programs on the container's cgroup in the unified (v2)
+ * hierarchy that make {@code bind()} fail with {@code EPERM} for a port outside the allowance.
+ *
+ * <p>A guard is one array map of port bitmaps and four programs: a bind check at the IPv4 and IPv6
+ * bind hooks judges the port a {@code bind()} names, and a post-bind check at the IPv4 and IPv6
+ * post-bind hooks judges the port the socket got, which is how a {@code bind()} to port 0 is judged
+ * on the port the kernel picked. Where the kernel allows it, a fifth program at the TCP callback
+ * hook kills a process that starts listening on a port no bind check saw (a socket that was never
+ * bound). Each refusal is counted and its port recorded in the map.
+ *
+ * <p>The programs are attached with the legacy attach command in multi mode, so they belong to the
+ * cgroup: they outlive the agent, and a sub-cgroup's own programs run beside them but cannot undo
+ * them. Nothing is pinned; the programs hold the map, and removing the cgroup frees everything. A
+ * restarted agent finds a guard from the cgroup alone, by the names of its programs and map.
+ *
+ * <p>What the guard cannot see: sockets created before their process joined the cgroup; UDP sockets
+ * that get a port from {@code sendto()} or {@code connect()} without a bind; and a task with root,
+ * {@code CAP_SYS_ADMIN}, {@code CAP_NET_ADMIN} or {@code CAP_BPF}, which can detach the guard or
+ * rewrite its map. The scan stays the backstop for all of them.
+ *
+ * <p>Settings: {@code cgroups_hierarchy} and {@code cgroups_root}, read as the process trackers
+ * read them. Thread-safe: calls are serialized, so a find never sees an install half done (another
+ * process changing the same cgroup still can).
+ *
+ * @since 0.2
+ */
+@AutoService(PortGuard.class)
+public final class BpfPortGuard implements PortGuard {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BpfPortGuard.class);
+
+  static final String NAME = "bpf";
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile ContainerCgroups cgroups = cgroups(ProviderSettings.empty());
+  private volatile AvailabilityProbe.Result probe;
+
+  /** A guard with the default settings until {@link #initialize} gives others; does no work. */
+  public BpfPortGuard() {}
+
+  private static ContainerCgroups cgroups(ProviderSettings settings) {
+    // The probe itself is the check that the containers' root can carry a guard.
+    return ContainerCgroups.fromSettings(settings, UnifiedMount::new, root -> {});
+  }
+
+  /** {@code bpf}. */
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void initialize(ProviderSettings settings) {
+    cgroups = cgroups(settings);
+    probe = null;
+  }
+
+  /**
+   * Why no guard can be installed here, or empty. Probes once by doing the real thing in a scratch
+   * cgroup under the containers' root: creates a guard map, loads and attaches every program,
+   * detaches them and removes the cgroup. The cause names what failed, for example {@code
+   * bpf(BPF_PROG_LOAD) failed: EPERM (Operation not permitted), loading program pc_bind4}, with the
+   * verifier's log when the kernel refused a program.
+   */
+  @Override
+  public Optional<Throwable> unavailabilityCause() {
+    return probe().cause();
+  }
+
+  private AvailabilityProbe.Result probe() {
+    AvailabilityProbe.Result result = probe;
+    if (result == null) {
+      synchronized (this) {
+        result = probe;
+        if (result == null) {
+          result = AvailabilityProbe.run(cgroups);
+          probe = result;
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * True when the probe could load and attach the listen check: a process that calls {@code
+   * listen()} on a TCP socket it never bound, and so gets a port outside the allowance, is killed
+   * at once. A process that shares the socket (a child forked before) survives and keeps listening;
+   * the scan catches it.
+   */
+  @Override
+  public boolean stopsUnboundListeners() {
+    return probe().programs().contains(GuardProgram.LISTEN);
+  }
+
+  /** Why the listen check is left out here, when it is. */
+  Optional<Throwable> listenUnavailabilityCause() {
+    return probe().listenCause();
+  }
+
+  private Set<GuardProgram> programs() throws IOException {
+    AvailabilityProbe.Result result = probe();
+    if (result.cause().isPresent()) {
+      Throwable cause = result.cause().get();
+      throw new IOException("The bpf guard is unavailable: " + cause.getMessage(), cause);
+    }
+    return result.programs();
+  }
+
+  /**
+   * Creates the container's cgroup if needed, loads a new guard for {@code allowance}, attaches it,
+   * and then detaches any guard of ours that was there before. Between the two, both guards run and
+   * a bind must pass both; if anything fails, the new guard is detached again and the old one, if
+   * any, stays.
+   */
+  @Override
+  public void install(ContainerId container, BindAllowance allowance) throws IOException {
+    if (container.isNested()) {
+      throw new IllegalArgumentException(
+          "Container " + container + " is nested: the guard of " + container.root() + " covers it");
+    }
+    Set<GuardProgram> programs = programs();
+    List<String> lineage = ContainerIds.lineage(container);
+    lock.lock();
+    try {
+      long start = System.nanoTime();
+      cgroups.create(lineage);
+      Path dir = cgroups.path(lineage);
+      Bpf bpf = Bpf.get();
+      try (Fd cgroup = bpf.openDirectory(dir);
+          FoundGuard previous = FoundGuard.read(bpf, cgroup);
+          LoadedGuard guard = LoadedGuard.create(bpf, allowance)) {
+        for (GuardProgram program : programs) {
+          guard.load(program);
+        }
+        try (Attachment attachment = Attachment.attach(bpf, cgroup, guard.programs())) {
+          previous.detachAll(bpf, cgroup);
+          attachment.keep();
+        }
+        LOG.debug(
+            "Guarded {} ({}) with {} in {} µs{}",
+            container,
+            dir,
+            allowance,
+            (System.nanoTime() - start) / 1000,
+            previous.isEmpty() ? "" : ", replacing " + previous.members().size() + " programs");
+      }
+    } catch (IOException e) {
+      throw new IOException("Cannot guard container " + container + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Rewrites the guard's map in place, in the order {@link AllowanceWrites} explains, so that a
+   * bind under way is judged by the old or the new allowance for its port and never refused a port
+   * both allow. The programs stay as they are; every map our programs on the cgroup use is
+   * rewritten. If a write fails, the old allowance is written back the same careful way.
+   */
+  @Override
+  public void update(ContainerId container, BindAllowance allowance) throws IOException {
+    AllowanceBitmaps next = AllowanceBitmaps.of(allowance);
+    List<String> lineage = ContainerIds.lineage(container);
+    lock.lock();
+    try {
+      Path dir = cgroups.path(lineage);
+      Bpf bpf = Bpf.get();
+      Optional<Fd> opened = open(bpf, dir);
+      if (opened.isEmpty()) {
+        throw noGuard(container, dir);
+      }
+      int written = 0;
+      try (Fd cgroup = opened.get();
+          FoundGuard found = FoundGuard.read(bpf, cgroup)) {
+        for (int id : found.mapIds()) {
+          Optional<GuardMapHandle> map = GuardMapHandle.open(bpf, id);
+          if (map.isPresent()) {
+            try (GuardMapHandle guardMap = map.get()) {
+              rewrite(guardMap, next);
+              written++;
+            }
+          }
+        }
+      } catch (BpfException e) {
+        throw new IOException(
+            "Cannot update the guard of container " + container + ": " + e.getMessage(), e);
+      }
+      if (written == 0) {
+        throw noGuard(container, dir);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void rewrite(GuardMapHandle map, AllowanceBitmaps next) throws BpfException {
+    AllowanceBitmaps current = map.allowance();
+    try {
+      map.write(AllowanceWrites.update(current, next));
+    } catch (BpfException e) {
+      try {
+        // From any step of the update, this order also never refuses what both allow.
+        map.write(AllowanceWrites.update(next, current));
+      } catch (BpfException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
+    }
+  }
+
+  private static IOException noGuard(ContainerId container, Path dir) {
+    return new IOException("Container " + container + " has no bpf guard (cgroup " + dir + ")");
+  }
+
+  /**
+   * Reads the guard back from the cgroup alone. The allowance comes from the map of the first
+   * program of ours found (bind check first) and is in canonical form ({@link AllowanceBitmaps}).
+   * {@code complete} is true only when every program this host's guard has is attached exactly
+   * once, all of them share that one map, and it is a guard map; a guard whose programs have no
+   * readable map reports an allowance of nothing, since that is what its programs enforce.
+   */
+  @Override
+  public Optional<GuardState> find(ContainerId container) throws IOException {
+    Set<GuardProgram> programs = programs();
+    Path dir = cgroups.path(ContainerIds.lineage(container));
+    lock.lock();
+    try {
+      return find(Bpf.get(), dir, programs);
+    } catch (BpfException e) {
+      throw new IOException(
+          "Cannot read the guard of container " + container + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static Optional<GuardState> find(Bpf bpf, Path dir, Set<GuardProgram> programs)
+      throws IOException {
+    Optional<Fd> opened = open(bpf, dir);
+    if (opened.isEmpty()) {
+      return Optional.empty();
+    }
+    try (Fd cgroup = opened.get();
+        FoundGuard found = FoundGuard.read(bpf, cgroup)) {
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      boolean complete = found.isComplete(programs);
+      for (int id : found.mapIds()) {
+        Optional<GuardMapHandle> map = GuardMapHandle.open(bpf, id);
+        if (map.isPresent()) {
+          try (GuardMapHandle guardMap = map.get()) {
+            return Optional.of(
+                new GuardState(guardMap.allowance().allowance(), complete, guardMap.refusals()));
+          }
+        }
+      }
+      BindAllowance.Rule nothing = new BindAllowance.Rule(PortRanges.empty(), PortRanges.empty());
+      return Optional.of(
+          new GuardState(BindAllowance.of(nothing, nothing), false, GuardRefusals.none()));
+    }
+  }
+
+  /** Detaches every program of ours from the container's cgroup; their map goes with them. */
+  @Override
+  public void remove(ContainerId container) throws IOException {
+    List<String> lineage = ContainerIds.lineage(container);
+    lock.lock();
+    try {
+      Path dir = cgroups.path(lineage);
+      Bpf bpf = Bpf.get();
+      Optional<Fd> opened = open(bpf, dir);
+      if (opened.isEmpty()) {
+        return;
+      }
+      try (Fd cgroup = opened.get();
+          FoundGuard found = FoundGuard.read(bpf, cgroup)) {
+        found.detachAll(bpf, cgroup);
+      }
+    } catch (BpfException e) {
+      throw new IOException(
+          "Cannot remove the guard of container " + container + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The cgroup's directory, open; empty when it does not exist. */
+  private static Optional<Fd> open(Bpf bpf, Path dir) throws IOException {
+    try {
+      return Optional.of(bpf.openDirectory(dir));
+    } catch (NoSuchFileException gone) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "bpf port guard (cgroup v2 bind and post-bind hooks)";
+  }
+}

@@ -1,0 +1,33 @@
+package dev.portcullis.bpf.guard;
+
+import dev.portcullis.api.GuardRefusals;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads what a guard refused from its {@link GuardEntry#COUNTERS} and {@link
+ * GuardEntry#REFUSED_PORTS} entries.
+ *
+ * @since 0.2
+ */
+public final class RefusalEntries {
+
+  private RefusalEntries() {}
+
+  /**
+   * The refusals recorded in the two entries' values, as the map holds them (little-endian u64
+   * counters; a port bitmap).
+   */
+  public static GuardRefusals decode(byte[] counters, byte[] refusedPorts) {
+    ByteBuffer words = ByteBuffer.wrap(counters).order(ByteOrder.LITTLE_ENDIAN);
+    return new GuardRefusals(
+        unsigned(words.getLong(GuardMap.REFUSED_BINDS)),
+        unsigned(words.getLong(GuardMap.STOPPED_LISTENERS)),
+        PortBitmap.ports(refusedPorts));
+  }
+
+  /** A u64 counter never reaches 2^63 in practice; clamp rather than report a negative count. */
+  private static long unsigned(long counter) {
+    return counter < 0 ? Long.MAX_VALUE : counter;
+  }
+}
