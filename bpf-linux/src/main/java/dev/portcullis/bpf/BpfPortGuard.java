@@ -20,7 +20,9 @@ import dev.portcullis.linux.UnifiedMount;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -62,6 +64,15 @@ public final class BpfPortGuard implements PortGuard {
   static final String NAME = "bpf";
 
   private final ReentrantLock lock = new ReentrantLock();
+
+  /**
+   * The maps of guards whose refusals were read, kept open so that each scan's read costs one map
+   * lookup rather than a search of the cgroup's programs; guarded by {@link #lock}. An install or
+   * a removal through this provider drops the container's entry.
+   */
+  private final Map<ContainerId, WatchedMap> watched = new HashMap<>();
+
+  private record WatchedMap(GuardMapHandle map, GuardRefusals last) {}
   private volatile ContainerCgroups cgroups = cgroups(ProviderSettings.empty());
   private volatile AvailabilityProbe.Result probe;
 
@@ -166,6 +177,7 @@ public final class BpfPortGuard implements PortGuard {
           previous.detachAll(bpf, cgroup);
           attachment.keep();
         }
+        forget(container);
         LOG.debug(
             "Guarded {} ({}) with {} in {} µs{}",
             container,
@@ -311,7 +323,65 @@ public final class BpfPortGuard implements PortGuard {
       throw new IOException(
           "Cannot remove the guard of container " + container + ": " + e.getMessage(), e);
     } finally {
+      forget(container);
       lock.unlock();
+    }
+  }
+
+  /**
+   * Reads the counters of the container's guard map, found once and then kept open; the refused
+   * ports are read only when the counts have grown.
+   */
+  @Override
+  public Optional<GuardRefusals> refusals(ContainerId container) throws IOException {
+    lock.lock();
+    try {
+      WatchedMap entry = watched.get(container);
+      if (entry == null) {
+        Optional<GuardMapHandle> map = guardMap(container);
+        if (map.isEmpty()) {
+          return Optional.empty();
+        }
+        entry = new WatchedMap(map.get(), map.get().refusals());
+      } else {
+        entry = new WatchedMap(entry.map(), entry.map().refusalsSince(entry.last()));
+      }
+      watched.put(container, entry);
+      return Optional.of(entry.last());
+    } catch (BpfException e) {
+      forget(container);
+      throw new IOException(
+          "Cannot read what the guard of container " + container + " refused: " + e.getMessage(),
+          e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The map of the container's guard, open; empty without a guard or a cgroup. */
+  private Optional<GuardMapHandle> guardMap(ContainerId container) throws IOException {
+    Bpf bpf = Bpf.get();
+    Optional<Fd> opened = open(bpf, cgroups.path(ContainerIds.lineage(container)));
+    if (opened.isEmpty()) {
+      return Optional.empty();
+    }
+    try (Fd cgroup = opened.get();
+        FoundGuard found = FoundGuard.read(bpf, cgroup)) {
+      for (int id : found.mapIds()) {
+        Optional<GuardMapHandle> map = GuardMapHandle.open(bpf, id);
+        if (map.isPresent()) {
+          return map;
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** Closes the kept map of a container, if any; the caller holds the lock. */
+  private void forget(ContainerId container) {
+    WatchedMap entry = watched.remove(container);
+    if (entry != null) {
+      entry.map().close();
     }
   }
 

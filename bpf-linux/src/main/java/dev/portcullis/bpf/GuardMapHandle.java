@@ -73,6 +73,18 @@ final class GuardMapHandle implements AutoCloseable {
     return RefusalEntries.decode(read(GuardEntry.COUNTERS), read(GuardEntry.REFUSED_PORTS));
   }
 
+  /**
+   * What the programs recorded, reading the refused ports only when the counts differ from {@code
+   * last}'s: one small read per call in the usual case that nothing new was refused.
+   */
+  GuardRefusals refusalsSince(GuardRefusals last) throws BpfException {
+    GuardRefusals counts = RefusalEntries.counts(read(GuardEntry.COUNTERS), last.ports());
+    if (counts.binds() == last.binds() && counts.listeners() == last.listeners()) {
+      return last;
+    }
+    return refusals();
+  }
+
   private byte[] read(GuardEntry entry) throws BpfException {
     return bpf.lookup(fd, entry.key(), GuardMap.VALUE_SIZE);
   }

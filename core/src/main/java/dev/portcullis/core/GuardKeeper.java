@@ -165,12 +165,13 @@ final class GuardKeeper {
       GuardRefusals refusals = read.get();
       GuardRefusals before = entry.getValue();
       if (refusals.total() > before.total()) {
+        long stopped = refusals.listeners() - before.listeners();
         LOG.warn(
-            "Container {}: the guard refused {} bind(s) and stopped {} listener(s) since the last"
-                + " scan; ports refused so far: {}",
+            "Container {}: the guard refused {} bind(s){} since the last scan; ports refused so"
+                + " far: {}",
             root,
             refusals.binds() - before.binds(),
-            refusals.listeners() - before.listeners(),
+            stopped > 0 ? " and stopped " + stopped + " listener(s)" : "",
             refusals.ports());
       }
       // replace() rather than put(): a root removed meanwhile must stay removed.

@@ -1,6 +1,7 @@
 package dev.portcullis.bpf.guard;
 
 import dev.portcullis.api.GuardRefusals;
+import dev.portcullis.api.PortRanges;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -24,6 +25,19 @@ public final class RefusalEntries {
         unsigned(words.getLong(GuardMap.REFUSED_BINDS)),
         unsigned(words.getLong(GuardMap.STOPPED_LISTENERS)),
         PortBitmap.ports(refusedPorts));
+  }
+
+  /**
+   * The counts alone, from the {@link GuardEntry#COUNTERS} value, with {@code ports} as the ports:
+   * when the counts have not changed, neither have the recorded ports, and the bigger entry need
+   * not be read again.
+   */
+  public static GuardRefusals counts(byte[] counters, PortRanges ports) {
+    ByteBuffer words = ByteBuffer.wrap(counters).order(ByteOrder.LITTLE_ENDIAN);
+    return new GuardRefusals(
+        unsigned(words.getLong(GuardMap.REFUSED_BINDS)),
+        unsigned(words.getLong(GuardMap.STOPPED_LISTENERS)),
+        ports);
   }
 
   /** A u64 counter never reaches 2^63 in practice; clamp rather than report a negative count. */
