@@ -28,13 +28,17 @@ final class AgentFlags {
   private static final String ISOLATION = "isolation";
   private static final String POSIX_LAUNCHER = "posix";
 
+  /** The bpf guard's own setting, which only it reads. */
+  private static final String GUARD_STOP_LISTENERS = "container_ports_guard_stop_listeners";
+
   /** The boolean flags, which Mesos also takes as {@code --no-name} (but never with a value). */
   private static final List<String> BOOLEAN_FLAGS =
       List.of(
           IsolatorConfig.ENFORCE_CONTAINER_PORTS,
           IsolatorConfig.CHECK_AGENT_PORT_RANGE_ONLY,
           IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP,
-          TaskUsers.SWITCH_USER);
+          TaskUsers.SWITCH_USER,
+          GUARD_STOP_LISTENERS);
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -165,6 +169,19 @@ final class AgentFlags {
   String guardMode;
 
   @Option(
+      names = "--container_ports_guard_stop_listeners",
+      negatable = true,
+      arity = "0..1",
+      fallbackValue = "true",
+      defaultValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Where the kernel allows it, the bpf guard kills at once a process that calls listen()"
+              + " on a socket it never bound when the port the kernel picked is not allowed; with"
+              + " false such a listener is left to the next scan. Default: ${DEFAULT-VALUE}.")
+  boolean guardStopsListeners;
+
+  @Option(
       names = "--container_ports_full_scan_every",
       paramLabel = "N",
       description =
@@ -264,6 +281,7 @@ final class AgentFlags {
     putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, fullScanEvery);
     flags.put(IsolatorConfig.CONTAINER_PORTS_GUARD, guard);
     flags.put(IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, guardMode);
+    flags.put(GUARD_STOP_LISTENERS, String.valueOf(guardStopsListeners));
     if (graceScans != null) {
       // Only the grace policy reads it, and only if selected: check it here so that a bad value
       // is never silently ignored.

@@ -20,6 +20,7 @@ import dev.portcullis.linux.UnifiedMount;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * rewrite its map. The scan stays the backstop for all of them.
  *
  * <p>Settings: {@code cgroups_hierarchy} and {@code cgroups_root}, read as the process trackers
- * read them. Thread-safe: calls are serialized, so a find never sees an install half done (another
+ * read them; {@value #STOP_LISTENERS_SETTING} ({@code true} by default), {@code false} to leave
+ * the listen check out. Thread-safe: calls are serialized, so a find never sees an install half done (another
  * process changing the same cgroup still can).
  *
  * @since 0.2
@@ -62,6 +64,13 @@ public final class BpfPortGuard implements PortGuard {
   private static final Logger LOG = LoggerFactory.getLogger(BpfPortGuard.class);
 
   static final String NAME = "bpf";
+
+  /**
+   * The setting that keeps the listen check out of new guards when {@code false}: a listener on
+   * a port the kernel picked is then left to the scan, which kills the whole container for it,
+   * rather than killed alone at once.
+   */
+  static final String STOP_LISTENERS_SETTING = "container_ports_guard_stop_listeners";
 
   private final ReentrantLock lock = new ReentrantLock();
 
@@ -75,6 +84,7 @@ public final class BpfPortGuard implements PortGuard {
   private record WatchedMap(GuardMapHandle map, GuardRefusals last) {}
   private volatile ContainerCgroups cgroups = cgroups(ProviderSettings.empty());
   private volatile AvailabilityProbe.Result probe;
+  private volatile boolean stopListeners = true;
 
   /** A guard with the default settings until {@link #initialize} gives others; does no work. */
   public BpfPortGuard() {}
@@ -93,6 +103,7 @@ public final class BpfPortGuard implements PortGuard {
   @Override
   public void initialize(ProviderSettings settings) {
     cgroups = cgroups(settings);
+    stopListeners = settings.getBoolean(STOP_LISTENERS_SETTING, true);
     probe = null;
   }
 
@@ -130,7 +141,7 @@ public final class BpfPortGuard implements PortGuard {
    */
   @Override
   public boolean stopsUnboundListeners() {
-    return probe().programs().contains(GuardProgram.LISTEN);
+    return stopListeners && probe().programs().contains(GuardProgram.LISTEN);
   }
 
   /** Why the listen check is left out here, when it is. */
@@ -143,6 +154,11 @@ public final class BpfPortGuard implements PortGuard {
     if (result.cause().isPresent()) {
       Throwable cause = result.cause().get();
       throw new IOException("The bpf guard is unavailable: " + cause.getMessage(), cause);
+    }
+    if (!stopListeners) {
+      Set<GuardProgram> programs = EnumSet.copyOf(result.programs());
+      programs.remove(GuardProgram.LISTEN);
+      return programs;
     }
     return result.programs();
   }

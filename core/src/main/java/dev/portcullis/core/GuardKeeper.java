@@ -42,6 +42,15 @@ final class GuardKeeper {
     return guard.name();
   }
 
+  /** One line for the start-up log: what the guard does here. */
+  String describe() {
+    return "Port guard "
+        + name()
+        + ": the kernel refuses binds outside each container's allocation; a listener on a port"
+        + " no bind check saw is "
+        + (guard.stopsUnboundListeners() ? "stopped at once" : "left to the scans");
+  }
+
   /**
    * Guards a root before its first process joins it.
    *
@@ -132,10 +141,20 @@ final class GuardKeeper {
         : "with an incomplete guard";
   }
 
-  /** Removes a root's guard; a failure is logged (the guard goes with the cgroup anyway). */
+  /**
+   * Removes a root's guard, after one last read of what it refused, so that a refusal just before
+   * the container ended is still logged; a failure is logged (the guard goes with the cgroup
+   * anyway).
+   */
   void remove(ContainerId root) {
-    if (guarded.remove(root) == null) {
+    GuardRefusals before = guarded.remove(root);
+    if (before == null) {
       return;
+    }
+    try {
+      read(root, before);
+    } catch (IOException e) {
+      LOG.debug("Cannot read what the guard of container {} refused: {}", root, e.getMessage());
     }
     try {
       guard.remove(root);
@@ -154,16 +173,25 @@ final class GuardKeeper {
       ContainerId root = entry.getKey();
       Optional<GuardRefusals> read;
       try {
-        read = guard.refusals(root);
+        read = read(root, entry.getValue());
       } catch (IOException e) {
         LOG.warn("Cannot read what the guard of container {} refused: {}", root, e.getMessage());
         continue;
       }
-      if (read.isEmpty()) {
-        continue;
+      if (read.isPresent()) {
+        // replace() rather than put(): a root removed meanwhile must stay removed.
+        guarded.replace(root, read.get());
+        now.put(root, read.get());
       }
+    }
+    return now;
+  }
+
+  /** What a root's guard refused so far; logs what it refused since {@code before}. */
+  private Optional<GuardRefusals> read(ContainerId root, GuardRefusals before) throws IOException {
+    Optional<GuardRefusals> read = guard.refusals(root);
+    if (read.isPresent()) {
       GuardRefusals refusals = read.get();
-      GuardRefusals before = entry.getValue();
       if (refusals.total() > before.total()) {
         long stopped = refusals.listeners() - before.listeners();
         LOG.warn(
@@ -174,10 +202,7 @@ final class GuardKeeper {
             stopped > 0 ? " and stopped " + stopped + " listener(s)" : "",
             refusals.ports());
       }
-      // replace() rather than put(): a root removed meanwhile must stay removed.
-      guarded.replace(root, refusals);
-      now.put(root, refusals);
     }
-    return now;
+    return read;
   }
 }

@@ -98,6 +98,7 @@ public final class PortsIsolator implements AutoCloseable {
     this.scan = new Scan(config, source, tracker, policy, clock);
     GuardRules rules = new GuardRules(config);
     this.guard = Optional.ofNullable(builder.portGuard).map(g -> new GuardKeeper(g, rules));
+    guard.ifPresent(keeper -> LOG.info("{}", keeper.describe()));
   }
 
   /** A builder; the configuration and the three providers are required, a port guard optional. */

@@ -1,7 +1,9 @@
 package dev.portcullis.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -185,5 +187,60 @@ class PortGuardRunTest {
     assertTrue(errors.get(0).contains("--container_ports_guard=nonesuch"), result::toString);
     assertTrue(errors.get(0).contains("bpf"), () -> "the message lists the bpf guard\n" + result);
     assertEquals("", result.out(), "nothing was launched");
+  }
+
+  /** Listens on a socket it never bound: the kernel picks the port, and no bind check runs. */
+  private static final List<String> UNBOUND_LISTENER =
+      List.of(
+          "python3",
+          "-c",
+          "import socket, time\n"
+              + "s = socket.socket()\n"
+              + "s.listen()\n"
+              + "print('listening on', s.getsockname()[1], flush=True)\n"
+              + "time.sleep(30)\n");
+
+  private static boolean listened(AgentLauncher.Result result) {
+    return result.err().lines().anyMatch(line -> line.matches("listening on \\d+"));
+  }
+
+  @Test
+  void aListenerOnAPortNoBindCheckSawIsStoppedAtOnceWhereTheKernelAllows() throws Exception {
+    AgentLauncher.Result result = run(List.of("--task_resources=ports:[]"), UNBOUND_LISTENER);
+    assumeTrue(
+        result.err().contains("no bind check saw is stopped at once"),
+        "this kernel cannot run the guard's listen check; the scan path is tested below");
+    assertEquals(List.of("TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"), states(result), result::toString);
+    JsonNode failed = JSON.readTree(result.out().lines().reduce((a, b) -> b).orElseThrow());
+    assertTrue(failed.path("message").asText().contains("status 137"), result::toString);
+    assertFalse(listened(result), () -> "the listener ran on\n" + result);
+    assertTrue(result.err().contains("stopped 1 listener(s)"), result::toString);
+  }
+
+  @Test
+  void withoutTheListenCheckTheScanCatchesAListenerOnAPortNoBindCheckSaw() throws Exception {
+    AgentLauncher.Result result =
+        run(
+            List.of("--task_resources=ports:[]", "--no-container_ports_guard_stop_listeners"),
+            UNBOUND_LISTENER);
+    assertTrue(result.err().contains("no bind check saw is left to the scans"), result::toString);
+    assertEquals(List.of("TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"), states(result), result::toString);
+    JsonNode failed = JSON.readTree(result.out().lines().reduce((a, b) -> b).orElseThrow());
+    assertEquals("REASON_CONTAINER_LIMITATION", failed.path("reason").asText(), result::toString);
+    assertTrue(listened(result), result::toString);
+  }
+
+  @Test
+  void theV1TrackerIsGuardedThroughTheUnifiedHierarchyToo() throws Exception {
+    int allocated = FreePorts.tcp();
+    int stray = FreePorts.tcp();
+    AgentLauncher.Result result =
+        run(
+            List.of(
+                "--process_tracker=cgroups-v1",
+                "--task_resources=ports:[" + allocated + "-" + allocated + "]"),
+            BindProbe.command(0.5, "tcp,0.0.0.0," + allocated, "tcp,0.0.0.0," + stray));
+    assertFinished(result);
+    assertEquals(List.of("ok", "EPERM"), List.copyOf(results(result).values()), result::toString);
   }
 }
