@@ -225,4 +225,106 @@ class PortGuardDaemonTest {
     }
     assertFalse(Files.exists(cgroup), "the executor's cgroup is gone");
   }
+
+  /**
+   * Run as the task's user: tries the unallocated port, tries to leave its cgroup for the
+   * hierarchy's root and for the agent's root, waits for the file {@code ids} (its guard's program
+   * and map ids, written by the test), tries to open each, and tries the port again; prints each
+   * outcome and sleeps.
+   */
+  private static final String ESCAPE =
+      String.join(
+          "\n",
+          "import ctypes, errno, os, socket, sys, time",
+          "port, mount, agent_root = int(sys.argv[1]), sys.argv[2], sys.argv[3]",
+          "def out(*words):",
+          "    print(*words, flush=True)",
+          "def bind(label):",
+          "    s = socket.socket()",
+          "    try:",
+          "        s.bind(('0.0.0.0', port)); out(label, 'ok')",
+          "    except OSError as e:",
+          "        out(label, errno.errorcode[e.errno])",
+          "bind('bind')",
+          "for name, target in (('root', mount), ('agent', agent_root)):",
+          "    try:",
+          "        with open(os.path.join(target, 'cgroup.procs'), 'w') as procs:",
+          "            procs.write(str(os.getpid()))",
+          "        out('move', name, 'ok')",
+          "    except OSError as e:",
+          "        out('move', name, errno.errorcode[e.errno])",
+          "while not os.path.exists('ids'):",
+          "    time.sleep(0.05)",
+          "libc = ctypes.CDLL(None, use_errno=True)",
+          "for word in open('ids').read().split():",
+          "    kind, number = word.split(':')",
+          "    attr = (ctypes.c_ubyte * 144)()",
+          "    ctypes.memmove(attr, int(number).to_bytes(4, 'little'), 4)",
+          "    cmd = 13 if kind == 'prog' else 14",
+          "    r = libc.syscall(321, ctypes.c_int(cmd), ctypes.byref(attr), ctypes.c_uint(144))",
+          "    out('open', kind, 'ok' if r >= 0 else errno.errorcode[ctypes.get_errno()])",
+          "bind('bind again')",
+          "time.sleep(600)");
+
+  @Test
+  void aTaskRunningAsNobodyCannotLeaveItsCgroupNorTouchItsGuard() throws Exception {
+    int allocated = FreePorts.tcp();
+    int stray = FreePorts.tcp();
+    DaemonProcess agent = agent();
+    ObjectNode body = DaemonProcess.JSON.createObjectNode();
+    body.put("executor_id", "unprivileged");
+    body.put("resources", ports(allocated));
+    ObjectNode task = body.putArray("tasks").addObject();
+    task.put("task_id", "escaper");
+    task.put("user", "nobody");
+    ArrayNode argv = task.putArray("command");
+    Path mount = scratch.v2Mount().orElseThrow();
+    for (String word :
+        List.of(
+            // Not the first python3 on the agent's PATH, which may live in root's home.
+            "/usr/bin/python3",
+            "-c",
+            ESCAPE,
+            Integer.toString(stray),
+            mount.toString(),
+            scratch.v2().orElseThrow().toString())) {
+      argv.add(word);
+    }
+    JsonNode launched = agent.post("/v1/executors", body.toString()).expect(201).body();
+    Path sandbox = Path.of(DaemonProcess.task(launched, "escaper").path("sandbox").asText());
+    Path cgroup = scratch.v2().orElseThrow().resolve(launched.path("container_id").asText());
+    awaitLine(sandbox, "bind EPERM", DaemonProcess.BOUND);
+    for (String target : List.of("root", "agent")) {
+      long deadline = System.nanoTime() + DaemonProcess.BOUND.toNanos();
+      while (!output(sandbox).contains("move " + target + " ")) {
+        assertTrue(System.nanoTime() < deadline, () -> "no move attempt:\n" + sandboxText(sandbox));
+        Thread.sleep(20);
+      }
+      assertFalse(output(sandbox).contains("move " + target + " ok"), () -> sandboxText(sandbox));
+    }
+
+    BpfObjects.Attached guard = assertOneSet(cgroup);
+    StringBuilder ids = new StringBuilder();
+    guard.programs().forEach(id -> ids.append("prog:").append(id).append(' '));
+    guard.maps().forEach(id -> ids.append("map:").append(id).append(' '));
+    Path idsFile = sandbox.resolve("ids");
+    Files.writeString(sandbox.resolve("ids.tmp"), ids.toString());
+    Files.move(sandbox.resolve("ids.tmp"), idsFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    awaitLine(sandbox, "bind again EPERM", DaemonProcess.BOUND);
+    List<String> opens =
+        output(sandbox).lines().filter(line -> line.startsWith("open ")).toList();
+    assertEquals(guard.programs().size() + guard.maps().size(), opens.size(), () -> sandboxText(sandbox));
+    for (String line : opens) {
+      assertTrue(line.endsWith(" EPERM"), () -> "the task opened its guard: " + line);
+    }
+    assertEquals(guard, assertOneSet(cgroup), "the guard is as it was");
+  }
+
+  private static String sandboxText(Path sandbox) {
+    try {
+      return output(sandbox);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
 }
