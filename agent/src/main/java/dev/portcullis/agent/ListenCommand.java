@@ -66,8 +66,11 @@ final class ListenCommand implements Callable<Integer> {
     String wildcard = ipv6 ? "::" : "0.0.0.0";
     PrintWriter out = spec.commandLine().getOut();
     List<AutoCloseable> held = new ArrayList<>();
+    // What is being bound, so that a refusal (EPERM from a port guard, EADDRINUSE) names it.
+    String attempt = "";
     try {
       for (int port : tcp) {
+        attempt = "tcp " + endpoint(wildcard, port);
         ServerSocketChannel channel =
             ServerSocketChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         held.add(channel);
@@ -75,6 +78,7 @@ final class ListenCommand implements Callable<Integer> {
         out.println("listening tcp " + endpoint(wildcard, channel.socket().getLocalPort()));
       }
       for (int port : udp) {
+        attempt = "udp " + endpoint(wildcard, port);
         DatagramChannel channel =
             DatagramChannel.open(ipv6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         held.add(channel);
@@ -83,7 +87,7 @@ final class ListenCommand implements Callable<Integer> {
       }
     } catch (IOException e) {
       closeAll(held);
-      throw new StartupException("cannot listen: " + e.getMessage(), e);
+      throw new StartupException("cannot listen on " + attempt + ": " + e.getMessage(), e);
     }
     out.flush();
     // Hold the sockets until the process is killed.

@@ -11,11 +11,6 @@ import dev.portcullis.core.providers.ProviderSelector;
 import dev.portcullis.testkit.linux.FreePorts;
 import dev.portcullis.testkit.linux.ScratchCgroups;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +21,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,19 +28,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the {@code bpf} port guard costs, each figure beside its reference from the same run:
+ * What the {@code bpf} port guard costs the agent, each figure beside its reference from the same
+ * run:
  *
  * <ul>
- *   <li>{@code install}: guarding one fresh container cgroup and removing the guard again, against
- *       {@code createCgroup}, creating and removing the same cgroup unguarded;
- *   <li>{@code update}: replacing what a guard allows (alternating two allocations);
- *   <li>{@code bind}: {@code bind()} and {@code close()} of a TCP listener on an allowed port by
- *       this benchmark's own process, moved into a guarded cgroup ({@code guard=bpf}) or into an
- *       unguarded sibling ({@code guard=none}, the reference); {@code bindRefused} is a bind the
- *       guard refuses with {@code EPERM}.
+ *   <li>{@code install}: creating a container's cgroup with a guard, then removing guard and
+ *       cgroup, against {@code createCgroup}, the same cgroup created and removed unguarded;
+ *   <li>{@code update}: replacing what a guard allows (alternating two allocations).
  * </ul>
  *
- * Needs root on Linux with a cgroup v2 hierarchy. Run with {@code bench/run GuardBenchmark}.
+ * {@link GuardBindBenchmark} measures what it costs a task's {@code bind()}. Needs root on Linux
+ * with a cgroup v2 hierarchy. Run with {@code bench/run 'Guard.*Benchmark'}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,23 +48,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class GuardBenchmark {
 
-  /** Where the process stands while binding: in a guarded cgroup or an unguarded one. */
-  @Param({"none", "bpf"})
-  public String guard;
-
-
   private ScratchCgroups scratch;
   private PortGuard portGuard;
   private ProcessTracker tracker;
-  private final ContainerId bindHere = ContainerId.of("bind-here");
   private final ContainerId updated = ContainerId.of("updated");
-  private Path originalCgroup;
   private long installs;
   private boolean flip;
   private BindAllowance one;
   private BindAllowance other;
-  private InetSocketAddress allowed;
-  private InetSocketAddress refused;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -92,15 +75,6 @@ public class GuardBenchmark {
       one = allowing(PortRanges.of(allowedPort));
       other = allowing(PortRanges.of(allowedPort, refusedPort));
       portGuard.install(updated, one);
-      tracker.create(bindHere);
-      if (guard.equals("bpf")) {
-        portGuard.install(bindHere, one);
-      }
-      originalCgroup = ownCgroup();
-      tracker.place(bindHere, ProcessHandle.current().pid());
-      InetAddress loopback = InetAddress.getLoopbackAddress();
-      allowed = new InetSocketAddress(loopback, allowedPort);
-      refused = new InetSocketAddress(loopback, refusedPort);
     } catch (Exception | Error e) {
       tearDown();
       throw e;
@@ -112,23 +86,8 @@ public class GuardBenchmark {
     return BindAllowance.of(rule, rule);
   }
 
-  /** This process's cgroup v2 directory, from {@code /proc/self/cgroup}. */
-  private Path ownCgroup() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
-      if (line.startsWith("0::")) {
-        return scratch.v2Mount().orElseThrow().resolve(line.substring(3).replaceFirst("^/", ""));
-      }
-    }
-    throw new IOException("this process is in no cgroup v2 directory");
-  }
-
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
-    if (originalCgroup != null) {
-      // Every thread of this JVM goes back, so that the scratch cgroups can be removed.
-      Files.writeString(
-          originalCgroup.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
-    }
     scratch.close();
   }
 
@@ -151,22 +110,5 @@ public class GuardBenchmark {
   public void update() throws IOException {
     flip = !flip;
     portGuard.update(updated, flip ? other : one);
-  }
-
-  @Benchmark
-  public void bind() throws IOException {
-    try (ServerSocketChannel channel = ServerSocketChannel.open()) {
-      channel.bind(allowed);
-    }
-  }
-
-  @Benchmark
-  public boolean bindRefused() throws IOException {
-    try (ServerSocketChannel channel = ServerSocketChannel.open()) {
-      channel.bind(refused);
-      return true;
-    } catch (java.net.SocketException e) {
-      return false;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.core;
 
 import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Protocol;
@@ -21,7 +22,7 @@ import java.util.Optional;
  *
  * <p>Run it on the module path to see what an embedding agent would find: {@code java -p <jars>
  * -m dev.portcullis.core/dev.portcullis.core.ProviderSurvey --snapshot}. Module resolution binds
- * every provider module on the path, because this module {@code uses} the three SPIs.
+ * every provider module on the path, because this module {@code uses} the four SPIs.
  *
  * @since 0.1
  */
@@ -50,6 +51,7 @@ public final class ProviderSurvey {
     print(out, "socket-source", SocketSource.class, settings, loader);
     print(out, "process-tracker", ProcessTracker.class, settings, loader);
     print(out, "policy", EnforcementPolicy.class, settings, loader);
+    print(out, "port-guard", PortGuard.class, settings, loader);
     if (snapshot) {
       try {
         SocketSource source =

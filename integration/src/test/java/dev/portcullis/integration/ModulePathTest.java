@@ -46,7 +46,8 @@ class ModulePathTest {
             "process-tracker cgroups-v2 available",
             "process-tracker cgroups-v1 available",
             "policy mesos available",
-            "policy grace available")) {
+            "policy grace available",
+            "port-guard bpf available")) {
       assertTrue(lines.contains(expected), () -> "missing '" + expected + "' in:\n" + output);
     }
     assertTrue(

@@ -1,5 +1,8 @@
 package dev.portcullis.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
@@ -18,6 +21,20 @@ class ReadmeExampleTest {
       harness.scan();
       harness.events().limitations().of(task).assertCount(1).assertPorts(PortRanges.of(9090));
       harness.events().kills().of(task).assertCount(1);
+    }
+  }
+
+  @Test
+  void theReadmeGuardExampleRuns() {
+    try (IsolatorHarness harness = IsolatorHarness.builder()
+        .flags(Map.of("enforce_container_ports", "true"))
+        .guard(new FakePortGuard.State())
+        .build()) {
+      ContainerId task = ContainerId.of("task");
+      harness.prepare(task, ContainerConfig.withPorts(PortRanges.parse("[8080-8080]")));
+      assertTrue(harness.tryListen(task, 8080).isPresent());
+      assertTrue(harness.tryListen(task, 9090).isEmpty());   // refused: nothing to kill
+      assertEquals(1, harness.scan().guardRefusals().get(task).binds());
     }
   }
 }
