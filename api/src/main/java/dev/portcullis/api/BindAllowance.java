@@ -87,7 +87,7 @@ public final class BindAllowance {
 
     private static final Rule ANY = new Rule(PortRanges.all(), PortRanges.empty());
 
-    /** Checks that neither set is null; takes {@code bindable}'s ports out of {@code assignable}. */
+    /** Checks that neither is null; takes {@code bindable}'s ports out of {@code assignable}. */
     public Rule {
       Objects.requireNonNull(bindable, "bindable");
       Objects.requireNonNull(assignable, "assignable");

@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings: {@code cgroups_hierarchy} and {@code cgroups_root}, read as the process trackers
  * read them; {@value #STOP_LISTENERS_SETTING} ({@code true} by default), {@code false} to leave
- * the listen check out. Thread-safe: calls are serialized, so a find never sees an install half done (another
- * process changing the same cgroup still can).
+ * the listen check out. Thread-safe: calls are serialized, so a find never sees an install half
+ * done (another process changing the same cgroup still can).
  *
  * @since 0.2
  */

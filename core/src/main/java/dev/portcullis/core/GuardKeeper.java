@@ -131,7 +131,9 @@ final class GuardKeeper {
       guarded.put(root, GuardRefusals.none());
     } catch (IOException e) {
       LOG.error(
-          "Cannot recover the guard of container {}: {}; only scans protect it", root, e.getMessage());
+          "Cannot recover the guard of container {}: {}; only scans protect it",
+          root,
+          e.getMessage());
     }
   }
 
@@ -168,7 +170,8 @@ final class GuardKeeper {
    * previous read. A guard that cannot be read is left out, with the failure logged.
    */
   Map<ContainerId, GuardRefusals> observe() {
-    Map<ContainerId, GuardRefusals> now = new TreeMap<>(Comparator.comparing(ContainerId::toString));
+    Map<ContainerId, GuardRefusals> now =
+        new TreeMap<>(Comparator.comparing(ContainerId::toString));
     for (Map.Entry<ContainerId, GuardRefusals> entry : guarded.entrySet()) {
       ContainerId root = entry.getKey();
       Optional<GuardRefusals> read;

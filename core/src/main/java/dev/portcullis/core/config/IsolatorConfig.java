@@ -627,8 +627,8 @@ public final class IsolatorConfig {
      *
      * @return never null
      * @throws FlagException naming the flag: a launcher other than {@code linux}, a watch
-     *     interval that is not positive, a full-scan count below 1, a blank provider or guard name (here
-     *     or in the system property), or both {@value IsolatorConfig#CHECK_AGENT_PORT_RANGE_ONLY}
+     *     interval that is not positive, a full-scan count below 1, a blank provider or guard name
+     *     (here or in the system property), or both {@value IsolatorConfig#CHECK_AGENT_PORT_RANGE_ONLY}
      *     and {@value IsolatorConfig#CONTAINER_PORTS_ISOLATED_RANGE}
      */
     public IsolatorConfig build() {
