@@ -16,7 +16,8 @@ final class BpfObjects {
   /**
    * {@code query CGROUP_DIR}: for each attach type the guard uses, the program ids attached to
    * that cgroup itself, and every map id those programs use, as {@code prog ID TYPE} and {@code
-   * map ID} lines. {@code alive prog|map ID...}: the ids that still exist, one per line.
+   * map ID} lines. {@code detach CGROUP_DIR PROG_ID TYPE}: detaches one program, as a tampering
+   * administrator would. {@code alive prog|map ID...}: the ids that still exist, one per line.
    */
   private static final String SCRIPT =
       String.join(
@@ -60,6 +61,15 @@ final class BpfObjects {
           "                maps.add(mids[m])",
           "    for m in sorted(maps):",
           "        print('map', m)",
+          "elif sys.argv[1] == 'detach':",
+          "    fd = os.open(sys.argv[2], os.O_RDONLY | os.O_DIRECTORY)",
+          "    pfd, e = by_id(13, int(sys.argv[3]))",
+          "    if pfd < 0:",
+          "        sys.exit('BPF_PROG_GET_FD_BY_ID failed: ' + os.strerror(e))",
+          "    a = attr(); put(a, 0, 4, fd); put(a, 4, 4, pfd); put(a, 8, 4, int(sys.argv[4]))",
+          "    r, e = bpf(9, a)",
+          "    if r < 0:",
+          "        sys.exit('BPF_PROG_DETACH failed: ' + os.strerror(e))",
           "elif sys.argv[1] == 'alive':",
           "    cmd = 13 if sys.argv[2] == 'prog' else 14",
           "    for i in sys.argv[3:]:",
@@ -87,6 +97,11 @@ final class BpfObjects {
       }
     }
     return new Attached(programs, types, maps);
+  }
+
+  /** Detaches the program {@code id}, attached at {@code attachType}, from the cgroup. */
+  static void detach(Path cgroup, long id, int attachType) throws IOException, InterruptedException {
+    run("detach", cgroup.toString(), Long.toString(id), Integer.toString(attachType));
   }
 
   /** Of {@code ids} of {@code kind} ({@code prog} or {@code map}), those that still exist. */

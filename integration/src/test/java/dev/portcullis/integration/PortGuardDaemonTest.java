@@ -226,6 +226,39 @@ class PortGuardDaemonTest {
     assertFalse(Files.exists(cgroup), "the executor's cgroup is gone");
   }
 
+  @Test
+  void aRestartRepairsAGuardThatWasDamagedWhileTheAgentWasDown() throws Exception {
+    int allocated = FreePorts.tcp();
+    int stray = FreePorts.tcp();
+    DaemonProcess agent = agent();
+    JsonNode launched =
+        agent
+            .post("/v1/executors", launch("damaged", ports(allocated), prober(allocated, stray)))
+            .expect(201)
+            .body();
+    Path sandbox = Path.of(DaemonProcess.task(launched, "prober").path("sandbox").asText());
+    Path cgroup = scratch.v2().orElseThrow().resolve(launched.path("container_id").asText());
+    awaitLine(sandbox, "port " + stray + " EPERM", DaemonProcess.BOUND);
+    BpfObjects.Attached before = assertOneSet(cgroup);
+
+    agent.crash();
+    // The IPv4 bind check goes; the post-bind check still refuses what it names.
+    int bind4 = before.attachTypes().indexOf(8);
+    BpfObjects.detach(cgroup, before.programs().get(bind4), 8);
+    assertFalse(BpfObjects.query(cgroup).attachTypes().contains(8), "the bind check is gone");
+
+    agent = agent();
+    BpfObjects.Attached repaired = assertOneSet(cgroup);
+    assertTrue(
+        java.util.Collections.disjoint(before.programs(), repaired.programs()),
+        () -> "the damaged guard was installed afresh: " + before + " then " + repaired);
+    assertFalse(output(sandbox).contains("port " + stray + " ok"), () -> sandboxText(sandbox));
+    agent
+        .put("/v1/executors/damaged/resources", "{\"resources\":\"" + ports(allocated, stray) + "\"}")
+        .expect(200);
+    awaitLine(sandbox, "port " + stray + " ok", NEXT_BIND);
+  }
+
   /**
    * Run as the task's user: tries the unallocated port, tries to leave its cgroup for the
    * hierarchy's root and for the agent's root, waits for the file {@code ids} (its guard's program
