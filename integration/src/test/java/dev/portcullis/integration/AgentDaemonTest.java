@@ -348,6 +348,9 @@ class AgentDaemonTest {
     JsonNode status = task(brief, "short").path("status");
     assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
     assertEquals("Command exited with status 3", status.path("message").asText());
+    // A task of the agent's user records its status in its own sandbox.
+    Path shortSandbox = Path.of(task(brief, "short").path("sandbox").asText());
+    assertEquals("3\n", Files.readString(shortSandbox.resolve("exit_status")));
 
     // Still enforced: take its port away, and the next scan kills it.
     DaemonProcess.Events events = second.events();

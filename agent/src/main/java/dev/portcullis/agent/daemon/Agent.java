@@ -337,16 +337,22 @@ final class Agent implements AutoCloseable {
             spec.executorId(), root, spec.resources(), spec.ports(), spec.networks(), false);
     Path sandboxes = config.workDir().resolve(SANDBOXES).resolve(root.toString());
     for (TaskSpec task : spec.tasks()) {
+      Path sandbox = sandboxes.resolve(task.taskId());
+      // A task with a user owns its sandbox, so its status goes beside it, where the task can
+      // neither forge it nor leave a link for the shell to write through. Ids hold no '.', so no
+      // sandbox can have that name. A task without a user keeps it in its sandbox, as always.
+      Path status =
+          task.user().isPresent()
+              ? sandboxes.resolve(task.taskId() + EXIT_STATUS_SUFFIX)
+              : sandbox.resolve(TaskProcess.EXIT_STATUS_FILE);
       executor.add(
           new TaskEntry(
               task.taskId(),
               root.child(UUID.randomUUID().toString()),
               task.command(),
               task.user(),
-              sandboxes.resolve(task.taskId()),
-              // Beside the sandbox, not in it: a task with a user owns its sandbox. Ids hold no
-              // '.', so no sandbox can have this name.
-              sandboxes.resolve(task.taskId() + EXIT_STATUS_SUFFIX),
+              sandbox,
+              status,
               TaskState.TASK_STARTING));
     }
     register(executor);

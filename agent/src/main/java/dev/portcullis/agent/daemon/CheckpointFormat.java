@@ -158,7 +158,7 @@ final class CheckpointFormat {
         Path exitStatus =
             t.has("exit_status")
                 ? path(t, "exit_status", tat)
-                : sandbox.resolve(TaskProcess.LEGACY_EXIT_STATUS_FILE);
+                : sandbox.resolve(TaskProcess.EXIT_STATUS_FILE);
         TaskState state = state(t, tat);
         TaskEntry task =
             new TaskEntry(taskId, taskContainer, command, user, sandbox, exitStatus, state);

@@ -36,10 +36,11 @@ import java.util.Optional;
 final class TaskProcess {
 
   /**
-   * The file, in the sandbox, where tasks launched before statuses moved out of the sandbox record
-   * theirs; a checkpoint that names no status file means this one.
+   * The file, in the sandbox, where a task that runs as the agent's user records its exit status
+   * (a task with a user records it beside its sandbox instead); a checkpoint that names no status
+   * file, written before tasks had users, means this one.
    */
-  static final String LEGACY_EXIT_STATUS_FILE = "exit_status";
+  static final String EXIT_STATUS_FILE = "exit_status";
 
   /**
    * Takes the status file from its first argument, reads the release line, runs the command, then
