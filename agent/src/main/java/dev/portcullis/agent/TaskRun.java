@@ -291,17 +291,19 @@ final class TaskRun {
       task.destroyForcibly();
       awaitExit(task);
     }
-    try {
-      confinement.remove();
-    } catch (IOException e) {
-      LOG.error("Could not remove {}: {}", confinement.describe(), e.getMessage());
-    }
+    // Before the cgroup goes, with every process gone: a port guard's last refusals are read
+    // from the cgroup while it still holds the guard.
     isolator.ifPresent(
         ports -> {
           ports.cleanup(container);
           ports.close();
           LOG.info("Scanned {} time(s) while task {} ran", scans.get(), settings.taskId());
         });
+    try {
+      confinement.remove();
+    } catch (IOException e) {
+      LOG.error("Could not remove {}: {}", confinement.describe(), e.getMessage());
+    }
   }
 
   private void awaitExit(HeldTask task) {
