@@ -269,6 +269,10 @@ final class TaskRun {
   /** The ending to report, once no scan runs any more. */
   private Termination settle(Termination first) {
     scheduler.ifPresent(StoppableScanScheduler::stop);
+    if (first instanceof Termination.Exited) {
+      // A process that a port guard killed for listening is a limitation, not an exit.
+      isolator.ifPresent(PortsIsolator::checkGuards);
+    }
     if (first instanceof Termination.Exited
         && limitation.isDone()
         && !limitation.isCompletedExceptionally()) {

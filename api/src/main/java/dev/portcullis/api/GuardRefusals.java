@@ -10,19 +10,30 @@ import java.util.Objects;
  * @param listeners how many processes were stopped for calling {@code listen()} on a port the
  *     kernel picked outside the allowance (a socket that was never bound); 0 when the guard cannot
  *     see such calls
- * @param ports the ports refused, as far as the guard records them; potentially empty, never null
+ * @param ports every port refused, to a bind or a listener, as far as the guard records them;
+ *     potentially empty, never null
+ * @param listenerPorts the ports of the stopped listeners, a part of {@code ports}; potentially
+ *     empty, never null
  * @since 0.2
  */
-public record GuardRefusals(long binds, long listeners, PortRanges ports) {
+public record GuardRefusals(long binds, long listeners, PortRanges ports, PortRanges listenerPorts) {
 
-  private static final GuardRefusals NONE = new GuardRefusals(0, 0, PortRanges.empty());
+  private static final GuardRefusals NONE =
+      new GuardRefusals(0, 0, PortRanges.empty(), PortRanges.empty());
 
-  /** Checks that the counts are not negative and the ports not null. */
+  /** Checks that the counts are not negative and the ports not null; adds listener ports to all. */
   public GuardRefusals {
     Objects.requireNonNull(ports, "ports");
+    Objects.requireNonNull(listenerPorts, "listenerPorts");
     if (binds < 0 || listeners < 0) {
       throw new IllegalArgumentException("Refusal counts cannot be negative");
     }
+    ports = ports.union(listenerPorts);
+  }
+
+  /** Refusals with no listener stopped. */
+  public GuardRefusals(long binds, PortRanges ports) {
+    this(binds, 0, ports, PortRanges.empty());
   }
 
   /** Nothing refused. */

@@ -70,7 +70,8 @@ final class GuardMapHandle implements AutoCloseable {
 
   /** What the programs recorded when they refused. */
   GuardRefusals refusals() throws BpfException {
-    return RefusalEntries.decode(read(GuardEntry.COUNTERS), read(GuardEntry.REFUSED_PORTS));
+    return RefusalEntries.decode(
+        read(GuardEntry.COUNTERS), read(GuardEntry.REFUSED_PORTS), read(GuardEntry.STOPPED_PORTS));
   }
 
   /**
@@ -78,7 +79,7 @@ final class GuardMapHandle implements AutoCloseable {
    * last}'s: one small read per call in the usual case that nothing new was refused.
    */
   GuardRefusals refusalsSince(GuardRefusals last) throws BpfException {
-    GuardRefusals counts = RefusalEntries.counts(read(GuardEntry.COUNTERS), last.ports());
+    GuardRefusals counts = RefusalEntries.counts(read(GuardEntry.COUNTERS), last);
     if (counts.binds() == last.binds() && counts.listeners() == last.listeners()) {
       return last;
     }

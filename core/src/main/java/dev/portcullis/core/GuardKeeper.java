@@ -166,11 +166,23 @@ final class GuardKeeper {
   }
 
   /**
+   * What the guards were seen to do by one read.
+   *
+   * @param refusals what every guard readable has refused so far
+   * @param stopped the roots whose guard stopped a listener since the previous read, with that
+   *     listener's port (or, when the same port was stopped again, every port it ever stopped)
+   */
+  record Observation(
+      Map<ContainerId, GuardRefusals> refusals, Map<ContainerId, PortRanges> stopped) {}
+
+  /**
    * What every guard has refused so far, read after a scan; logs what each refused since the
    * previous read. A guard that cannot be read is left out, with the failure logged.
    */
-  Map<ContainerId, GuardRefusals> observe() {
+  Observation observe() {
     Map<ContainerId, GuardRefusals> now =
+        new TreeMap<>(Comparator.comparing(ContainerId::toString));
+    Map<ContainerId, PortRanges> stopped =
         new TreeMap<>(Comparator.comparing(ContainerId::toString));
     for (Map.Entry<ContainerId, GuardRefusals> entry : guarded.entrySet()) {
       ContainerId root = entry.getKey();
@@ -182,12 +194,18 @@ final class GuardKeeper {
         continue;
       }
       if (read.isPresent()) {
+        GuardRefusals before = entry.getValue();
+        GuardRefusals after = read.get();
         // replace() rather than put(): a root removed meanwhile must stay removed.
-        guarded.replace(root, read.get());
-        now.put(root, read.get());
+        guarded.replace(root, after);
+        now.put(root, after);
+        if (after.listeners() > before.listeners()) {
+          PortRanges fresh = after.listenerPorts().minus(before.listenerPorts());
+          stopped.put(root, fresh.isEmpty() ? after.listenerPorts() : fresh);
+        }
       }
     }
-    return now;
+    return new Observation(now, stopped);
   }
 
   /** What a root's guard refused so far; logs what it refused since {@code before}. */

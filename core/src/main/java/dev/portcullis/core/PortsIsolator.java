@@ -4,6 +4,7 @@ import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
@@ -14,6 +15,7 @@ import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
 import dev.portcullis.core.providers.ProviderSelector;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -398,7 +400,8 @@ public final class PortsIsolator implements AutoCloseable {
       }
       ScanReport report = scan.run(snapshot, tracking);
       if (guard.isPresent()) {
-        report = report.withGuardRefusals(guard.get().observe());
+        GuardKeeper.Observation seen = guard.get().observe();
+        report = report.withGuards(seen.refusals(), limitStopped(seen.stopped()));
       }
       for (Consumer<ScanReport> listener : listeners) {
         try {
@@ -408,6 +411,73 @@ public final class PortsIsolator implements AutoCloseable {
         }
       }
       return report;
+    } finally {
+      scanLock.unlock();
+    }
+  }
+
+  /**
+   * A listener the guard stopped is a violation the kernel caught first: with enforcement on, its
+   * root is killed and limited as a scan would have done, naming the listener's port; off, it is
+   * only logged (the guard logged it). The caller holds the scan lock.
+   */
+  private List<ContainerLimitation> limitStopped(Map<ContainerId, PortRanges> stopped) {
+    List<ContainerLimitation> raised = new ArrayList<>();
+    for (Map.Entry<ContainerId, PortRanges> entry : stopped.entrySet()) {
+      ContainerId root = entry.getKey();
+      String message =
+          "Container "
+              + root
+              + " is listening on unallocated port(s): "
+              + entry.getValue()
+              + " (its port guard stopped the listener)";
+      if (!config.enforceContainerPorts()) {
+        LOG.warn("{}; not killing it: --enforce_container_ports is off", message);
+        continue;
+      }
+      synchronized (lock) {
+        TrackedContainer live = containers.get(root);
+        if (live == null || live.isLimited()) {
+          continue;
+        }
+      }
+      LOG.warn("{}; killing container {} and everything in it", message, root);
+      try {
+        tracker.kill(root);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("Could not kill every process of container {}: {}", root, e.getMessage(), e);
+      }
+      ContainerLimitation limitation =
+          ContainerLimitation.builder()
+              .container(root)
+              .ports(entry.getValue())
+              .message(message)
+              .build();
+      if (tracking.raise(limitation)) {
+        raised.add(limitation);
+      }
+    }
+    return raised;
+  }
+
+  /**
+   * Reads every port guard now and acts on the listeners they stopped, as after a scan, without
+   * scanning: a launcher that sees a task's process die calls this before it settles how the task
+   * ended, so that a process the guard killed is reported with its limitation (raised on its
+   * root's watch). Does nothing without a guard.
+   *
+   * @return what each guarded root's guard has refused so far, as {@link
+   *     ScanReport#guardRefusals()} would hold it; empty without a guard; never null
+   */
+  public Map<ContainerId, GuardRefusals> checkGuards() {
+    if (guard.isEmpty()) {
+      return Map.of();
+    }
+    scanLock.lock();
+    try {
+      GuardKeeper.Observation seen = guard.get().observe();
+      limitStopped(seen.stopped());
+      return seen.refusals();
     } finally {
       scanLock.unlock();
     }

@@ -60,8 +60,14 @@ public record ScanReport(
     guardRefusals = Map.copyOf(guardRefusals);
   }
 
-  /** This report with {@code refusals} as its {@link #guardRefusals()}. */
-  ScanReport withGuardRefusals(Map<ContainerId, GuardRefusals> refusals) {
+  /**
+   * This report with {@code refusals} as its {@link #guardRefusals()}, and {@code raised} added to
+   * its limitations.
+   */
+  ScanReport withGuards(
+      Map<ContainerId, GuardRefusals> refusals, List<ContainerLimitation> raised) {
+    List<ContainerLimitation> all = new java.util.ArrayList<>(limitations);
+    all.addAll(raised);
     return new ScanReport(
         scan,
         startedAt,
@@ -73,7 +79,7 @@ public record ScanReport(
         violations,
         unconfirmed,
         actions,
-        limitations,
+        all,
         refusals);
   }
 

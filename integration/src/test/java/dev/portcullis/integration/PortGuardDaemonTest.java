@@ -259,6 +259,41 @@ class PortGuardDaemonTest {
     awaitLine(sandbox, "port " + stray + " ok", NEXT_BIND);
   }
 
+  @Test
+  void aListenerTheGuardStopsFailsItsWholeGroupWithTheLimitation() throws Exception {
+    DaemonProcess agent = agent();
+    ObjectNode body = DaemonProcess.JSON.createObjectNode();
+    body.put("executor_id", "stopped");
+    body.put("resources", "ports:[]");
+    ArrayNode tasks = body.putArray("tasks");
+    ObjectNode listener = tasks.addObject();
+    listener.put("task_id", "unbound");
+    listener.put(
+        "command",
+        "python3 -c 'import socket, time; s = socket.socket(); s.listen(); time.sleep(60)'");
+    ObjectNode sleeper = tasks.addObject();
+    sleeper.put("task_id", "sibling");
+    sleeper.put("command", "sleep 60");
+    DaemonProcess.Events events = agent.events();
+    agent.post("/v1/executors", body.toString()).expect(201);
+    JsonNode view =
+        agent.awaitExecutor("stopped", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    assertEquals(1, view.path("guard").path("stopped_listeners").asLong(), view::toString);
+    for (String taskId : List.of("unbound", "sibling")) {
+      JsonNode status = DaemonProcess.task(view, taskId).path("status");
+      assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
+      assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
+      assertTrue(
+          status.path("message").asText().endsWith("(its port guard stopped the listener)"),
+          status::toString);
+    }
+    List<JsonNode> updates = events.next(6);
+    assertEquals(
+        2,
+        updates.stream().filter(u -> u.path("reason").asText().equals("REASON_CONTAINER_LIMITATION")).count(),
+        updates::toString);
+  }
+
   /**
    * Run as the task's user: tries the unallocated port, tries to leave its cgroup for the
    * hierarchy's root and for the agent's root, waits for the file {@code ids} (its guard's program

@@ -65,7 +65,9 @@ public final class FakePortGuard implements PortGuard {
     BindAllowance allowance;
     boolean complete = true;
     long binds;
+    long listeners;
     final BitSet ports = new BitSet(PortRanges.MAX_PORT + 1);
+    final BitSet listenerPorts = new BitSet(PortRanges.MAX_PORT + 1);
 
     Installed(BindAllowance allowance) {
       this.allowance = allowance;
@@ -164,6 +166,32 @@ public final class FakePortGuard implements PortGuard {
     return allowed;
   }
 
+  /**
+   * A process of {@code container} calls {@code listen()} on a TCP socket it never bound, and the
+   * kernel picks {@code picked}: no bind check runs, but the guard's listen check does, as the
+   * kernel guard's would. A picked port the guard allows is listened on (the socket appears on the
+   * host); one it does not allow stops the process (it exits, as after SIGKILL), counted.
+   *
+   * @return whether the process listens
+   */
+  public synchronized boolean listenUnbound(ContainerId container, long pid, int picked) {
+    Installed guard = state.guards.get(container.root());
+    if (guard == null || guard.allowance.rule(Protocol.TCP).allowsPicked(picked)) {
+      host.listen(pid, picked);
+      return true;
+    }
+    guard.listeners++;
+    guard.listenerPorts.set(picked);
+    host.exit(pid);
+    return false;
+  }
+
+  /** True: {@link #listenUnbound} stops what the allowance does not allow. */
+  @Override
+  public boolean stopsUnboundListeners() {
+    return true;
+  }
+
   /** As {@link #bind(ContainerId, Protocol, int, int)} for a TCP bind that names its port. */
   public boolean bind(ContainerId container, int port) {
     return bind(container, Protocol.TCP, port, 0);
@@ -219,6 +247,10 @@ public final class FakePortGuard implements PortGuard {
   }
 
   private static GuardRefusals refusalsOf(Installed guard) {
-    return new GuardRefusals(guard.binds, 0, PortRanges.fromBitSet(guard.ports));
+    return new GuardRefusals(
+        guard.binds,
+        guard.listeners,
+        PortRanges.fromBitSet(guard.ports),
+        PortRanges.fromBitSet(guard.listenerPorts));
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portcullis.api.BindAllowance;
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.Protocol;
@@ -190,9 +191,59 @@ class PortGuardLifecycleTest {
       harness.tryListen(ROOT, 31001);
       ScanReport report = harness.scan();
       assertEquals(
-          new GuardRefusals(3, 0, PortRanges.of(31001, 31002)), report.guardRefusals().get(ROOT));
+          new GuardRefusals(3, PortRanges.of(31001, 31002)), report.guardRefusals().get(ROOT));
       assertTrue(report.violations().isEmpty(), "a refused bind leaves nothing to kill");
       harness.events().limitations().assertNone();
+    }
+  }
+
+  @Test
+  void aListenerTheGuardStoppedIsLimitedOnItsRootWhenEnforcing() {
+    try (IsolatorHarness harness = guarded(ENFORCING)) {
+      harness.prepare(ROOT, ContainerConfig.withPorts(PortRanges.of(31000)));
+      harness.prepare(TASK, ContainerConfig.builder().build());
+      long sibling = harness.spawn(TASK);
+      assertFalse(guardOf(harness).listenUnbound(TASK, harness.spawn(TASK), 40000));
+      ScanReport report = harness.scan();
+      assertEquals(
+          new GuardRefusals(0, 1, PortRanges.empty(), PortRanges.of(40000)),
+          report.guardRefusals().get(ROOT));
+      assertEquals(1, report.limitations().size(), report::toString);
+      harness.events().limitations().of(ROOT).assertCount(1).assertPorts(PortRanges.of(40000));
+      assertTrue(
+          report.limitations().get(0).message().contains("its port guard stopped the listener"),
+          report.limitations().get(0)::message);
+      assertFalse(harness.host().isAlive(sibling), "the root's whole tree is killed");
+      // Seen once: the next scan raises nothing more.
+      assertEquals(List.of(), harness.scan().limitations());
+    }
+  }
+
+  @Test
+  void withEnforcementOffAStoppedListenerIsOnlyLogged() {
+    try (IsolatorHarness harness = guarded(Map.of())) {
+      harness.prepare(ROOT, ContainerConfig.withPorts(PortRanges.of(31000)));
+      long sibling = harness.spawn(ROOT);
+      guardOf(harness).listenUnbound(ROOT, harness.spawn(ROOT), 40000);
+      assertEquals(List.of(), harness.scan().limitations());
+      harness.events().limitations().assertNone();
+      assertTrue(harness.host().isAlive(sibling));
+    }
+  }
+
+  @Test
+  void checkGuardsActsOnAStoppedListenerWithoutAScanAndAnAllowedPickListens() {
+    try (IsolatorHarness harness = guarded(ENFORCING)) {
+      harness.prepare(ROOT, ContainerConfig.withPorts(PortRanges.of(31000)));
+      assertTrue(guardOf(harness).listenUnbound(ROOT, harness.spawn(ROOT), 31000));
+      assertEquals(Map.of(ROOT, GuardRefusals.none()), harness.isolator().checkGuards());
+      harness.events().limitations().assertNone();
+      guardOf(harness).listenUnbound(ROOT, harness.spawn(ROOT), 45000);
+      assertEquals(1, harness.isolator().checkGuards().get(ROOT).listeners());
+      ContainerLimitation raised =
+          harness.isolator().watch(ROOT).toCompletableFuture().getNow(null);
+      assertEquals(PortRanges.of(45000), raised.ports());
+      assertEquals(ROOT, raised.container());
     }
   }
 

@@ -10,6 +10,7 @@ import dev.portcullis.agent.daemon.AgentMetrics.KillReason;
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
+import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.ContainerObservation;
@@ -564,9 +565,27 @@ final class Agent implements AutoCloseable {
         if (executor.terminated()) {
           break;
         }
-        if (task.state() == TaskState.TASK_RUNNING) {
-          ending(task).ifPresent(ending -> taskEnded(executor, task, ending));
+        if (task.state() != TaskState.TASK_RUNNING) {
+          continue;
         }
+        Optional<Termination> ending = ending(task);
+        if (ending.isEmpty()) {
+          continue;
+        }
+        // A process that a port guard killed for listening is a limitation, not an exit: read
+        // the guards before settling how the task ended.
+        isolator.ifPresent(
+            ports -> {
+              Map<ContainerId, GuardRefusals> read = ports.checkGuards();
+              metrics.guardsRead(read);
+              guardsRead(read);
+            });
+        Optional<ContainerLimitation> stopped = raised(executor);
+        if (stopped.isPresent()) {
+          limited(executor, stopped.get());
+          break;
+        }
+        taskEnded(executor, task, ending.get());
       }
     }
   }
@@ -719,7 +738,20 @@ final class Agent implements AutoCloseable {
         }
       }
       executor.listening(all);
-      executor.guardRefusals(Optional.ofNullable(report.guardRefusals().get(executor.container())));
+    }
+    guardsRead(report.guardRefusals());
+  }
+
+  /** What every guard refused so far, as a scan or a task's end read it: to views and metrics. */
+  private void guardsRead(Map<ContainerId, GuardRefusals> refusals) {
+    if (isolator.flatMap(PortsIsolator::guardName).isEmpty()) {
+      return;
+    }
+    for (ExecutorEntry executor : executors.values()) {
+      GuardRefusals read = refusals.get(executor.container());
+      if (read != null) {
+        executor.guardRefusals(Optional.of(read));
+      }
     }
   }
 

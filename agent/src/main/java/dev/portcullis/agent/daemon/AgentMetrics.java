@@ -80,10 +80,14 @@ final class AgentMetrics {
     for (EnforcementAction action : report.actions()) {
       violations.get(action.outcome()).incrementAndGet();
     }
-    countRefusals(report.guardRefusals());
+    guardsRead(report.guardRefusals());
   }
 
-  private synchronized void countRefusals(Map<ContainerId, GuardRefusals> now) {
+  /**
+   * Counts what the port guards refused, from a read of every guard (after a scan, or when a task
+   * ended): only what grew since the previous read counts.
+   */
+  synchronized void guardsRead(Map<ContainerId, GuardRefusals> now) {
     for (Map.Entry<ContainerId, GuardRefusals> entry : now.entrySet()) {
       GuardRefusals before = refusalsSeen.getOrDefault(entry.getKey(), GuardRefusals.none());
       GuardRefusals after = entry.getValue();

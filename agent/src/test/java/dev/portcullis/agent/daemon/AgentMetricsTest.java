@@ -331,18 +331,18 @@ class AgentMetricsTest {
     ScanReport empty = report(ScanMode.FAST, Duration.ofMillis(1), 0);
     metrics.scanned(
         withRefusals(empty, 
-            Map.of(first, new GuardRefusals(2, 1, PortRanges.of(31001)), second,
+            Map.of(first, new GuardRefusals(2, 1, PortRanges.of(31001), PortRanges.of(40000)), second,
                 GuardRefusals.none())));
     metrics.scanned(
         withRefusals(empty, 
-            Map.of(first, new GuardRefusals(5, 1, PortRanges.of(31001, 31002)))));
+            Map.of(first, new GuardRefusals(5, 1, PortRanges.of(31001, 31002), PortRanges.of(40000)))));
     String text = render(metrics);
     assertEquals(5, value(text, "portcullis_guard_refusals_total{kind=\"bind\"}"));
     assertEquals(1, value(text, "portcullis_guard_refusals_total{kind=\"listener\"}"));
     assertEquals(1, value(text, "portcullis_guarded_containers"));
     // A guard installed again counts from zero; nothing already counted is taken back.
     metrics.scanned(
-        withRefusals(empty, Map.of(first, new GuardRefusals(1, 0, PortRanges.empty()))));
+        withRefusals(empty, Map.of(first, new GuardRefusals(1, PortRanges.empty()))));
     assertEquals(5, value(render(metrics), "portcullis_guard_refusals_total{kind=\"bind\"}"));
   }
 

@@ -22,8 +22,13 @@ public enum GuardEntry {
   UDP_PICKED(3),
   /** Refusal counters: u64 refused binds at 0, u64 stopped listeners at 8, native order. */
   COUNTERS(4),
-  /** The ports refused so far, as a bitmap of u64 words that programs set bits in atomically. */
-  REFUSED_PORTS(5);
+  /**
+   * The ports of the binds refused so far, as a bitmap of u64 words that programs set bits in
+   * atomically.
+   */
+  REFUSED_PORTS(5),
+  /** The ports of the listeners stopped so far, a bitmap like {@link #REFUSED_PORTS}. */
+  STOPPED_PORTS(6);
 
   private final int key;
 

@@ -128,7 +128,7 @@ public final class GuardPrograms {
     a.mov(R0, 1);
     a.exit();
     a.bind(deny);
-    recordRefusal(a, mapFd, GuardMap.REFUSED_BINDS);
+    recordRefusal(a, mapFd, GuardMap.REFUSED_BINDS, GuardEntry.REFUSED_PORTS);
     a.mov(R0, 0);
     a.exit();
     return a.assemble();
@@ -159,7 +159,7 @@ public final class GuardPrograms {
     a.bind(stop);
     a.mov(R1, SIGKILL);
     a.call(SEND_SIGNAL);
-    recordRefusal(a, mapFd, GuardMap.STOPPED_LISTENERS);
+    recordRefusal(a, mapFd, GuardMap.STOPPED_LISTENERS, GuardEntry.STOPPED_PORTS);
     a.bind(done);
     a.mov(R0, 1);
     a.exit();
@@ -189,10 +189,11 @@ public final class GuardPrograms {
 
   /**
    * Adds one to the counter at {@code counterOffset} of the counters entry and sets the port's bit
-   * in the refused-ports entry, both atomically since binds run on every CPU at once. Either entry
-   * missing skips its part: the refusal itself must not depend on the bookkeeping.
+   * in the {@code ports} bitmap entry, both atomically since binds run on every CPU at once. Either
+   * entry missing skips its part: the refusal itself must not depend on the bookkeeping.
    */
-  private static void recordRefusal(Assembler a, int mapFd, int counterOffset) {
+  private static void recordRefusal(
+      Assembler a, int mapFd, int counterOffset, GuardEntry ports) {
     Label counted = a.label("counted");
     Label recorded = a.label("recorded");
     a.store(Size.W, R10, KEY_SLOT, GuardEntry.COUNTERS.key());
@@ -201,7 +202,7 @@ public final class GuardPrograms {
     a.mov(R1, 1);
     a.atomicAdd(Size.DW, R0, counterOffset, R1);
     a.bind(counted);
-    a.store(Size.W, R10, KEY_SLOT, GuardEntry.REFUSED_PORTS.key());
+    a.store(Size.W, R10, KEY_SLOT, ports.key());
     lookup(a, mapFd);
     a.jumpIf(Cond.EQ, R0, 0, recorded);
     // Word port >> 6, as a byte offset: a multiple of 8, so the atomic access is aligned.

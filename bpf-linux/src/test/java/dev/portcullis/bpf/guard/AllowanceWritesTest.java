@@ -56,7 +56,9 @@ class AllowanceWritesTest {
   private static Map<GuardEntry, byte[]> mapHolding(AllowanceBitmaps bitmaps) {
     Map<GuardEntry, byte[]> map = new EnumMap<>(GuardEntry.class);
     for (GuardEntry entry : GuardEntry.values()) {
-      if (entry != GuardEntry.COUNTERS && entry != GuardEntry.REFUSED_PORTS) {
+      if (entry != GuardEntry.COUNTERS
+          && entry != GuardEntry.REFUSED_PORTS
+          && entry != GuardEntry.STOPPED_PORTS) {
         map.put(entry, bitmaps.get(entry));
       }
     }

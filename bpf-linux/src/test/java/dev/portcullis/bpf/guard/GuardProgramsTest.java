@@ -95,7 +95,9 @@ class GuardProgramsTest {
 
   private static GuardRefusals refusals(Map<Integer, byte[]> map) {
     return RefusalEntries.decode(
-        map.get(GuardEntry.COUNTERS.key()), map.get(GuardEntry.REFUSED_PORTS.key()));
+        map.get(GuardEntry.COUNTERS.key()),
+        map.get(GuardEntry.REFUSED_PORTS.key()),
+        map.get(GuardEntry.STOPPED_PORTS.key()));
   }
 
   private static Protocol judged(int protocol) {
@@ -116,7 +118,7 @@ class GuardProgramsTest {
     boolean allowed = port == 0 || judged == null || allowance.rule(judged).allowsNamed(port);
     assertEquals(allowed ? 1 : 0, verdict);
     GuardRefusals expected =
-        allowed ? GuardRefusals.none() : new GuardRefusals(1, 0, PortRanges.of(port));
+        allowed ? GuardRefusals.none() : new GuardRefusals(1, PortRanges.of(port));
     assertEquals(expected, refusals(map));
   }
 
@@ -132,7 +134,7 @@ class GuardProgramsTest {
     boolean allowed = port == 0 || judged == null || allowance.rule(judged).allowsPicked(port);
     assertEquals(allowed ? 1 : 0, verdict);
     GuardRefusals expected =
-        allowed ? GuardRefusals.none() : new GuardRefusals(1, 0, PortRanges.of(port));
+        allowed ? GuardRefusals.none() : new GuardRefusals(1, PortRanges.of(port));
     assertEquals(expected, refusals(map));
   }
 
@@ -150,7 +152,9 @@ class GuardProgramsTest {
             && !allowance.rule(Protocol.TCP).allowsPicked(port);
     assertEquals(stop ? List.of(GuardPrograms.SIGKILL) : List.of(), evaluator.signals());
     GuardRefusals expected =
-        stop ? new GuardRefusals(0, 1, PortRanges.of(port)) : GuardRefusals.none();
+        stop
+            ? new GuardRefusals(0, 1, PortRanges.empty(), PortRanges.of(port))
+            : GuardRefusals.none();
     assertEquals(expected, refusals(map));
   }
 
@@ -173,7 +177,8 @@ class GuardProgramsTest {
     bind.run(bindContext(80, GuardPrograms.IPPROTO_TCP));
     post.run(postBindContext(40000, GuardPrograms.IPPROTO_UDP));
     listen.run(sockOpsContext(GuardPrograms.TCP_LISTEN_CB, 65535));
-    assertEquals(new GuardRefusals(3, 1, PortRanges.of(81, 40000, 65535)), refusals(map));
+    assertEquals(
+        new GuardRefusals(3, 1, PortRanges.of(81, 40000), PortRanges.of(65535)), refusals(map));
   }
 
   @Test

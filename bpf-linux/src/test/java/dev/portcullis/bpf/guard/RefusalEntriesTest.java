@@ -16,8 +16,10 @@ class RefusalEntriesTest {
     byte[] counters = new byte[GuardMap.VALUE_SIZE];
     ByteBuffer.wrap(counters).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 7).putLong(8, 2);
     GuardRefusals refusals =
-        RefusalEntries.decode(counters, PortBitmap.of(PortRanges.of(80, 65535)));
-    assertEquals(new GuardRefusals(7, 2, PortRanges.of(80, 65535)), refusals);
+        RefusalEntries.decode(
+            counters, PortBitmap.of(PortRanges.of(80, 65535)), PortBitmap.of(PortRanges.of(443)));
+    assertEquals(
+        new GuardRefusals(7, 2, PortRanges.of(80, 443, 65535), PortRanges.of(443)), refusals);
   }
 
   @Test
@@ -25,6 +27,9 @@ class RefusalEntriesTest {
     byte[] counters = new byte[GuardMap.VALUE_SIZE];
     ByteBuffer.wrap(counters).order(ByteOrder.LITTLE_ENDIAN).putLong(0, -1);
     assertEquals(
-        Long.MAX_VALUE, RefusalEntries.decode(counters, new byte[GuardMap.VALUE_SIZE]).binds());
+        Long.MAX_VALUE,
+        RefusalEntries.decode(
+                counters, new byte[GuardMap.VALUE_SIZE], new byte[GuardMap.VALUE_SIZE])
+            .binds());
   }
 }
