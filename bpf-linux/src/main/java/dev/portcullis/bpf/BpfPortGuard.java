@@ -304,13 +304,11 @@ public final class BpfPortGuard implements PortGuard {
         return Optional.empty();
       }
       boolean complete = found.isComplete(programs);
-      for (int id : found.mapIds()) {
-        Optional<GuardMapHandle> map = GuardMapHandle.open(bpf, id);
-        if (map.isPresent()) {
-          try (GuardMapHandle guardMap = map.get()) {
-            return Optional.of(
-                new GuardState(guardMap.allowance().allowance(), complete, guardMap.refusals()));
-          }
+      Optional<GuardMapHandle> map = firstGuardMap(bpf, found);
+      if (map.isPresent()) {
+        try (GuardMapHandle guardMap = map.get()) {
+          return Optional.of(
+              new GuardState(guardMap.allowance().allowance(), complete, guardMap.refusals()));
         }
       }
       BindAllowance.Rule nothing = new BindAllowance.Rule(PortRanges.empty(), PortRanges.empty());
@@ -383,14 +381,20 @@ public final class BpfPortGuard implements PortGuard {
     }
     try (Fd cgroup = opened.get();
         FoundGuard found = FoundGuard.read(bpf, cgroup)) {
-      for (int id : found.mapIds()) {
-        Optional<GuardMapHandle> map = GuardMapHandle.open(bpf, id);
-        if (map.isPresent()) {
-          return map;
-        }
-      }
-      return Optional.empty();
+      return firstGuardMap(bpf, found);
     }
+  }
+
+  /** The first guard map our programs on the cgroup use, open; the caller closes it. */
+  private static Optional<GuardMapHandle> firstGuardMap(Bpf bpf, FoundGuard found)
+      throws BpfException {
+    for (int id : found.mapIds()) {
+      Optional<GuardMapHandle> map = GuardMapHandle.open(bpf, id);
+      if (map.isPresent()) {
+        return map;
+      }
+    }
+    return Optional.empty();
   }
 
   /** Closes the kept map of a container, if any; the caller holds the lock. */
