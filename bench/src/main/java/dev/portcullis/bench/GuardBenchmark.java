@@ -5,14 +5,9 @@ import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
-import dev.portcullis.api.ProviderSettings;
-import dev.portcullis.core.providers.ProviderLoader;
-import dev.portcullis.core.providers.ProviderSelector;
 import dev.portcullis.testkit.linux.FreePorts;
 import dev.portcullis.testkit.linux.ScratchCgroups;
 import java.io.IOException;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,29 +56,18 @@ public class GuardBenchmark {
   public void setUp() throws Exception {
     scratch = new ScratchCgroups();
     try {
-      ProviderSettings settings = ProviderSettings.of(Map.of("cgroups_root", scratch.name()));
-      ProviderLoader loader = ProviderLoader.serviceLoader();
-      portGuard =
-          ProviderSelector.select(PortGuard.class, Optional.of("bpf"), settings, loader)
-              .provider();
-      tracker =
-          ProviderSelector.select(
-                  ProcessTracker.class, Optional.of("cgroups-v2"), settings, loader)
-              .provider();
+      GuardedHost host = GuardedHost.under(scratch);
+      portGuard = host.guard();
+      tracker = host.tracker();
       int allowedPort = FreePorts.tcp();
       int refusedPort = FreePorts.tcp();
-      one = allowing(PortRanges.of(allowedPort));
-      other = allowing(PortRanges.of(allowedPort, refusedPort));
+      one = GuardedHost.allowing(PortRanges.of(allowedPort));
+      other = GuardedHost.allowing(PortRanges.of(allowedPort, refusedPort));
       portGuard.install(updated, one);
     } catch (Exception | Error e) {
       tearDown();
       throw e;
     }
-  }
-
-  private static BindAllowance allowing(PortRanges ports) {
-    BindAllowance.Rule rule = new BindAllowance.Rule(ports, PortRanges.empty());
-    return BindAllowance.of(rule, rule);
   }
 
   @TearDown(Level.Trial)

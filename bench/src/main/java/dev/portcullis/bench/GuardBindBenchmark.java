@@ -5,9 +5,6 @@ import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
-import dev.portcullis.api.ProviderSettings;
-import dev.portcullis.core.providers.ProviderLoader;
-import dev.portcullis.core.providers.ProviderSelector;
 import dev.portcullis.testkit.linux.FreePorts;
 import dev.portcullis.testkit.linux.ScratchCgroups;
 import java.io.IOException;
@@ -16,8 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -67,18 +62,12 @@ public class GuardBindBenchmark {
   public void setUp() throws Exception {
     scratch = new ScratchCgroups();
     try {
-      ProviderSettings settings = ProviderSettings.of(Map.of("cgroups_root", scratch.name()));
-      ProviderLoader loader = ProviderLoader.serviceLoader();
-      portGuard =
-          ProviderSelector.select(PortGuard.class, Optional.of("bpf"), settings, loader)
-              .provider();
-      tracker =
-          ProviderSelector.select(
-                  ProcessTracker.class, Optional.of("cgroups-v2"), settings, loader)
-              .provider();
+      GuardedHost host = GuardedHost.under(scratch);
+      portGuard = host.guard();
+      tracker = host.tracker();
       int allowedPort = FreePorts.tcp();
       int refusedPort = FreePorts.tcp();
-      one = allowing(PortRanges.of(allowedPort));
+      one = GuardedHost.allowing(PortRanges.of(allowedPort));
       tracker.create(bindHere);
       if (guard.equals("bpf")) {
         portGuard.install(bindHere, one);
@@ -92,11 +81,6 @@ public class GuardBindBenchmark {
       tearDown();
       throw e;
     }
-  }
-
-  private static BindAllowance allowing(PortRanges ports) {
-    BindAllowance.Rule rule = new BindAllowance.Rule(ports, PortRanges.empty());
-    return BindAllowance.of(rule, rule);
   }
 
   /** This process's cgroup v2 directory, from {@code /proc/self/cgroup}. */
