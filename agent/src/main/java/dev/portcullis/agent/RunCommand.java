@@ -156,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
         task,
         user,
         command,
-        users.command(user, command));
+        users);
   }
 
   private String taskId() {

@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param task the task's allocated ports and named networks
  * @param user the user the command runs as; empty for the agent's user
  * @param command the command and its arguments, as given; never empty
- * @param argv what is executed: {@code command}, switched to {@code user} when there is one
+ * @param users how the command is switched to {@code user} ({@code --switch_user})
  */
 record RunSettings(
     boolean isolatesPorts,
@@ -27,13 +27,17 @@ record RunSettings(
     ContainerConfig task,
     Optional<TaskUser> user,
     List<String> command,
-    List<String> argv) {
+    TaskUsers users) {
 
   /** The Mesos isolator this agent provides. */
   static final String PORTS_ISOLATOR = "network/ports";
 
   RunSettings {
     command = List.copyOf(command);
-    argv = List.copyOf(argv);
+  }
+
+  /** What is executed: {@code command}, switched to {@code user} when there is one. */
+  List<String> argv() {
+    return users.command(user, command);
   }
 }

@@ -1,74 +1,61 @@
 package dev.portcullis.agent;
 
-import dev.portcullis.api.ContainerId;
-import dev.portcullis.api.ContainerLimitation;
+import dev.portcullis.agent.executor.CoreLoop;
+import dev.portcullis.agent.executor.CoreObserver;
+import dev.portcullis.agent.executor.CoreSettings;
+import dev.portcullis.agent.executor.ExecutorCore;
+import dev.portcullis.agent.executor.ExecutorSpec;
+import dev.portcullis.agent.executor.ForegroundLauncher;
+import dev.portcullis.agent.executor.Journal;
+import dev.portcullis.agent.executor.LaunchFailedException;
+import dev.portcullis.agent.executor.TaskLayout;
+import dev.portcullis.agent.executor.TaskSpec;
+import dev.portcullis.agent.executor.TaskState;
+import dev.portcullis.agent.executor.TaskStatus;
+import dev.portcullis.agent.status.StatusLines;
 import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.PortsIsolator;
-import dev.portcullis.core.ScanScheduler;
+import dev.portcullis.core.ScanReport;
 import dev.portcullis.core.config.IsolatorConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task, from its container's creation to its removal: launches the command into its
- * confinement, enforces its ports while it runs, waits for it to end in one of three ways — it
- * exits, the isolator limits it, or {@code portcullis run} is told to stop — and then kills what is
- * left, removes the container and reports the terminal state once.
- *
- * <p>The three endings race, so the first one completes {@link #ending} and the others find it
- * done. One exception: the isolator kills a task before raising the limitation, so the exit is
- * often seen first; scans are therefore stopped (waiting for the one under way) before the ending
- * is settled, and a limitation raised by then decides the state.
+ * One task, from its container's creation to its removal: the executor core with one executor,
+ * whose one task is its container, reporting on standard output. The core launches the task,
+ * enforces its ports until it ends — it exits, the isolator limits it, or {@code portcullis run}
+ * is told to stop — kills what is left, removes the container and reports the terminal state once.
  */
 final class TaskRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(TaskRun.class);
 
-  /** Longer than the process tracker's bounded kill: by then the task's process must be gone. */
-  private static final Duration EXIT_WAIT = Duration.ofSeconds(15);
-
   private final RunSettings settings;
-  private final ContainerId container;
-  private final TaskConfinement confinement;
-  private final Optional<PortsIsolator> isolator;
-  private final Optional<StoppableScanScheduler> scheduler;
-  private final StatusUpdates updates;
+  private final ExecutorCore core;
+  private final StatusLines lines;
   private final AtomicLong scans;
 
-  /** The first ending: completed once, by whichever of the three comes first. */
-  private final CompletableFuture<Termination> ending = new CompletableFuture<>();
+  /** A stop asked for before the task was launched, to be carried out once it is; loop-confined. */
+  private Optional<String> pendingStop = Optional.empty();
 
   /** Completed with the exit status once the run has reported, or has failed to start. */
   private final CompletableFuture<Integer> exitStatus = new CompletableFuture<>();
 
-  private CompletableFuture<ContainerLimitation> limitation = new CompletableFuture<>();
-
-  private TaskRun(
-      RunSettings settings,
-      ContainerId container,
-      TaskConfinement confinement,
-      Optional<PortsIsolator> isolator,
-      Optional<StoppableScanScheduler> scheduler,
-      AtomicLong scans,
-      PrintWriter out) {
+  private TaskRun(RunSettings settings, ExecutorCore core, StatusLines lines, AtomicLong scans) {
     this.settings = settings;
+    this.core = core;
+    this.lines = lines;
     this.scans = scans;
-    this.container = container;
-    this.confinement = confinement;
-    this.isolator = isolator;
-    this.scheduler = scheduler;
-    this.updates = new StatusUpdates(out, settings.taskId(), container, Clock.systemUTC());
   }
 
   /**
@@ -77,9 +64,9 @@ final class TaskRun {
    * @throws StartupException if a provider cannot be selected
    */
   static TaskRun prepare(RunSettings settings, PrintWriter out) {
-    // A fresh UUID, as Mesos gives every container: never an existing cgroup.
-    ContainerId container = ContainerId.of(UUID.randomUUID().toString());
     IsolatorConfig config = settings.config();
+    Optional<PortsIsolator.Builder> ports = Optional.empty();
+    ProcessTracker tracker;
     if (settings.isolatesPorts()) {
       // One kind at a time, so that a failure names the flag that chose the provider. The
       // tracker comes last, since its probe creates --cgroups_root.
@@ -89,54 +76,43 @@ final class TaskRun {
       EnforcementPolicy policy =
           HostProviders.selected(
               IsolatorConfig.CONTAINER_PORTS_POLICY, config, () -> HostProviders.policy(config));
-      ProcessTracker tracker =
+      tracker =
           HostProviders.selected(
               IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));
       Optional<PortGuard> guard = HostProviders.guard(config);
       LOG.info("Isolator network/ports: {}", config.describe());
-      StoppableScanScheduler scheduler = new StoppableScanScheduler(ScanScheduler.singleThread());
-      AtomicLong scans = new AtomicLong();
-      PortsIsolator isolator =
-          PortsIsolator.builder()
-              .config(config)
-              .socketSource(source)
-              .processTracker(tracker)
-              .policy(policy)
-              .portGuard(guard.orElse(null))
-              .scheduler(scheduler)
-              .onScan(report -> scans.incrementAndGet())
-              .build();
-      return new TaskRun(
-          settings,
-          container,
-          new CgroupConfinement(tracker, container, cgroupsRoot(config)),
-          Optional.of(isolator),
-          Optional.of(scheduler),
-          scans,
-          out);
+      ports =
+          Optional.of(
+              PortsIsolator.builder()
+                  .config(config)
+                  .socketSource(source)
+                  .policy(policy)
+                  .portGuard(guard.orElse(null)));
+    } else if (settings.linuxLauncher()) {
+      tracker =
+          HostProviders.selected(
+              IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));
+    } else {
+      tracker = new ProcessTreeTracker();
     }
-    TaskConfinement confinement =
-        settings.linuxLauncher()
-            ? new CgroupConfinement(
-                HostProviders.selected(
-                    IsolatorConfig.PROCESS_TRACKER,
-                    config,
-                    () -> HostProviders.processTracker(config)),
-                container,
-                cgroupsRoot(config))
-            : new ProcessTreeConfinement();
-    return new TaskRun(
-        settings,
-        container,
-        confinement,
-        Optional.empty(),
-        Optional.empty(),
-        new AtomicLong(),
-        out);
-  }
-
-  private static String cgroupsRoot(IsolatorConfig config) {
-    return config.providerSettings().get(HostFlags.CGROUPS_ROOT).orElse("(default root)");
+    StatusLines lines = new StatusLines(out);
+    AtomicLong scans = new AtomicLong();
+    ExecutorCore core =
+        new ExecutorCore(
+            tracker,
+            ports,
+            new ForegroundLauncher(settings.users(), Path.of("").toAbsolutePath()),
+            lines,
+            Journal.NONE,
+            new CoreObserver() {
+              @Override
+              public void scanned(ScanReport report) {
+                scans.incrementAndGet();
+              }
+            },
+            new CoreSettings(TaskLayout.IN_EXECUTOR, 1),
+            Clock.systemUTC());
+    return new TaskRun(settings, core, lines, scans);
   }
 
   /**
@@ -148,176 +124,68 @@ final class TaskRun {
    */
   int run() {
     int status = Main.USAGE;
+    CoreLoop loop = new CoreLoop(core, "portcullis-run");
     try {
+      String executor = settings.taskId();
       TerminationSignals.install(
-          message -> {
-            if (!ending.complete(new Termination.Killed(message))) {
-              LOG.info("Already ending the task; it will be reported once cleaned up");
-            }
-          },
-          exitStatus);
-      createContainer();
-      updates.send(TaskState.TASK_STARTING);
-      Termination termination;
-      HeldTask task = null;
-      try {
-        task = launch();
-        termination = settle(ending.join());
-      } finally {
-        tearDown(task);
-      }
-      LOG.info("Task {} is {}: {}", settings.taskId(), termination.state(), termination.message());
-      updates.send(termination);
-      status = termination.state() == TaskState.TASK_FINISHED ? 0 : 1;
+          message -> loop.submit("Killing the task", () -> stop(executor, message)), exitStatus);
+      loop.call(
+          started -> {
+            started.startFresh();
+            started.launch(spec());
+            // Told to stop while launching: the task is killed at once.
+            pendingStop.ifPresent(message -> started.kill(executor, message));
+            return null;
+          });
+      loop.start(settings.config().watchInterval());
+      TaskStatus terminal = lines.terminal().join();
+      LOG.info(
+          "Task {} is {}: {}",
+          settings.taskId(),
+          terminal.state(),
+          terminal.message().orElse(""));
+      status = terminal.state() == TaskState.TASK_FINISHED ? 0 : 1;
       return status;
+    } catch (LaunchFailedException e) {
+      if (e.started()) {
+        // Reported on standard output as the task's terminal state.
+        status = 1;
+        return status;
+      }
+      throw new StartupException(
+          "cannot create the task's container "
+              + e.executor().container()
+              + ": "
+              + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()),
+          e);
     } finally {
+      loop.close();
+      if (core.isolatesPorts()) {
+        LOG.info("Scanned {} time(s) while task {} ran", scans.get(), settings.taskId());
+      }
       exitStatus.complete(status);
     }
   }
 
-  private void createContainer() {
-    LOG.info(
-        "Task {} runs in container {}, confined to {}; allocated ports {}{}",
+  private ExecutorSpec spec() {
+    return new ExecutorSpec(
         settings.taskId(),
-        container,
-        confinement.describe(),
+        "ports:" + settings.task().ports(),
         settings.task().ports(),
-        settings.task().onNamedNetwork() ? ", networks " + settings.task().networks() : "");
-    try {
-      confinement.create();
-      if (isolator.isPresent()) {
-        isolator.get().prepare(container, settings.task());
-        limitation = isolator.get().watch(container).toCompletableFuture();
-        limitation.thenAccept(limited -> ending.complete(new Termination.Limited(limited)));
-        isolator.get().start();
-      }
-    } catch (IOException | RuntimeException e) {
-      undoContainer();
-      throw new StartupException(
-          "cannot create the task's container " + container + ": " + e.getMessage(), e);
-    }
+        settings.task().networks(),
+        List.of(new TaskSpec(settings.taskId(), settings.command(), settings.user())));
   }
 
-  private void undoContainer() {
-    isolator.ifPresent(
-        ports -> {
-          ports.cleanup(container);
-          ports.close();
-        });
-    try {
-      confinement.remove();
-    } catch (IOException e) {
-      LOG.error(
-          "Could not remove the container {} that failed to start: {}", container, e.getMessage());
+  /** Kills the task, unless it has ended; the core reports it {@code TASK_KILLED}. */
+  private void stop(String executor, String message) {
+    if (core.executors().isEmpty()) {
+      pendingStop = Optional.of(message);
+      return;
     }
-  }
-
-  /**
-   * Starts the command held, confines it, and releases it, unless the run is already ending.
-   *
-   * @return the held task, if it was started
-   */
-  private HeldTask launch() {
-    if (ending.isDone()) {
-      return null;
+    if (lines.terminal().isDone()) {
+      LOG.info("Already ending the task; it will be reported once cleaned up");
+      return;
     }
-    HeldTask task;
-    try {
-      task = HeldTask.start(settings.argv());
-    } catch (IOException | RuntimeException e) {
-      LOG.error("Cannot start the task's shell", e);
-      ending.complete(new Termination.LaunchFailed("cannot start /bin/sh: " + e.getMessage()));
-      return null;
-    }
-    task.exit().thenAccept(status -> ending.complete(new Termination.Exited(status)));
-    try {
-      confinement.place(task.pid());
-    } catch (IOException | RuntimeException e) {
-      LOG.error("Cannot confine the task's process {}", task.pid(), e);
-      ending.complete(
-          new Termination.LaunchFailed(
-              "cannot move its process "
-                  + task.pid()
-                  + " into "
-                  + confinement.describe()
-                  + ": "
-                  + e.getMessage()));
-      return task;
-    }
-    if (ending.isDone()) {
-      // Told to stop while confining: the command must never start.
-      return task;
-    }
-    try {
-      task.release();
-    } catch (IOException e) {
-      ending.complete(
-          new Termination.LaunchFailed(
-              "its shell exited before it could start the command: " + e.getMessage()));
-      return task;
-    }
-    LOG.info(
-        "Task {} is running as pid {}{}: {}",
-        settings.taskId(),
-        task.pid(),
-        settings.user().map(user -> ", as user " + user.describe()).orElse(""),
-        settings.command());
-    updates.send(TaskState.TASK_RUNNING);
-    return task;
-  }
-
-  /** The ending to report, once no scan runs any more. */
-  private Termination settle(Termination first) {
-    scheduler.ifPresent(StoppableScanScheduler::stop);
-    if (first instanceof Termination.Exited) {
-      // A process that a port guard killed for listening is a limitation, not an exit.
-      isolator.ifPresent(PortsIsolator::checkGuards);
-    }
-    if (first instanceof Termination.Exited
-        && limitation.isDone()
-        && !limitation.isCompletedExceptionally()) {
-      return new Termination.Limited(limitation.join());
-    }
-    return first;
-  }
-
-  /** Leaves nothing behind: no scan, no process, no cgroup, no tracked container. */
-  private void tearDown(HeldTask task) {
-    scheduler.ifPresent(StoppableScanScheduler::stop);
-    try {
-      // Even after a clean exit: a daemon the task forked must not outlive it.
-      confinement.killAll();
-    } catch (IOException e) {
-      LOG.error("Could not kill every process of task {}: {}", settings.taskId(), e.getMessage());
-    }
-    if (task != null) {
-      // Only a shell that was never confined (or the POSIX launcher's task) is still alive here.
-      task.destroyForcibly();
-      awaitExit(task);
-    }
-    // Before the cgroup goes, with every process gone: a port guard's last refusals are read
-    // from the cgroup while it still holds the guard.
-    isolator.ifPresent(
-        ports -> {
-          ports.cleanup(container);
-          ports.close();
-          LOG.info("Scanned {} time(s) while task {} ran", scans.get(), settings.taskId());
-        });
-    try {
-      confinement.remove();
-    } catch (IOException e) {
-      LOG.error("Could not remove {}: {}", confinement.describe(), e.getMessage());
-    }
-  }
-
-  private void awaitExit(HeldTask task) {
-    try {
-      if (!task.awaitExit(EXIT_WAIT)) {
-        LOG.error("The task's process {} did not exit within {}", task.pid(), EXIT_WAIT);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      LOG.error("Interrupted while waiting for the task's process {} to exit", task.pid());
-    }
+    core.kill(executor, message);
   }
 }

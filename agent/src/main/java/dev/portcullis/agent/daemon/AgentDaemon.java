@@ -1,29 +1,40 @@
 package dev.portcullis.agent.daemon;
 
 import dev.portcullis.agent.StartupException;
+import dev.portcullis.agent.executor.CoreLoop;
+import dev.portcullis.agent.executor.CoreSettings;
+import dev.portcullis.agent.executor.ExecutorCore;
+import dev.portcullis.agent.executor.ExecutorRecord;
+import dev.portcullis.agent.executor.SandboxLauncher;
+import dev.portcullis.agent.executor.TaskLayout;
+import dev.portcullis.agent.status.StatusJson;
+import dev.portcullis.core.PortsIsolator;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent daemon: recovers what a previous run left, then serves the API until closed. Closing it
- * leaves the tasks running, checkpointed, for the next start to recover, as a Mesos agent does when
- * it is stopped.
+ * The agent daemon: the executor core behind HTTP and a checkpoint. It recovers what a previous
+ * run left, then serves the API until closed. Closing it leaves the tasks running, checkpointed,
+ * for the next start to recover, as a Mesos agent does when it is stopped.
  */
 public final class AgentDaemon implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
 
   private final ApiServer server;
-  private final Agent agent;
+  private final CoreLoop loop;
 
-  private AgentDaemon(ApiServer server, Agent agent) {
+  private AgentDaemon(ApiServer server, CoreLoop loop) {
     this.server = server;
-    this.agent = agent;
+    this.loop = loop;
   }
 
   /**
@@ -33,6 +44,58 @@ public final class AgentDaemon implements AutoCloseable {
    *     nothing was killed or launched then
    */
   public static AgentDaemon start(DaemonConfig config) {
+    StatusStream stream = new StatusStream();
+    AgentMetrics metrics = new AgentMetrics(providers(config));
+    CheckpointJournal journal =
+        new CheckpointJournal(config.workDir(), config.cgroupsRoot(), config.tracker().name());
+    Optional<PortsIsolator.Builder> ports =
+        config
+            .ports()
+            .map(
+                selected ->
+                    PortsIsolator.builder()
+                        .config(config.config())
+                        .socketSource(selected.source())
+                        .policy(selected.policy())
+                        .portGuard(selected.guard().orElse(null)));
+    ExecutorCore core =
+        new ExecutorCore(
+            config.tracker(),
+            ports,
+            new SandboxLauncher(config.workDir(), config.users()),
+            update -> stream.publish(StatusJson.line(update)),
+            journal,
+            metrics,
+            new CoreSettings(TaskLayout.NESTED, config.maxCompletedExecutors()),
+            Clock.systemUTC());
+    CoreLoop loop = new CoreLoop(core, "portcullis-agent");
+    ApiServer server;
+    try {
+      server = new ApiServer(config.address(), loop, stream, metrics, config.users());
+    } catch (IOException e) {
+      loop.close();
+      throw new StartupException(
+          "cannot serve the API on " + address(config.address()) + ": " + e.getMessage(), e);
+    }
+    try {
+      recover(loop, journal, config.recoverCleanup());
+    } catch (CheckpointException e) {
+      server.close();
+      loop.close();
+      throw new StartupException(
+          e.getMessage() + "; start with --recover=cleanup to kill and forget what it held", e);
+    } catch (RuntimeException e) {
+      server.close();
+      loop.close();
+      throw new StartupException("cannot recover: " + e.getMessage(), e);
+    }
+    loop.start(config.config().watchInterval());
+    server.start();
+    LOG.info("Agent serving on http://{}/v1", address(server.address()));
+    return new AgentDaemon(server, loop);
+  }
+
+  private static Map<String, String> providers(DaemonConfig config) {
     Map<String, String> providers = new LinkedHashMap<>();
     config.ports().ifPresent(ports -> providers.put("socket_source", ports.source().name()));
     providers.put("process_tracker", config.tracker().name());
@@ -41,31 +104,42 @@ public final class AgentDaemon implements AutoCloseable {
         .ports()
         .flatMap(DaemonConfig.PortsProviders::guard)
         .ifPresent(guard -> providers.put("port_guard", guard.name()));
-    StatusStream stream = new StatusStream();
-    Agent agent = new Agent(config, stream, new AgentMetrics(providers), Clock.systemUTC());
-    ApiServer server;
+    return providers;
+  }
+
+  /**
+   * Recovers what the checkpoint and the cgroups root hold; with {@code cleanup}, kills and
+   * forgets it all instead, even a corrupt checkpoint. Until this is done the checkpoint is never
+   * written, not even when recovery fails.
+   */
+  private static void recover(CoreLoop loop, CheckpointJournal journal, boolean cleanup)
+      throws CheckpointException {
+    Optional<List<ExecutorRecord>> recorded;
     try {
-      server = new ApiServer(config.address(), agent, stream, config.users());
-    } catch (IOException e) {
-      agent.close();
-      throw new StartupException(
-          "cannot serve the API on " + address(config.address()) + ": " + e.getMessage(), e);
-    }
-    try {
-      agent.start();
+      recorded = journal.read();
     } catch (CheckpointException e) {
-      server.close();
-      agent.close();
-      throw new StartupException(
-          e.getMessage() + "; start with --recover=cleanup to kill and forget what it held", e);
-    } catch (RuntimeException e) {
-      server.close();
-      agent.close();
-      throw new StartupException("cannot recover: " + e.getMessage(), e);
+      if (!cleanup) {
+        throw e;
+      }
+      LOG.warn("--recover=cleanup: ignoring the checkpoint: {}", e.getMessage());
+      recorded = Optional.empty();
     }
-    server.start();
-    LOG.info("Agent serving on http://{}/v1", address(server.address()));
-    return new AgentDaemon(server, agent);
+    List<ExecutorRecord> executors = recorded.orElse(List.of());
+    loop.call(
+        core -> {
+          try {
+            if (cleanup) {
+              journal.discard().ifPresent(aside -> LOG.warn("Moved the old checkpoint to {}", aside));
+              core.cleanUpEverything();
+            } else {
+              core.recover(executors);
+              LOG.info("Recovered from {}", journal.file());
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return null;
+        });
   }
 
   /** Where the API is served; the port the kernel chose, if port 0 was asked for. */
@@ -81,7 +155,7 @@ public final class AgentDaemon implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-    agent.close();
+    loop.close();
     LOG.info("Agent stopped; its tasks go on running and will be recovered at the next start");
   }
 }

@@ -1,5 +1,8 @@
 package dev.portcullis.agent.daemon;
 
+import dev.portcullis.agent.executor.Census;
+import dev.portcullis.agent.executor.CoreObserver;
+import dev.portcullis.agent.executor.KillReason;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.core.EnforcementAction;
@@ -10,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -18,27 +22,7 @@ import java.util.function.Supplier;
  * labelled series that can exist is written from the start, at zero, so that a rate or an alert
  * never has to wait for a first occurrence.
  */
-final class AgentMetrics {
-
-  /** Why the agent killed an executor's containers: the {@code reason} label of the kills. */
-  enum KillReason {
-    /** The isolator limited it for listening on unallocated ports. */
-    CONTAINER_LIMITATION,
-    /** A kill request to the API. */
-    KILL_REQUEST,
-    /** One of its tasks failed, and a task group fails as a whole. */
-    TASK_GROUP_FAILED,
-    /** Its containers could not be made or its tasks not started. */
-    LAUNCH_FAILED,
-    /** A cgroup under the agent's root that no checkpoint knew. */
-    ORPHAN,
-    /** Killed at start-up by {@code --recover=cleanup}. */
-    RECOVERY_CLEANUP;
-
-    String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
+final class AgentMetrics implements CoreObserver {
 
   private final Map<ScanMode, AtomicLong> scans = new EnumMap<>(ScanMode.class);
   private final AtomicLong scanNanos = new AtomicLong();
@@ -73,7 +57,8 @@ final class AgentMetrics {
   }
 
   /** Counts one scan; a scan listener. */
-  void scanned(ScanReport report) {
+  @Override
+  public void scanned(ScanReport report) {
     scans.get(report.mode()).incrementAndGet();
     scanNanos.addAndGet(report.duration().toNanos());
     socketsSeen.set(report.socketsSeen());
@@ -87,7 +72,8 @@ final class AgentMetrics {
    * Counts what the port guards refused, from a read of every guard (after a scan, or when a task
    * ended): only what grew since the previous read counts.
    */
-  synchronized void guardsRead(Map<ContainerId, GuardRefusals> now) {
+  @Override
+  public synchronized void guardsRead(Map<ContainerId, GuardRefusals> now) {
     for (Map.Entry<ContainerId, GuardRefusals> entry : now.entrySet()) {
       GuardRefusals before = refusalsSeen.getOrDefault(entry.getKey(), GuardRefusals.none());
       GuardRefusals after = entry.getValue();
@@ -100,11 +86,13 @@ final class AgentMetrics {
     guarded.set(now.size());
   }
 
-  void scanFailed() {
+  @Override
+  public void scanFailed() {
     scanFailures.incrementAndGet();
   }
 
-  void killed(KillReason reason) {
+  @Override
+  public void killed(KillReason reason) {
     kills.get(reason).incrementAndGet();
   }
 
@@ -114,7 +102,20 @@ final class AgentMetrics {
       Map<String, Integer> executorsByState,
       Map<String, Integer> tasksByState,
       int eventReaders,
-      long eventReadersDropped) {}
+      long eventReadersDropped) {
+
+    /** The core's census and the event stream's readers. */
+    static Gauges of(Census census, StatusStream stream) {
+      Map<String, Integer> tasks = new TreeMap<>();
+      census.taskStates().forEach((state, count) -> tasks.put(state.name(), count));
+      return new Gauges(
+          census.trackedContainers(),
+          census.executorStates(),
+          tasks,
+          stream.readers(),
+          stream.dropped());
+    }
+  }
 
   /** The metrics in the Prometheus text format. */
   String render(Supplier<Gauges> current) {

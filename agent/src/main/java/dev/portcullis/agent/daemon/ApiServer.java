@@ -8,6 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.portcullis.agent.TaskUsers;
+import dev.portcullis.agent.executor.ConflictException;
+import dev.portcullis.agent.executor.CoreLoop;
+import dev.portcullis.agent.executor.ExecutorCore;
+import dev.portcullis.agent.executor.ExecutorRecord;
+import dev.portcullis.agent.executor.ExecutorSpec;
+import dev.portcullis.agent.executor.LaunchFailedException;
+import dev.portcullis.agent.executor.UnknownExecutorException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,11 +52,15 @@ final class ApiServer implements AutoCloseable {
   private static final String EXECUTORS = "/v1/executors";
   private static final String JSON = "application/json";
 
+  /** The message of the {@code TASK_KILLED} updates of a kill request. */
+  private static final String KILL_REQUEST_MESSAGE = "Killed by a kill request to the agent";
+
   private final ObjectMapper json = new ObjectMapper();
   private final HttpServer server;
   private final ExecutorService handlers;
-  private final Agent agent;
+  private final CoreLoop loop;
   private final StatusStream stream;
+  private final AgentMetrics metrics;
   private final TaskUsers users;
 
   /**
@@ -59,10 +70,16 @@ final class ApiServer implements AutoCloseable {
    *     service then holds up that request only, never the agent's loop
    * @throws IOException if the address cannot be bound
    */
-  ApiServer(InetSocketAddress address, Agent agent, StatusStream stream, TaskUsers users)
+  ApiServer(
+      InetSocketAddress address,
+      CoreLoop loop,
+      StatusStream stream,
+      AgentMetrics metrics,
+      TaskUsers users)
       throws IOException {
-    this.agent = agent;
+    this.loop = loop;
     this.stream = stream;
+    this.metrics = metrics;
     this.users = users;
     this.server = HttpServer.create(address, 64);
     // A thread per request: event streams hold theirs for as long as the reader stays.
@@ -93,8 +110,17 @@ final class ApiServer implements AutoCloseable {
         route(exchange, method, path);
       } catch (BadRequest e) {
         error(exchange, e.status(), e.getMessage(), e.fieldName(), Optional.empty());
+      } catch (ConflictException e) {
+        error(exchange, 409, e.getMessage(), e.field(), Optional.empty());
+      } catch (UnknownExecutorException e) {
+        error(exchange, 404, e.getMessage(), Optional.empty(), Optional.empty());
       } catch (LaunchFailedException e) {
-        error(exchange, 500, e.getMessage(), Optional.empty(), Optional.of(e.executor()));
+        error(
+            exchange,
+            500,
+            e.getMessage(),
+            Optional.empty(),
+            Optional.of(Views.executor(e.executor())));
       } catch (IOException e) {
         LOG.debug("The client of {} {} went away: {}", method, path, e.getMessage());
       } catch (RuntimeException e) {
@@ -112,9 +138,10 @@ final class ApiServer implements AutoCloseable {
   private void route(HttpExchange exchange, String method, String path) throws IOException {
     if (path.equals(EXECUTORS) || path.equals(EXECUTORS + "/")) {
       if (method.equals("GET")) {
-        reply(exchange, 200, agent.executors());
+        reply(exchange, 200, Views.executors(loop.call(ExecutorCore::executors)));
       } else if (method.equals("POST")) {
-        reply(exchange, 201, agent.launch(Requests.launch(body(exchange), users)));
+        ExecutorSpec spec = Requests.launch(body(exchange), users);
+        reply(exchange, 201, Views.executor(loop.call(core -> core.launch(spec))));
       } else {
         throw notAllowed(exchange, "GET, POST");
       }
@@ -123,9 +150,12 @@ final class ApiServer implements AutoCloseable {
       String executorId = parts.get(0);
       if (parts.size() == 1) {
         if (method.equals("GET")) {
-          reply(exchange, 200, agent.executor(executorId));
+          reply(exchange, 200, Views.executor(loop.call(core -> core.executor(executorId))));
         } else if (method.equals("DELETE")) {
-          reply(exchange, 200, agent.kill(executorId));
+          reply(
+              exchange,
+              200,
+              Views.executor(loop.call(core -> core.kill(executorId, KILL_REQUEST_MESSAGE))));
         } else {
           throw notAllowed(exchange, "GET, DELETE");
         }
@@ -133,7 +163,11 @@ final class ApiServer implements AutoCloseable {
         if (!method.equals("PUT")) {
           throw notAllowed(exchange, "PUT");
         }
-        reply(exchange, 200, agent.update(executorId, Requests.update(body(exchange))));
+        Requests.Allocation allocation = Requests.update(body(exchange));
+        ExecutorRecord updated =
+            loop.call(
+                core -> core.update(executorId, allocation.resources(), allocation.ports()));
+        reply(exchange, 200, Views.executor(updated));
       } else {
         throw BadRequest.status(404, "no such resource: " + path);
       }
@@ -146,7 +180,10 @@ final class ApiServer implements AutoCloseable {
       if (!method.equals("GET")) {
         throw notAllowed(exchange, "GET");
       }
-      byte[] text = agent.metrics().getBytes(StandardCharsets.UTF_8);
+      byte[] text =
+          metrics
+              .render(() -> AgentMetrics.Gauges.of(loop.call(ExecutorCore::census), stream))
+              .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       exchange.sendResponseHeaders(200, text.length);
       exchange.getResponseBody().write(text);
@@ -154,7 +191,7 @@ final class ApiServer implements AutoCloseable {
       if (!method.equals("GET")) {
         throw notAllowed(exchange, "GET");
       }
-      reply(exchange, 200, agent.health());
+      reply(exchange, 200, Views.health(loop.call(ExecutorCore::health)));
     } else {
       throw BadRequest.status(404, "no such resource: " + path);
     }

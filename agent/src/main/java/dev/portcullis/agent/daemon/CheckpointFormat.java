@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.agent.TaskState;
+import dev.portcullis.agent.executor.ExecutorRecord;
+import dev.portcullis.agent.executor.SandboxLauncher;
+import dev.portcullis.agent.executor.TaskRecord;
+import dev.portcullis.agent.executor.TaskState;
+import dev.portcullis.agent.executor.TaskStatus;
+import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.agent.TaskUser;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
@@ -15,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -44,18 +50,18 @@ final class CheckpointFormat {
   static final int FORMAT = 1;
 
   /** What a checkpoint holds. */
-  record Content(String cgroupsRoot, String processTracker, List<ExecutorEntry> executors) {}
+  record Content(String cgroupsRoot, String processTracker, List<ExecutorRecord> executors) {}
 
   private CheckpointFormat() {}
 
   static ObjectNode write(
-      String cgroupsRoot, String processTracker, List<ExecutorEntry> executors) {
+      String cgroupsRoot, String processTracker, List<ExecutorRecord> executors) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("format", FORMAT);
     root.put("cgroups_root", cgroupsRoot);
     root.put("process_tracker", processTracker);
     ArrayNode list = root.putArray("executors");
-    for (ExecutorEntry executor : executors) {
+    for (ExecutorRecord executor : executors) {
       ObjectNode e = list.addObject();
       e.put("executor_id", executor.executorId());
       e.put("container_id", executor.container().toString());
@@ -64,7 +70,7 @@ final class CheckpointFormat {
       executor.networks().forEach(networks::add);
       e.put("terminated", executor.terminated());
       ArrayNode tasks = e.putArray("tasks");
-      for (TaskEntry task : executor.tasks()) {
+      for (TaskRecord task : executor.tasks()) {
         ObjectNode t = tasks.addObject();
         t.put("task_id", task.taskId());
         t.put("container_id", task.container().toString());
@@ -79,10 +85,10 @@ final class CheckpointFormat {
                   u.put("gid", user.gid());
                 });
         t.put("sandbox", task.sandbox().toString());
-        t.put("exit_status", task.exitStatusFile().toString());
+        task.exitStatusFile().ifPresent(file -> t.put("exit_status", file.toString()));
         t.put("state", task.state().name());
         task.pid().ifPresent(pid -> t.put("pid", pid));
-        task.status().ifPresent(status -> t.set("status", status));
+        task.status().ifPresent(status -> t.set("status", StatusJson.write(status)));
       }
     }
     return root;
@@ -103,7 +109,7 @@ final class CheckpointFormat {
     String cgroupsRoot = text(root, "cgroups_root", "");
     String processTracker = text(root, "process_tracker", "");
     JsonNode list = array(root.get("executors"), "executors");
-    List<ExecutorEntry> executors = new ArrayList<>();
+    List<ExecutorRecord> executors = new ArrayList<>();
     Set<String> executorIds = new HashSet<>();
     Set<String> taskIds = new HashSet<>();
     Set<ContainerId> containers = new HashSet<>();
@@ -130,8 +136,7 @@ final class CheckpointFormat {
       }
       List<String> networks = strings(e, "networks", at, true);
       boolean terminated = bool(e, "terminated", at);
-      ExecutorEntry executor =
-          new ExecutorEntry(executorId, container, resources, ports, networks, terminated);
+      List<TaskRecord> taskRecords = new ArrayList<>();
       JsonNode tasks = array(e.get("tasks"), at + "tasks");
       if (tasks.isEmpty()) {
         throw new CheckpointException(at + "tasks: an executor has at least one task");
@@ -158,21 +163,42 @@ final class CheckpointFormat {
         Path exitStatus =
             t.has("exit_status")
                 ? path(t, "exit_status", tat)
-                : sandbox.resolve(TaskProcess.EXIT_STATUS_FILE);
+                : sandbox.resolve(SandboxLauncher.EXIT_STATUS_FILE);
         TaskState state = state(t, tat);
-        TaskEntry task =
-            new TaskEntry(taskId, taskContainer, command, user, sandbox, exitStatus, state);
-        if (t.has("pid")) {
-          task.pid(integer(t, "pid", tat).longValue());
+        OptionalLong pid =
+            t.has("pid") ? OptionalLong.of(integer(t, "pid", tat).longValue()) : OptionalLong.empty();
+        Optional<TaskStatus> status = Optional.empty();
+        if (t.has("status")) {
+          try {
+            status = Optional.of(StatusJson.read(t.get("status")));
+          } catch (IllegalArgumentException ex) {
+            throw new CheckpointException(tat + "status: " + ex.getMessage(), ex);
+          }
         }
-        JsonNode status = t.get("status");
-        if (status != null && !status.isObject()) {
-          throw new CheckpointException(tat + "status: must be an object");
-        }
-        task.restore(state, Optional.ofNullable((ObjectNode) status));
-        executor.add(task);
+        taskRecords.add(
+            new TaskRecord(
+                taskId,
+                taskContainer,
+                command,
+                user,
+                sandbox,
+                Optional.of(exitStatus),
+                state,
+                status,
+                pid,
+                Optional.empty()));
       }
-      executors.add(executor);
+      executors.add(
+          new ExecutorRecord(
+              executorId,
+              container,
+              resources,
+              ports,
+              networks,
+              terminated,
+              Optional.empty(),
+              Optional.empty(),
+              taskRecords));
     }
     return new Content(cgroupsRoot, processTracker, executors);
   }

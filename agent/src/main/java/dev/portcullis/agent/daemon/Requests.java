@@ -3,6 +3,8 @@ package dev.portcullis.agent.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.agent.TaskUser;
 import dev.portcullis.agent.TaskUsers;
+import dev.portcullis.agent.executor.ExecutorSpec;
+import dev.portcullis.agent.executor.TaskSpec;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.core.config.AgentResources;

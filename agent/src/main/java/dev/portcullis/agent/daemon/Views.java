@@ -3,17 +3,21 @@ package dev.portcullis.agent.daemon;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.agent.executor.ExecutorRecord;
+import dev.portcullis.agent.executor.Health;
+import dev.portcullis.agent.executor.TaskRecord;
+import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.api.PortRanges;
 import java.util.Collection;
 import java.util.Optional;
 
-/** The API's JSON views of executors and tasks. */
+/** The API's JSON views of the core's records: the one place the API renders them. */
 final class Views {
 
   private Views() {}
 
   /** Every executor, in launch order. */
-  static ObjectNode executors(Collection<ExecutorEntry> executors) {
+  static ObjectNode executors(Collection<ExecutorRecord> executors) {
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     ArrayNode array = list.putArray("executors");
     executors.forEach(executor -> array.add(executor(executor)));
@@ -27,7 +31,7 @@ final class Views {
    * port guard refused so far as the last scan read it, or null when it has no guard. A task's
    * {@code user} is the user its command runs as, or null for the agent's user.
    */
-  static ObjectNode executor(ExecutorEntry executor) {
+  static ObjectNode executor(ExecutorRecord executor) {
     ObjectNode view = JsonNodeFactory.instance.objectNode();
     view.put("executor_id", executor.executorId());
     view.put("container_id", executor.container().toString());
@@ -48,31 +52,45 @@ final class Views {
             },
             () -> view.putNull("guard"));
     ArrayNode tasks = view.putArray("tasks");
-    for (TaskEntry task : executor.tasks()) {
-      ObjectNode t = tasks.addObject();
-      t.put("task_id", task.taskId());
-      t.put("container_id", task.container().toString());
-      t.put("state", task.state().name());
-      ArrayNode command = t.putArray("command");
-      task.command().forEach(command::add);
-      task.user().ifPresentOrElse(user -> t.put("user", user.name()), () -> t.putNull("user"));
-      if (task.pid().isPresent() && !task.state().isTerminal()) {
-        t.put("pid", task.pid().getAsLong());
-      } else {
-        t.putNull("pid");
-      }
-      ports(t, task.listening());
-      t.put("sandbox", task.sandbox().toString());
-      task.status().ifPresentOrElse(status -> t.set("status", status), () -> t.putNull("status"));
-    }
+    executor.tasks().forEach(task -> tasks.add(task(task)));
+    return view;
+  }
+
+  private static ObjectNode task(TaskRecord task) {
+    ObjectNode view = JsonNodeFactory.instance.objectNode();
+    view.put("task_id", task.taskId());
+    view.put("container_id", task.container().toString());
+    view.put("state", task.state().name());
+    ArrayNode command = view.putArray("command");
+    task.command().forEach(command::add);
+    task.user().ifPresentOrElse(user -> view.put("user", user.name()), () -> view.putNull("user"));
+    task.livePid()
+        .ifPresentOrElse(pid -> view.put("pid", pid), () -> view.putNull("pid"));
+    ports(view, task.listening());
+    view.put("sandbox", task.sandbox().toString());
+    task.status()
+        .ifPresentOrElse(
+            status -> view.set("status", StatusJson.write(status)), () -> view.putNull("status"));
     return view;
   }
 
   private static void ports(ObjectNode view, Optional<PortRanges> listening) {
-    if (listening.isPresent()) {
-      view.put("listening_ports", listening.get().toString());
-    } else {
-      view.putNull("listening_ports");
-    }
+    listening.ifPresentOrElse(
+        ports -> view.put("listening_ports", ports.toString()),
+        () -> view.putNull("listening_ports"));
+  }
+
+  /** {@code /health}. */
+  static ObjectNode health(Health health) {
+    ObjectNode view = JsonNodeFactory.instance.objectNode();
+    view.put("status", "ok");
+    view.put("executors_running", health.executorsRunning());
+    view.put("ports_isolated", health.portsIsolated());
+    view.put("scans", health.scans());
+    health
+        .lastScan()
+        .ifPresentOrElse(
+            at -> view.put("last_scan", at.toString()), () -> view.putNull("last_scan"));
+    return view;
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.portcullis.agent.daemon.AgentMetrics.KillReason;
+import dev.portcullis.agent.executor.KillReason;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;

@@ -10,11 +10,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portcullis.agent.TaskState;
 import dev.portcullis.agent.TaskUser;
+import dev.portcullis.agent.executor.ExecutorRecord;
+import dev.portcullis.agent.executor.TaskRecord;
+import dev.portcullis.agent.executor.TaskState;
+import dev.portcullis.agent.executor.TaskStatus;
+import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,68 +37,96 @@ class CheckpointFormatTest {
   private static final ContainerId WEB = ContainerId.of("2f3c1a9e-web");
   private static final ContainerId BATCH = ContainerId.of("9d1e-batch");
 
-  private static ObjectNode status(String taskId, String state) {
-    ObjectNode status = JsonNodeFactory.instance.objectNode();
-    status.putObject("task_id").put("value", taskId);
-    status.put("state", state);
-    status.put("source", "SOURCE_AGENT");
-    status.put("timestamp", 1795361307.442595);
-    return status;
+  private static final TaskStatus STATUS_A =
+      status("web", WEB.child("a-1"), "a", TaskState.TASK_RUNNING);
+
+  private static TaskStatus status(String executorId, ContainerId container, String taskId,
+      TaskState state) {
+    return TaskStatus.of(
+        Optional.of(executorId),
+        taskId,
+        container,
+        state,
+        Instant.ofEpochSecond(1795361307L, 442_595_000L));
+  }
+
+  private static TaskRecord task(
+      String taskId,
+      ContainerId container,
+      List<String> command,
+      Optional<TaskUser> user,
+      String sandbox,
+      TaskState state,
+      Optional<TaskStatus> status,
+      OptionalLong pid) {
+    return new TaskRecord(
+        taskId,
+        container,
+        command,
+        user,
+        Path.of(sandbox),
+        Optional.of(Path.of(sandbox + ".exit_status")),
+        state,
+        status,
+        pid,
+        Optional.empty());
   }
 
   /** Two executors: one running with two tasks, one terminated with one. */
-  private static List<ExecutorEntry> executors() {
-    ExecutorEntry web =
-        new ExecutorEntry(
+  private static List<ExecutorRecord> executors() {
+    TaskRecord a =
+        task(
+            "a",
+            WEB.child("a-1"),
+            List.of("sleep", "60"),
+            Optional.of(new TaskUser("nobody", 65534, 65534)),
+            "/var/lib/p/sandboxes/web/a",
+            TaskState.TASK_RUNNING,
+            Optional.of(STATUS_A),
+            OptionalLong.of(1234));
+    TaskRecord b =
+        task(
+            "b",
+            WEB.child("b-1"),
+            List.of("/bin/sh", "-c", "echo 'b' > out"),
+            Optional.empty(),
+            "/var/lib/p/sandboxes/web/b",
+            TaskState.TASK_STARTING,
+            Optional.empty(),
+            OptionalLong.empty());
+    ExecutorRecord web =
+        new ExecutorRecord(
             "web",
             WEB,
             "cpus:1;ports:[31000-31001]",
             PortRanges.range(31000, 31001),
             List.of("net-a", "net-b"),
-            false);
-    TaskEntry a =
-        new TaskEntry(
-            "a",
-            WEB.child("a-1"),
-            List.of("sleep", "60"),
-            Optional.of(new TaskUser("nobody", 65534, 65534)),
-            Path.of("/var/lib/p/sandboxes/web/a"),
-            Path.of("/var/lib/p/sandboxes/web/a.exit_status"),
-            TaskState.TASK_STARTING);
-    a.reported(TaskState.TASK_RUNNING, status("a", "TASK_RUNNING"));
-    a.pid(1234);
-    TaskEntry b =
-        new TaskEntry(
-            "b",
-            WEB.child("b-1"),
-            List.of("/bin/sh", "-c", "echo 'b' > out"),
+            false,
             Optional.empty(),
-            Path.of("/var/lib/p/sandboxes/web/b"),
-            Path.of("/var/lib/p/sandboxes/web/b.exit_status"),
-            TaskState.TASK_STARTING);
-    web.add(a);
-    web.add(b);
-
-    ExecutorEntry batch =
-        new ExecutorEntry(
+            Optional.empty(),
+            List.of(a, b));
+    TaskRecord c =
+        task(
+            "c",
+            BATCH.child("c-1"),
+            List.of("true"),
+            Optional.of(new TaskUser("build", 4_294_967_294L, 1000)),
+            "/var/lib/p/sandboxes/batch/c",
+            TaskState.TASK_FINISHED,
+            Optional.of(
+                status("batch", BATCH.child("c-1"), "c", TaskState.TASK_FINISHED)),
+            OptionalLong.of(99));
+    ExecutorRecord batch =
+        new ExecutorRecord(
             "batch",
             BATCH,
             "[{\"name\":\"ports\",\"type\":\"RANGES\",\"ranges\":{\"range\":[{\"begin\":80,\"end\":80}]}}]",
             PortRanges.of(80),
             List.of(),
-            true);
-    TaskEntry c =
-        new TaskEntry(
-            "c",
-            BATCH.child("c-1"),
-            List.of("true"),
-            Optional.of(new TaskUser("build", 4_294_967_294L, 1000)),
-            Path.of("/var/lib/p/sandboxes/batch/c"),
-            Path.of("/var/lib/p/sandboxes/batch/c.exit_status"),
-            TaskState.TASK_RUNNING);
-    c.pid(99);
-    c.reported(TaskState.TASK_FINISHED, status("c", "TASK_FINISHED"));
-    batch.add(c);
+            true,
+            Optional.empty(),
+            Optional.empty(),
+            List.of(c));
     return List.of(web, batch);
   }
 
@@ -140,7 +173,7 @@ class CheckpointFormatTest {
     assertEquals("/var/lib/p/sandboxes/web/a.exit_status", a.get("exit_status").textValue());
     assertEquals("TASK_RUNNING", a.get("state").textValue());
     assertEquals(1234, a.get("pid").longValue());
-    assertEquals(status("a", "TASK_RUNNING"), a.get("status"));
+    assertEquals(StatusJson.write(STATUS_A), a.get("status"));
     // A task with neither pid, status nor user has none of those fields.
     ObjectNode b = task(document, 0, 1);
     assertFalse(b.has("pid"));
@@ -150,7 +183,7 @@ class CheckpointFormatTest {
 
   @Test
   void aWrittenCheckpointReadsBackWhole() throws Exception {
-    List<ExecutorEntry> original = executors();
+    List<ExecutorRecord> original = executors();
     ObjectNode document = CheckpointFormat.write("portcullis", "cgroups-v2", original);
     // Through text, as the checkpoint file carries it.
     JsonNode reread = JSON.readTree(JSON.writeValueAsString(document));
@@ -159,35 +192,7 @@ class CheckpointFormatTest {
     assertEquals("portcullis", content.cgroupsRoot());
     assertEquals("cgroups-v2", content.processTracker());
     assertEquals(original.size(), content.executors().size());
-    for (int i = 0; i < original.size(); i++) {
-      ExecutorEntry expected = original.get(i);
-      ExecutorEntry actual = content.executors().get(i);
-      assertEquals(expected.executorId(), actual.executorId());
-      assertEquals(expected.container(), actual.container());
-      assertEquals(expected.resources(), actual.resources());
-      assertEquals(expected.ports(), actual.ports(), "ports are read from the resources");
-      assertEquals(expected.networks(), actual.networks());
-      assertEquals(expected.terminated(), actual.terminated());
-      List<TaskEntry> expectedTasks = new ArrayList<>(expected.tasks());
-      List<TaskEntry> actualTasks = new ArrayList<>(actual.tasks());
-      assertEquals(expectedTasks.size(), actualTasks.size());
-      for (int j = 0; j < expectedTasks.size(); j++) {
-        TaskEntry et = expectedTasks.get(j);
-        TaskEntry at = actualTasks.get(j);
-        assertEquals(et.taskId(), at.taskId());
-        assertEquals(et.container(), at.container());
-        assertTrue(at.container().isNested());
-        assertEquals(Optional.of(actual.container()), at.container().parent());
-        assertEquals(et.command(), at.command());
-        assertEquals(et.user(), at.user());
-        assertEquals(et.sandbox(), at.sandbox());
-        assertEquals(et.exitStatusFile(), at.exitStatusFile());
-        assertEquals(et.state(), at.state());
-        assertEquals(et.pid(), at.pid());
-        assertEquals(et.status(), at.status());
-        assertEquals(Optional.empty(), at.process(), "a recovered task has no process");
-      }
-    }
+    assertEquals(original, content.executors(), "every record reads back equal");
     assertEquals(
         OptionalLong.of(1234), new ArrayList<>(content.executors().get(0).tasks()).get(0).pid());
     assertEquals(
@@ -412,9 +417,10 @@ class CheckpointFormatTest {
                     + "'state':'TASK_RUNNING','pid':1234}]}]}")
                 .replace('\'', '"'));
     CheckpointFormat.Content content = CheckpointFormat.read(old);
-    TaskEntry a = content.executors().get(0).tasks().iterator().next();
+    TaskRecord a = content.executors().get(0).tasks().get(0);
     assertEquals(Optional.empty(), a.user());
-    assertEquals(Path.of("/var/lib/p/sandboxes/web/a/exit_status"), a.exitStatusFile());
+    assertEquals(
+        Optional.of(Path.of("/var/lib/p/sandboxes/web/a/exit_status")), a.exitStatusFile());
     assertEquals(TaskState.TASK_RUNNING, a.state());
     // Written again, it says where the status is, so the next read needs no default.
     ObjectNode rewritten =

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.agent.TaskUser;
 import dev.portcullis.agent.TaskUsers;
+import dev.portcullis.agent.executor.ExecutorSpec;
+import dev.portcullis.agent.executor.TaskSpec;
 import dev.portcullis.agent.UserLookup;
 import dev.portcullis.api.PortRanges;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.portcullis.agent;
+package dev.portcullis.agent.executor;
 
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Why a task ended, and so its terminal status update. Exactly one is reported per run: the first
- * to happen, except that a limitation outranks the exit it causes (see {@link TaskRun}).
+ * to happen, except that a limitation outranks the exit it causes (see {@link ExecutorCore}).
  */
 public sealed interface Termination {
 

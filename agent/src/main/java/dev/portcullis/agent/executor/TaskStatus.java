@@ -1,18 +1,14 @@
-package dev.portcullis.agent;
+package dev.portcullis.agent.executor;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.api.ContainerId;
-import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One status update of a task, shaped like the Mesos v1 {@code TaskStatus} when written as JSON:
+ * One status update of a task. Rendered as JSON in one place, by the agent's status writer, in
+ * the shape of the Mesos v1 {@code TaskStatus}:
  *
  * <pre>{@code
  * {"task_id":{"value":"t"},"executor_id":{"value":"e"},"container_id":{"value":"c"},
@@ -92,37 +88,9 @@ public record TaskStatus(
         ending.limitedPorts());
   }
 
-  /** The update as a JSON object, in the shape above. */
-  public ObjectNode toJson() {
-    ObjectNode update = JsonNodeFactory.instance.objectNode();
-    update.putObject("task_id").put("value", taskId);
-    executorId.ifPresent(id -> update.putObject("executor_id").put("value", id));
-    update.putObject("container_id").put("value", container.toString());
-    update.put("state", state.name());
-    update.put("source", "SOURCE_AGENT");
-    update.put("timestamp", seconds(timestamp));
-    reason.ifPresent(r -> update.put("reason", r));
-    message.ifPresent(m -> update.put("message", m));
-    limitedPorts.ifPresent(ports -> update.set("limitation", limitation(ports)));
-    return update;
-  }
-
-  /** Seconds since the epoch to the microsecond, as Mesos's double, written without exponent. */
-  private static BigDecimal seconds(Instant instant) {
-    return BigDecimal.valueOf(instant.getEpochSecond())
-        .add(BigDecimal.valueOf(instant.getNano() / 1_000, 6));
-  }
-
-  /** The Mesos {@code TaskStatus.limitation}: the unallocated ports as a RANGES resource. */
-  private static ObjectNode limitation(PortRanges ports) {
-    ObjectNode limitation = JsonNodeFactory.instance.objectNode();
-    ObjectNode resource = limitation.putArray("resources").addObject();
-    resource.put("name", ContainerLimitation.RESOURCE_NAME);
-    resource.put("type", "RANGES");
-    ArrayNode ranges = resource.putObject("ranges").putArray("range");
-    for (PortRanges.Range range : ports.ranges()) {
-      ranges.addObject().put("begin", range.begin()).put("end", range.end());
-    }
-    return limitation;
+  /** This update without its executor, as {@code portcullis run} reports it. */
+  public TaskStatus withoutExecutor() {
+    return new TaskStatus(
+        Optional.empty(), taskId, container, state, timestamp, reason, message, limitedPorts);
   }
 }

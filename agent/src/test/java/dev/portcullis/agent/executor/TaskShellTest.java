@@ -1,4 +1,4 @@
-package dev.portcullis.agent.daemon;
+package dev.portcullis.agent.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The held shell that runs a task's command and records its exit status beside the sandbox. */
-class TaskProcessTest {
+class TaskShellTest {
 
   /** How long a process may take to do what it was told; only a bound against hanging. */
   private static final long PATIENCE_MILLIS = 30_000;
@@ -37,7 +37,22 @@ class TaskProcessTest {
   /** Where the task's status is recorded, beside its sandbox. */
   private Path status;
 
-  private final List<TaskProcess> started = new ArrayList<>();
+  private final List<TaskShell> started = new ArrayList<>();
+
+  /** The shell as the daemon's launcher starts it: output to the sandbox, status recorded. */
+  private static TaskShell shell(
+      List<String> command, Path sandbox, Path status, Map<String, String> environment)
+      throws IOException {
+    return TaskShell.start(
+        command,
+        sandbox,
+        Optional.of(status),
+        environment,
+        TaskShell.Output.AS_REDIRECTED,
+        new ProcessBuilder()
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stderr").toFile())));
+  }
 
   @BeforeAll
   static void needsAPosixShell() {
@@ -47,32 +62,31 @@ class TaskProcessTest {
   @BeforeEach
   void sandbox() throws IOException {
     sandbox = Files.createDirectory(executor.resolve("task"));
-    status = executor.resolve("task" + Agent.EXIT_STATUS_SUFFIX);
+    status = executor.resolve("task" + SandboxLauncher.EXIT_STATUS_SUFFIX);
   }
 
   @AfterEach
   void destroyEveryProcess() {
-    for (TaskProcess process : started) {
+    for (TaskShell process : started) {
       process.destroyForcibly();
     }
-    for (TaskProcess process : started) {
+    for (TaskShell process : started) {
       awaitExit(process);
     }
   }
 
-  private TaskProcess start(List<String> command, Map<String, String> environment)
+  private TaskShell start(List<String> command, Map<String, String> environment)
       throws IOException {
-    TaskProcess process =
-        TaskProcess.start(command, sandbox, status, environment, Optional.empty());
+    TaskShell process = shell(command, sandbox, status, environment);
     started.add(process);
     return process;
   }
 
-  private TaskProcess start(String script) throws IOException {
+  private TaskShell start(String script) throws IOException {
     return start(List.of("sh", "-c", script), Map.of());
   }
 
-  private static int awaitExit(TaskProcess process) {
+  private static int awaitExit(TaskShell process) {
     long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
     while (System.currentTimeMillis() < deadline) {
       Optional<Integer> status = process.exitStatus();
@@ -95,7 +109,7 @@ class TaskProcessTest {
 
   @Test
   void theCommandRunsOnlyOnceReleasedAndItsStatusIsRecorded() throws Exception {
-    TaskProcess process = start("echo out; echo err >&2; exit 3");
+    TaskShell process = start("echo out; echo err >&2; exit 3");
     assertTrue(process.pid() > 0);
 
     // Held: give it every chance to run too early, then check it did not.
@@ -104,12 +118,12 @@ class TaskProcessTest {
     assertEquals("", read("stdout"), "the output files exist and are empty");
     assertEquals("", read("stderr"));
     assertFalse(Files.exists(status));
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.empty(), TaskShell.recordedExitStatus(status));
 
     process.release();
     assertEquals(3, awaitExit(process));
     assertEquals(Optional.of(3), process.exitStatus());
-    assertEquals(Optional.of(3), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.of(3), TaskShell.recordedExitStatus(status));
     assertEquals("out\n", read("stdout"));
     assertEquals("err\n", read("stderr"));
     assertFalse(
@@ -126,32 +140,32 @@ class TaskProcessTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 42, 255})
   void theCommandsExitStatusIsTheShells(int exit) throws Exception {
-    TaskProcess process = start("exit " + exit);
+    TaskShell process = start("exit " + exit);
     process.release();
     assertEquals(exit, awaitExit(process));
-    assertEquals(Optional.of(exit), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.of(exit), TaskShell.recordedExitStatus(status));
   }
 
   @Test
   void aCommandKilledByASignalRecordsTheShellsStatusForIt() throws Exception {
-    TaskProcess process = start("kill -TERM $$");
+    TaskShell process = start("kill -TERM $$");
     process.release();
     assertEquals(128 + 15, awaitExit(process));
-    assertEquals(Optional.of(128 + 15), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.of(128 + 15), TaskShell.recordedExitStatus(status));
   }
 
   @Test
   void aCommandThatCannotBeFoundRecordsStatus127() throws Exception {
-    TaskProcess process =
+    TaskShell process =
         start(List.of(sandbox.resolve("no-such-program").toString(), "x"), Map.of());
     process.release();
     assertEquals(127, awaitExit(process));
-    assertEquals(Optional.of(127), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.of(127), TaskShell.recordedExitStatus(status));
   }
 
   @Test
   void theArgvIsPassedAsGivenWithoutTheShellReadingIt() throws Exception {
-    TaskProcess process =
+    TaskShell process =
         start(List.of("printf", "[%s]\\n", "a b", "$HOME", "*", "", "x;y", "'q'"), Map.of());
     process.release();
     assertEquals(0, awaitExit(process));
@@ -168,15 +182,15 @@ class TaskProcessTest {
   void aCommandNamedLikeAShellBuiltinStillHasItsStatusRecorded(String builtin) throws Exception {
     List<String> command =
         builtin.equals("exit") ? List.of("exit", "4") : List.of("exec", "sh", "-c", "exit 4");
-    TaskProcess process = start(command, Map.of());
+    TaskShell process = start(command, Map.of());
     process.release();
     assertEquals(4, awaitExit(process));
-    assertEquals(Optional.of(4), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.of(4), TaskShell.recordedExitStatus(status));
   }
 
   @Test
   void theCommandRunsInTheSandboxWithTheEnvironmentAndNoInput() throws Exception {
-    TaskProcess process =
+    TaskShell process =
         start(
             List.of("sh", "-c", "pwd; echo \"$PORTCULLIS_TASK_ID\"; cat; echo done"),
             Map.of("PORTCULLIS_TASK_ID", "web-1"));
@@ -191,7 +205,7 @@ class TaskProcessTest {
   @Test
   void outputIsAppendedToWhatTheSandboxHeld() throws Exception {
     Files.writeString(sandbox.resolve("stdout"), "earlier\n");
-    TaskProcess process = start("echo later");
+    TaskShell process = start("echo later");
     process.release();
     assertEquals(0, awaitExit(process));
     assertEquals("earlier\nlater\n", read("stdout"));
@@ -205,7 +219,7 @@ class TaskProcessTest {
         "needs setsid");
     assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc");
     // The command copies its own stat; it is in the session of the shell that ran it.
-    TaskProcess process = start("cat /proc/$$/stat > stat");
+    TaskShell process = start("cat /proc/$$/stat > stat");
     process.release();
     assertEquals(0, awaitExit(process));
     String stat = read("stat");
@@ -216,10 +230,10 @@ class TaskProcessTest {
 
   @Test
   void aProcessDestroyedBeforeReleaseRunsNothingAndRecordsNoStatus() throws Exception {
-    TaskProcess process = start("echo ran > ran; exit 0");
+    TaskShell process = start("echo ran > ran; exit 0");
     process.destroyForcibly();
     awaitExit(process);
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.empty(), TaskShell.recordedExitStatus(status));
     assertFalse(Files.exists(sandbox.resolve("ran")));
     assertEquals("", read("stdout"));
     // However a late release fares, nothing may run.
@@ -230,23 +244,23 @@ class TaskProcessTest {
     }
     Thread.sleep(100);
     assertFalse(Files.exists(sandbox.resolve("ran")));
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.empty(), TaskShell.recordedExitStatus(status));
   }
 
   @Test
   void releasingAShellThatDiedFails() throws Exception {
-    TaskProcess process = start("echo ran > ran; exit 0");
+    TaskShell process = start("echo ran > ran; exit 0");
     Process kill = new ProcessBuilder("kill", "-KILL", String.valueOf(process.pid())).start();
     assertEquals(0, kill.waitFor());
     assertEquals(128 + 9, awaitExit(process));
     assertThrows(IOException.class, process::release);
     assertFalse(Files.exists(sandbox.resolve("ran")));
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
+    assertEquals(Optional.empty(), TaskShell.recordedExitStatus(status));
   }
 
   @Test
   void destroyingAnExitedProcessIsHarmless() throws Exception {
-    TaskProcess process = start("exit 5");
+    TaskShell process = start("exit 5");
     process.release();
     assertEquals(5, awaitExit(process));
     process.destroyForcibly();
@@ -258,7 +272,7 @@ class TaskProcessTest {
     Path missing = sandbox.resolve("absent");
     assertThrows(
         IOException.class,
-        () -> TaskProcess.start(List.of("true"), missing, status, Map.of(), Optional.empty()));
+        () -> shell(List.of("true"), missing, status, Map.of()));
   }
 
   @ParameterizedTest
@@ -266,20 +280,42 @@ class TaskProcessTest {
   void aRecordedStatusIsReadFromTheFile(String text) throws Exception {
     Files.writeString(status, text);
     assertEquals(
-        Optional.of(Integer.parseInt(text.strip())), TaskProcess.recordedExitStatus(status));
+        Optional.of(Integer.parseInt(text.strip())), TaskShell.recordedExitStatus(status));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "\n", "garbage", "3 4", "3.0", "99999999999"})
   void aFileThatHoldsNoStatusIsAnError(String text) throws Exception {
     Files.writeString(status, text);
-    IOException e = assertThrows(IOException.class, () -> TaskProcess.recordedExitStatus(status));
+    IOException e = assertThrows(IOException.class, () -> TaskShell.recordedExitStatus(status));
     assertTrue(e.getMessage().contains(status.toString()), e.getMessage());
   }
 
   @Test
   void noFileMeansNoStatus() throws Exception {
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(status));
-    assertEquals(Optional.empty(), TaskProcess.recordedExitStatus(executor.resolve("absent")));
+    assertEquals(Optional.empty(), TaskShell.recordedExitStatus(status));
+    assertEquals(Optional.empty(), TaskShell.recordedExitStatus(executor.resolve("absent")));
+  }
+
+  @Test
+  void forRunTheCommandsOutputGoesToStandardErrorAndNoStatusIsRecorded() throws Exception {
+    Path errors = sandbox.resolve("errors");
+    TaskShell process =
+        TaskShell.start(
+            List.of("sh", "-c", "echo out; echo err >&2; exit 6"),
+            sandbox,
+            Optional.empty(),
+            Map.of(),
+            TaskShell.Output.TO_STANDARD_ERROR,
+            new ProcessBuilder()
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile())));
+    started.add(process);
+    process.release();
+    assertEquals(6, awaitExit(process));
+    assertEquals("out\nerr\n", Files.readString(errors));
+    try (Stream<Path> files = Files.list(sandbox)) {
+      assertEquals(List.of("errors"), files.map(f -> f.getFileName().toString()).toList());
+    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.portcullis.agent.daemon;
+package dev.portcullis.agent.executor;
 
 import dev.portcullis.agent.TaskUser;
 import java.util.List;
@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param command the program and its arguments; never empty
  * @param user the user the task runs as, resolved; empty for the agent's user
  */
-record TaskSpec(String taskId, List<String> command, Optional<TaskUser> user) {
+public record TaskSpec(String taskId, List<String> command, Optional<TaskUser> user) {
 
-  TaskSpec {
+  /** Copies the command. */
+  public TaskSpec {
     command = List.copyOf(command);
     Objects.requireNonNull(user, "user");
   }

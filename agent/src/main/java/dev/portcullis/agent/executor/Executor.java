@@ -1,4 +1,4 @@
-package dev.portcullis.agent.daemon;
+package dev.portcullis.agent.executor;
 
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
@@ -14,15 +14,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One executor: a top-level container holding the allocation, and its tasks, each in a nested
- * container. Confined to the agent's thread.
+ * One executor: a top-level container holding the allocation, and its tasks. Confined to the
+ * core's thread.
  */
-final class ExecutorEntry {
+final class Executor {
 
   private final String executorId;
   private final ContainerId container;
   private final List<String> networks;
-  private final Map<String, TaskEntry> tasks = new LinkedHashMap<>();
+  private final Map<String, Task> tasks = new LinkedHashMap<>();
 
   private String resources;
   private PortRanges ports;
@@ -31,7 +31,7 @@ final class ExecutorEntry {
   private Optional<GuardRefusals> guardRefusals = Optional.empty();
   private CompletableFuture<ContainerLimitation> limitation = new CompletableFuture<>();
 
-  ExecutorEntry(
+  Executor(
       String executorId,
       ContainerId container,
       String resources,
@@ -46,16 +46,26 @@ final class ExecutorEntry {
     this.terminated = terminated;
   }
 
+  /** An executor as a checkpoint recorded it. */
+  static Executor restore(ExecutorRecord record) {
+    Executor executor =
+        new Executor(
+            record.executorId(),
+            record.container(),
+            record.resources(),
+            record.ports(),
+            record.networks(),
+            record.terminated());
+    record.tasks().forEach(task -> executor.add(Task.restore(task)));
+    return executor;
+  }
+
   String executorId() {
     return executorId;
   }
 
   ContainerId container() {
     return container;
-  }
-
-  String resources() {
-    return resources;
   }
 
   PortRanges ports() {
@@ -75,18 +85,18 @@ final class ExecutorEntry {
     this.ports = newPorts;
   }
 
-  void add(TaskEntry task) {
+  void add(Task task) {
     tasks.put(task.taskId(), task);
   }
 
-  Collection<TaskEntry> tasks() {
+  Collection<Task> tasks() {
     return tasks.values();
   }
 
   /** The tasks not yet in a terminal state. */
-  List<TaskEntry> liveTasks() {
-    List<TaskEntry> live = new ArrayList<>();
-    for (TaskEntry task : tasks.values()) {
+  List<Task> liveTasks() {
+    List<Task> live = new ArrayList<>();
+    for (Task task : tasks.values()) {
       if (!task.state().isTerminal()) {
         live.add(task);
       }
@@ -99,34 +109,47 @@ final class ExecutorEntry {
     return terminated;
   }
 
+  /** Every task has ended and the containers are gone: nothing is listened on any more. */
   void terminate() {
     this.terminated = true;
     this.limitation.cancel(false);
+    this.listening = Optional.empty();
+    tasks.values().forEach(task -> task.listening(Optional.empty()));
   }
 
-  /** The isolator's watch on this executor; never completes unless the isolator limits it. */
-  CompletableFuture<ContainerLimitation> limitation() {
-    return limitation;
+  /** The limitation the isolator raised on this executor's root, once it has. */
+  Optional<ContainerLimitation> limitation() {
+    if (limitation.isDone() && !limitation.isCompletedExceptionally()) {
+      return Optional.of(limitation.join());
+    }
+    return Optional.empty();
   }
 
+  /** The isolator's watch on this executor; it completes only if the isolator limits it. */
   void watch(CompletableFuture<ContainerLimitation> watch) {
     this.limitation = watch;
   }
 
-  Optional<PortRanges> listening() {
-    return listening;
-  }
-
-  /** What the executor's port guard refused so far, as the last scan read it; empty unguarded. */
-  Optional<GuardRefusals> guardRefusals() {
-    return guardRefusals;
-  }
-
-  void guardRefusals(Optional<GuardRefusals> refusals) {
-    this.guardRefusals = refusals;
+  void guardRefusals(GuardRefusals refusals) {
+    this.guardRefusals = Optional.of(refusals);
   }
 
   void listening(Optional<PortRanges> ports) {
     this.listening = ports;
+  }
+
+  ExecutorRecord record() {
+    List<TaskRecord> records = new ArrayList<>();
+    tasks.values().forEach(task -> records.add(task.record()));
+    return new ExecutorRecord(
+        executorId,
+        container,
+        resources,
+        ports,
+        networks,
+        terminated,
+        listening,
+        guardRefusals,
+        records);
   }
 }

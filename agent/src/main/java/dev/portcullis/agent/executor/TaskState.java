@@ -1,4 +1,4 @@
-package dev.portcullis.agent;
+package dev.portcullis.agent.executor;
 
 /** The Mesos task states the agent reports, spelled as in the v1 API. */
 public enum TaskState {

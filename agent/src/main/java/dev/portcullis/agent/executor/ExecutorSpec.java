@@ -1,11 +1,12 @@
-package dev.portcullis.agent.daemon;
+package dev.portcullis.agent.executor;
 
 import dev.portcullis.api.PortRanges;
 import java.util.List;
 
 /**
  * A launch request, validated: an executor (the root container) with its resources and networks,
- * and its tasks, each to run in a container nested in the executor's.
+ * and its tasks, each to run in a container of its own nested in the executor's, or, with {@link
+ * TaskLayout#IN_EXECUTOR}, the one task in the executor's container itself.
  *
  * @param executorId the executor's id, unique on the agent
  * @param resources the resources as given, in the text form; its ports are the allocation
@@ -13,14 +14,15 @@ import java.util.List;
  * @param networks the named networks; empty for the host network
  * @param tasks the tasks; never empty
  */
-record ExecutorSpec(
+public record ExecutorSpec(
     String executorId,
     String resources,
     PortRanges ports,
     List<String> networks,
     List<TaskSpec> tasks) {
 
-  ExecutorSpec {
+  /** Copies the lists. */
+  public ExecutorSpec {
     networks = List.copyOf(networks);
     tasks = List.copyOf(tasks);
   }

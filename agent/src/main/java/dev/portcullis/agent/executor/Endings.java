@@ -1,0 +1,120 @@
+package dev.portcullis.agent.executor;
+
+import dev.portcullis.api.ContainerLimitation;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How tasks and executors end: each path kills what must die exactly once, reports every live task
+ * once, and tears the executor down once its last task has ended.
+ */
+final class Endings {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Endings.class);
+
+  private final Holdings holdings;
+
+  Endings(Holdings holdings) {
+    this.holdings = holdings;
+  }
+
+  /**
+   * One task ended. What it left behind in its container is killed; a failed task fails its whole
+   * group, as in Mesos's default executor; the executor ends with its last task.
+   */
+  void taskEnded(Executor executor, Task task, Termination ending) {
+    holdings.killQuietly(task.container());
+    LOG.info(
+        "Task {} of executor {} is {}: {}",
+        task.taskId(),
+        executor.executorId(),
+        ending.state(),
+        ending.message());
+    holdings.report(executor, task, ending);
+    if (ending.state() == TaskState.TASK_FAILED && !executor.liveTasks().isEmpty()) {
+      kill(
+          executor,
+          new Termination.Killed(
+              "Killed because task " + task.taskId() + " of its task group failed"),
+          KillReason.TASK_GROUP_FAILED);
+      return;
+    }
+    if (executor.liveTasks().isEmpty()) {
+      finish(executor);
+    } else {
+      holdings.save();
+    }
+  }
+
+  /**
+   * Kills the executor's whole tree, reports each live task with {@code ending}, and tears the
+   * executor down.
+   */
+  void kill(Executor executor, Termination ending, KillReason reason) {
+    holdings.killQuietly(executor.container());
+    reportLive(executor, ending, reason);
+    finish(executor);
+  }
+
+  /**
+   * Ends every executor the isolator has limited since the last look. The isolator killed the
+   * executor's tree before raising the limitation, so it is killed again only if that kill left a
+   * process: its live tasks fail with the limitation, and it is torn down.
+   *
+   * @return whether any executor was limited
+   */
+  boolean settleLimitations() {
+    boolean any = false;
+    for (Executor executor : holdings.running()) {
+      Optional<ContainerLimitation> limitation = executor.limitation();
+      if (limitation.isPresent()) {
+        LOG.warn("Executor {} is limited: {}", executor.executorId(), limitation.get().message());
+        if (!holdings.isEmpty(executor.container())) {
+          holdings.killQuietly(executor.container());
+        }
+        reportLive(
+            executor, new Termination.Limited(limitation.get()), KillReason.CONTAINER_LIMITATION);
+        finish(executor);
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  private void reportLive(Executor executor, Termination ending, KillReason reason) {
+    List<Task> live = executor.liveTasks();
+    if (!live.isEmpty()) {
+      holdings.observer.killed(reason);
+    }
+    for (Task task : live) {
+      holdings.report(executor, task, ending);
+    }
+  }
+
+  /**
+   * The executor's tasks have all ended and their processes are gone: its guard and containers go,
+   * and it is kept as terminated.
+   */
+  void finish(Executor executor) {
+    holdings.isolator.ifPresent(ports -> ports.cleanup(executor.container()));
+    holdings.removeQuietly(executor.container());
+    executor.terminate();
+    LOG.info("Executor {} has terminated", executor.executorId());
+    evictCompleted();
+    holdings.save();
+  }
+
+  /** Forgets the oldest terminated executors beyond the number kept, and their files. */
+  private void evictCompleted() {
+    List<Executor> terminated =
+        holdings.executors().stream().filter(Executor::terminated).toList();
+    int excess = terminated.size() - holdings.settings.maxCompletedExecutors();
+    for (int i = 0; i < excess; i++) {
+      Executor old = terminated.get(i);
+      holdings.forget(old);
+      holdings.launcher.discard(old.record());
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.portcullis.agent.executor;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * A task's first process, started held: it runs nothing of the task's until released, so that it
+ * can be placed in the task's container first and the command never runs outside it.
+ */
+public interface HeldProcess {
+
+  /** The process's id; once released, the task's. */
+  long pid();
+
+  /**
+   * Lets the process run the task's command. Never called after {@link #destroyForcibly()}.
+   *
+   * @throws IOException if the process has already exited on its own
+   */
+  void release() throws IOException;
+
+  /** The exit status, once the process has exited and been reaped; never blocks. */
+  Optional<Integer> exitStatus();
+
+  /** Kills the process if it is still alive, as for one that could not be placed. */
+  void destroyForcibly();
+}

@@ -1,0 +1,202 @@
+package dev.portcullis.agent.executor;
+
+import dev.portcullis.api.ContainerConfig;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.core.PortsIsolator;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the executor core holds, and the few things every part of it does with that: report a
+ * task's state, kill or remove a container, and record the whole. Confined to the core's thread.
+ */
+final class Holdings {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Holdings.class);
+
+  final ProcessTracker tracker;
+  final Optional<PortsIsolator> isolator;
+  final TaskLauncher launcher;
+  final CoreObserver observer;
+  final CoreSettings settings;
+
+  private final StatusSink sink;
+  private final Journal journal;
+  private final Clock clock;
+
+  /** Every executor held, running or terminated, in launch order. */
+  private final Map<String, Executor> executors = new LinkedHashMap<>();
+
+  /** The executor of every task held: task ids are unique on the agent. */
+  private final Map<String, String> taskOwners = new HashMap<>();
+
+  /**
+   * Whether recovery is done: until then the journal holds what the previous run left, and must
+   * never be overwritten.
+   */
+  private boolean recorded;
+
+  Holdings(
+      ProcessTracker tracker,
+      Optional<PortsIsolator> isolator,
+      TaskLauncher launcher,
+      StatusSink sink,
+      Journal journal,
+      CoreObserver observer,
+      CoreSettings settings,
+      Clock clock) {
+    this.tracker = tracker;
+    this.isolator = isolator;
+    this.launcher = launcher;
+    this.sink = sink;
+    this.journal = journal;
+    this.observer = observer;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  Collection<Executor> executors() {
+    return executors.values();
+  }
+
+  /** The running executors, copied: ending one while iterating is allowed. */
+  List<Executor> running() {
+    List<Executor> running = new ArrayList<>();
+    for (Executor executor : executors.values()) {
+      if (!executor.terminated()) {
+        running.add(executor);
+      }
+    }
+    return running;
+  }
+
+  Optional<Executor> executor(String executorId) {
+    return Optional.ofNullable(executors.get(executorId));
+  }
+
+  /** The executor that holds a task id, if any does. */
+  Optional<String> ownerOf(String taskId) {
+    return Optional.ofNullable(taskOwners.get(taskId));
+  }
+
+  void register(Executor executor) {
+    executors.put(executor.executorId(), executor);
+    executor.tasks().forEach(task -> taskOwners.put(task.taskId(), executor.executorId()));
+  }
+
+  void forget(Executor executor) {
+    executors.remove(executor.executorId());
+    executor.tasks().forEach(task -> taskOwners.remove(task.taskId()));
+  }
+
+  /** Has the isolator watch the executor's root; the core looks at the watch after each scan. */
+  void watch(Executor executor) {
+    isolator.ifPresent(
+        ports -> executor.watch(ports.watch(executor.container()).toCompletableFuture()));
+  }
+
+  /** Reports a task's new non-terminal state. */
+  void report(Executor executor, Task task, TaskState state) {
+    publish(
+        task,
+        TaskStatus.of(
+            Optional.of(executor.executorId()),
+            task.taskId(),
+            task.container(),
+            state,
+            clock.instant()));
+  }
+
+  /** Reports how a task ended. */
+  void report(Executor executor, Task task, Termination ending) {
+    publish(
+        task,
+        TaskStatus.of(
+            Optional.of(executor.executorId()),
+            task.taskId(),
+            task.container(),
+            ending,
+            clock.instant()));
+  }
+
+  private void publish(Task task, TaskStatus update) {
+    task.reported(update);
+    sink.publish(update);
+  }
+
+  /** Kills every process of a container; a failure is logged, since the caller goes on. */
+  void killQuietly(ContainerId container) {
+    try {
+      tracker.kill(container);
+    } catch (IOException e) {
+      LOG.error("Could not kill every process of container {}: {}", container, e.getMessage());
+    }
+  }
+
+  /** Whether a container holds no process; one that cannot be read is taken to hold some. */
+  boolean isEmpty(ContainerId container) {
+    try {
+      return tracker.pids(container).isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Removes a container whose processes are gone; a failure is logged. */
+  void removeQuietly(ContainerId container) {
+    try {
+      tracker.remove(container);
+    } catch (IOException e) {
+      LOG.error("Could not remove the cgroup of container {}: {}", container, e.getMessage());
+    }
+  }
+
+  /** The records of every executor held, in launch order. */
+  List<ExecutorRecord> records() {
+    List<ExecutorRecord> records = new ArrayList<>();
+    executors.values().forEach(executor -> records.add(executor.record()));
+    return records;
+  }
+
+  /**
+   * Records what is held, now that recovery is done or a launch is about to make containers.
+   *
+   * @throws IOException if the journal cannot record it
+   */
+  void saveOrFail() throws IOException {
+    journal.save(records());
+  }
+
+  /** Records what is held, once recovery is done; a failure is logged, and the next change retries. */
+  void save() {
+    if (!recorded) {
+      return;
+    }
+    try {
+      journal.save(records());
+    } catch (IOException e) {
+      LOG.error("Cannot record what the agent holds: {}", e.getMessage());
+    }
+  }
+
+  /** Recovery is over: from now on every change is recorded. */
+  void recoveryDone() {
+    recorded = true;
+    save();
+  }
+
+  static ContainerConfig noPorts() {
+    return ContainerConfig.builder().ports(PortRanges.empty()).build();
+  }
+}

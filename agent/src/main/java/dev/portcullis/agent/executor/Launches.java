@@ -1,0 +1,173 @@
+package dev.portcullis.agent.executor;
+
+import dev.portcullis.api.ContainerId;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Launching an executor: its record first, then its containers, then its tasks, each started held,
+ * placed in its container, and only then released; a launch that fails part-way leaves nothing.
+ */
+final class Launches {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Launches.class);
+
+  private final Holdings holdings;
+  private final Endings endings;
+
+  Launches(Holdings holdings, Endings endings) {
+    this.holdings = holdings;
+    this.endings = endings;
+  }
+
+  /**
+   * Launches an executor and its tasks.
+   *
+   * @throws ConflictException if an id is taken; nothing was changed
+   * @throws LaunchFailedException if the launch was accepted but could not be carried out
+   */
+  ExecutorRecord launch(ExecutorSpec spec) {
+    checkIds(spec);
+    Executor executor = accept(spec);
+    holdings.register(executor);
+    LOG.info(
+        "Launching executor {} in container {} with {} task(s); allocated ports {}{}",
+        executor.executorId(),
+        executor.container(),
+        executor.tasks().size(),
+        executor.ports(),
+        executor.networks().isEmpty() ? "" : ", networks " + executor.networks());
+    boolean started = false;
+    try {
+      // Recorded before any container exists: a crash from here on leaves a record that recovery
+      // can finish, never an unknown cgroup.
+      holdings.saveOrFail();
+      createContainers(executor);
+      started = true;
+      startTasks(executor);
+    } catch (IOException | RuntimeException e) {
+      failed(executor, e);
+      throw new LaunchFailedException(
+          "cannot launch executor '" + executor.executorId() + "': " + e.getMessage(),
+          e,
+          executor.record(),
+          started);
+    }
+    holdings.save();
+    return executor.record();
+  }
+
+  private void checkIds(ExecutorSpec spec) {
+    Optional<Executor> existing = holdings.executor(spec.executorId());
+    if (existing.isPresent()) {
+      throw new ConflictException(
+          Optional.of("executor_id"),
+          "executor '"
+              + spec.executorId()
+              + "' exists already"
+              + (existing.get().terminated() ? " (terminated; ids are not reused)" : ""));
+    }
+    if (holdings.settings.layout() == TaskLayout.IN_EXECUTOR && spec.tasks().size() != 1) {
+      throw new IllegalArgumentException("an executor whose task is its container has one task");
+    }
+    for (int i = 0; i < spec.tasks().size(); i++) {
+      String taskId = spec.tasks().get(i).taskId();
+      Optional<String> owner = holdings.ownerOf(taskId);
+      if (owner.isPresent()) {
+        throw new ConflictException(
+            Optional.of("tasks[" + i + "].task_id"),
+            "task '" + taskId + "' exists already, in executor '" + owner.get() + "'");
+      }
+    }
+  }
+
+  /** The executor as accepted: fresh container names, as Mesos gives, never an existing cgroup. */
+  private Executor accept(ExecutorSpec spec) {
+    ContainerId root = ContainerId.of(UUID.randomUUID().toString());
+    Executor executor =
+        new Executor(
+            spec.executorId(), root, spec.resources(), spec.ports(), spec.networks(), false);
+    for (TaskSpec task : spec.tasks()) {
+      ContainerId container =
+          holdings.settings.layout() == TaskLayout.NESTED
+              ? root.child(UUID.randomUUID().toString())
+              : root;
+      executor.add(
+          new Task(
+              task.taskId(),
+              container,
+              task.command(),
+              task.user(),
+              // Chosen now, made once the record is kept.
+              holdings.launcher.place(spec.executorId(), root.toString(), task),
+              TaskState.TASK_STARTING));
+    }
+    return executor;
+  }
+
+  private void createContainers(Executor executor) throws IOException {
+    if (holdings.tracker.exists(executor.container())) {
+      throw new IOException("the cgroup of container " + executor.container() + " exists already");
+    }
+    holdings.tracker.create(executor.container());
+    holdings.isolator.ifPresent(ports -> ports.prepare(executor.container(), executor.config()));
+    for (Task task : executor.tasks()) {
+      holdings.launcher.prepare(task.files());
+      if (!task.container().equals(executor.container())) {
+        holdings.tracker.create(task.container());
+        holdings.isolator.ifPresent(
+            ports -> ports.prepare(task.container(), Holdings.noPorts()));
+      }
+    }
+    holdings.watch(executor);
+  }
+
+  /** Starts every task held, places each, then lets them all run. */
+  private void startTasks(Executor executor) throws IOException {
+    for (Task task : executor.tasks()) {
+      holdings.report(executor, task, TaskState.TASK_STARTING);
+      HeldProcess process =
+          holdings.launcher.start(
+              executor.executorId(), executor.ports().toString(), task.record());
+      task.process(process);
+      try {
+        holdings.tracker.place(task.container(), process.pid());
+      } catch (IOException e) {
+        throw new IOException(
+            "cannot move its process "
+                + process.pid()
+                + " into container "
+                + task.container()
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+    }
+    for (Task task : executor.tasks()) {
+      task.process().orElseThrow().release();
+      LOG.info(
+          "Task {} of executor {} is running as pid {}{}: {}",
+          task.taskId(),
+          executor.executorId(),
+          task.pid().getAsLong(),
+          task.user().map(user -> ", its command as user " + user.describe()).orElse(""),
+          task.command());
+      holdings.report(executor, task, TaskState.TASK_RUNNING);
+    }
+  }
+
+  private void failed(Executor executor, Exception cause) {
+    LOG.error("Cannot launch executor {}", executor.executorId(), cause);
+    for (Task task : executor.tasks()) {
+      // A process that was never placed is not in the container, so the tracker cannot kill it.
+      task.process().ifPresent(HeldProcess::destroyForcibly);
+    }
+    endings.kill(
+        executor,
+        new Termination.LaunchFailed(String.valueOf(cause.getMessage())),
+        KillReason.LAUNCH_FAILED);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.portcullis.agent.executor;
+
+import java.io.IOException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices tasks that have ended: a task this agent started has exited; a recovered one has recorded
+ * its status, or left its container empty.
+ */
+final class Reaper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
+
+  private final Holdings holdings;
+  private final Endings endings;
+  private final ScanBook scans;
+
+  Reaper(Holdings holdings, Endings endings, ScanBook scans) {
+    this.holdings = holdings;
+    this.endings = endings;
+    this.scans = scans;
+  }
+
+  /** Reports every task that has ended since the last look. */
+  void reap() {
+    endings.settleLimitations();
+    for (Executor executor : holdings.running()) {
+      for (Task task : executor.liveTasks()) {
+        if (executor.terminated()) {
+          break;
+        }
+        if (task.state() != TaskState.TASK_RUNNING) {
+          continue;
+        }
+        Optional<Termination> ending = ending(task);
+        if (ending.isEmpty()) {
+          continue;
+        }
+        // A process that a port guard killed for listening is a limitation, not an exit: read
+        // the guards before settling how the task ended.
+        scans.readGuards();
+        if (endings.settleLimitations() && executor.terminated()) {
+          break;
+        }
+        endings.taskEnded(executor, task, ending.get());
+      }
+    }
+  }
+
+  /** How a running task ended, if it has. */
+  Optional<Termination> ending(Task task) {
+    try {
+      if (task.process().isPresent()) {
+        return task.process().get().exitStatus().map(Termination.Exited::new);
+      }
+      // A recovered task is no child of this agent: its recorded status, or its empty container,
+      // tells that it ended.
+      Optional<Integer> recorded = holdings.launcher.recordedExitStatus(task.record());
+      if (recorded.isPresent()) {
+        return Optional.of(new Termination.Exited(recorded.get()));
+      }
+      if (holdings.tracker.pids(task.container()).isEmpty()) {
+        // Read again: the shell records the status just before it exits.
+        return Optional.of(
+            holdings
+                .launcher
+                .recordedExitStatus(task.record())
+                .<Termination>map(Termination.Exited::new)
+                .orElse(new Termination.Vanished()));
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot tell whether task {} has ended: {}", task.taskId(), e.getMessage());
+    }
+    return Optional.empty();
+  }
+}

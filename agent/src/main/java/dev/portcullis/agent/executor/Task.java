@@ -1,0 +1,110 @@
+package dev.portcullis.agent.executor;
+
+import dev.portcullis.agent.TaskUser;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.PortRanges;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** One task the core runs or ran, in its executor's container or one nested in it. */
+final class Task {
+
+  private final String taskId;
+  private final ContainerId container;
+  private final List<String> command;
+  private final Optional<TaskUser> user;
+  private final Path sandbox;
+  private final Optional<Path> exitStatusFile;
+
+  private TaskState state;
+  private Optional<TaskStatus> status = Optional.empty();
+  private OptionalLong pid = OptionalLong.empty();
+  private Optional<HeldProcess> process = Optional.empty();
+  private Optional<PortRanges> listening = Optional.empty();
+
+  Task(
+      String taskId,
+      ContainerId container,
+      List<String> command,
+      Optional<TaskUser> user,
+      TaskFiles files,
+      TaskState state) {
+    this.taskId = taskId;
+    this.container = container;
+    this.command = List.copyOf(command);
+    this.user = user;
+    this.sandbox = files.sandbox();
+    this.exitStatusFile = files.exitStatus();
+    this.state = state;
+  }
+
+  /** A task as a checkpoint recorded it. */
+  static Task restore(TaskRecord record) {
+    Task task =
+        new Task(
+            record.taskId(),
+            record.container(),
+            record.command(),
+            record.user(),
+            new TaskFiles(record.sandbox(), record.exitStatusFile()),
+            record.state());
+    task.status = record.status();
+    task.pid = record.pid();
+    return task;
+  }
+
+  String taskId() {
+    return taskId;
+  }
+
+  ContainerId container() {
+    return container;
+  }
+
+  List<String> command() {
+    return command;
+  }
+
+  /** The user the command runs as; empty for the agent's user. */
+  Optional<TaskUser> user() {
+    return user;
+  }
+
+  TaskFiles files() {
+    return new TaskFiles(sandbox, exitStatusFile);
+  }
+
+  TaskState state() {
+    return state;
+  }
+
+  void reported(TaskStatus update) {
+    this.state = update.state();
+    this.status = Optional.of(update);
+  }
+
+  /** The process, if this core started it; a recovered task has none. */
+  Optional<HeldProcess> process() {
+    return process;
+  }
+
+  void process(HeldProcess started) {
+    this.process = Optional.of(started);
+    this.pid = OptionalLong.of(started.pid());
+  }
+
+  OptionalLong pid() {
+    return pid;
+  }
+
+  void listening(Optional<PortRanges> ports) {
+    this.listening = ports;
+  }
+
+  TaskRecord record() {
+    return new TaskRecord(
+        taskId, container, command, user, sandbox, exitStatusFile, state, status, pid, listening);
+  }
+}
