@@ -139,11 +139,9 @@ final class TaskRun {
           });
       loop.start(settings.config().watchInterval());
       TaskStatus terminal = lines.terminal().join();
-      LOG.info(
-          "Task {} is {}: {}",
-          settings.taskId(),
-          terminal.state(),
-          terminal.message().orElse(""));
+      // The terminal update comes before the teardown, in the same call on the loop: once this
+      // next call runs, the container is gone.
+      loop.call(done -> done.executor(executor));
       status = terminal.state() == TaskState.TASK_FINISHED ? 0 : 1;
       return status;
     } catch (LaunchFailedException e) {

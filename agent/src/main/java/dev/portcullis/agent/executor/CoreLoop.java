@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -21,6 +22,9 @@ public final class CoreLoop implements AutoCloseable {
 
   /** How often tasks are checked for having ended; a task's own exit is noticed within this. */
   public static final Duration REAP_INTERVAL = Duration.ofMillis(200);
+
+  /** Longer than a kill and a removal by the process tracker take at worst. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
   private final ExecutorCore core;
   private final ScheduledThreadPoolExecutor thread;
@@ -93,29 +97,37 @@ public final class CoreLoop implements AutoCloseable {
 
   /** Runs {@code work} on the loop later, without waiting; a failure is logged. */
   public void submit(String what, Runnable work) {
-    thread.execute(
-        () -> {
-          try {
-            work.run();
-          } catch (RuntimeException e) {
-            LOG.error("{} failed", what, e);
-          }
-        });
+    try {
+      thread.execute(
+          () -> {
+            try {
+              work.run();
+            } catch (RuntimeException e) {
+              LOG.error("{} failed", what, e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.info("{}: not done, the agent has stopped", what);
+    }
   }
 
   /**
-   * Stops reaping and scanning, after the call under way, then closes the core's isolator. The
-   * tasks go on running.
+   * Stops reaping and scanning, once the call under way has returned, then closes the core's
+   * isolator. The tasks go on running. The call under way is never interrupted: a teardown cut
+   * short would leave a cgroup behind.
    */
   @Override
   public void close() {
-    thread.shutdownNow();
+    // Cancels the periodic work; what was submitted already still runs.
+    thread.shutdown();
     try {
-      if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.error("The agent's loop did not stop within 30 s");
+      if (!thread.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.error("The agent's loop did not stop within {}; interrupting it", STOP_WAIT);
+        thread.shutdownNow();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      thread.shutdownNow();
     }
     core.close();
   }
