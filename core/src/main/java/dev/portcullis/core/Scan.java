@@ -310,8 +310,29 @@ final class Scan {
     final List<ContainerLimitation> limitations = new ArrayList<>();
   }
 
-  /** What the policy decided about one violation, and what came of it before any kill. */
-  private record Decision(Verdict verdict, Outcome outcome, boolean logged) {}
+  /**
+   * What the policy decided about one violation, and what came of it before any kill: a kill
+   * decision becomes {@link Outcome#KILL_FAILED} only once its root's kill has failed.
+   */
+  private record Decision(Violation violation, Verdict verdict, Outcome outcome, boolean logged) {
+
+    /** A violation judged against stale facts: nothing is done, and nothing is logged. */
+    static Decision skipped(Violation violation) {
+      return new Decision(violation, Verdict.ignore(), Outcome.IGNORED, false);
+    }
+
+    boolean kills() {
+      return outcome == Outcome.KILLED;
+    }
+
+    /** What the scan did, given why the kill of its root failed, if it did. */
+    EnforcementAction action(Optional<String> killFailure) {
+      if (kills() && killFailure.isPresent()) {
+        return new EnforcementAction(violation, verdict, Outcome.KILL_FAILED, logged, killFailure);
+      }
+      return new EnforcementAction(violation, verdict, outcome, logged, Optional.empty());
+    }
+  }
 
   private Enforcement enforce(
       long number,
@@ -319,7 +340,7 @@ final class Scan {
       Map<ContainerId, ContainerView> byId,
       Tracking tracking) {
     List<Decision> decisions = new ArrayList<>();
-    Map<ContainerId, List<Integer>> killsByRoot = new LinkedHashMap<>();
+    Map<ContainerId, List<Decision>> killsByRoot = new LinkedHashMap<>();
     for (Violation violation : violations) {
       Decision decision;
       if (tracking.isCurrent(byId.get(violation.root()))) {
@@ -328,45 +349,33 @@ final class Scan {
         // Judged against an allocation that changed, or a container that went away, during the
         // scan: the next scan judges it afresh rather than act on stale facts.
         LOG.debug("Skipping {}: its root changed during the scan", violation.container());
-        decision = new Decision(Verdict.ignore(), Outcome.IGNORED, false);
+        decision = Decision.skipped(violation);
       }
-      if (decision.outcome() == Outcome.KILLED) {
-        killsByRoot.computeIfAbsent(violation.root(), r -> new ArrayList<>()).add(decisions.size());
+      if (decision.kills()) {
+        killsByRoot.computeIfAbsent(violation.root(), r -> new ArrayList<>()).add(decision);
       }
       decisions.add(decision);
     }
 
-    List<Outcome> outcomes = new ArrayList<>();
-    List<Optional<String>> details = new ArrayList<>();
-    decisions.forEach(
-        d -> {
-          outcomes.add(d.outcome());
-          details.add(Optional.empty());
-        });
     Enforcement enforcement = new Enforcement();
-    for (Map.Entry<ContainerId, List<Integer>> kill : killsByRoot.entrySet()) {
+    Map<ContainerId, String> killFailures = new HashMap<>();
+    for (Map.Entry<ContainerId, List<Decision>> kill : killsByRoot.entrySet()) {
       ContainerId root = kill.getKey();
       try {
         tracker.kill(root);
       } catch (IOException | RuntimeException e) {
         LOG.error("Could not kill every process of container {}: {}", root, e.getMessage(), e);
-        for (int i : kill.getValue()) {
-          outcomes.set(i, Outcome.KILL_FAILED);
-          details.set(i, Optional.of(String.valueOf(e.getMessage())));
-        }
+        killFailures.put(root, String.valueOf(e.getMessage()));
       }
       // Raised even when the kill failed, so that the container's owner destroys it.
-      ContainerLimitation limitation = limitation(root, kill.getValue(), violations, decisions);
+      ContainerLimitation limitation = limitation(root, kill.getValue());
       if (tracking.raise(limitation)) {
         enforcement.limitations.add(limitation);
       }
     }
-    for (int i = 0; i < violations.size(); i++) {
-      Decision decision = decisions.get(i);
+    for (Decision decision : decisions) {
       enforcement.actions.add(
-          new EnforcementAction(
-              violations.get(i), decision.verdict(), outcomes.get(i), decision.logged(),
-              details.get(i)));
+          decision.action(Optional.ofNullable(killFailures.get(decision.violation().root()))));
     }
     return enforcement;
   }
@@ -393,22 +402,22 @@ final class Scan {
     if (verdict == null) {
       verdict = Verdict.log(violation.message());
       LOG.warn(verdict.message());
-      decision = new Decision(verdict, Outcome.POLICY_FAILED, true);
+      decision = new Decision(violation, verdict, Outcome.POLICY_FAILED, true);
     } else if (verdict.action() == Verdict.Action.IGNORE) {
-      decision = new Decision(verdict, Outcome.IGNORED, false);
+      decision = new Decision(violation, verdict, Outcome.IGNORED, false);
     } else if (verdict.action() == Verdict.Action.LOG) {
       LOG.warn(verdict.message());
-      decision = new Decision(verdict, Outcome.LOGGED, true);
+      decision = new Decision(violation, verdict, Outcome.LOGGED, true);
     } else if (enforcing) {
       LOG.warn("{}; killing container {} and everything in it", verdict.message(), violation.root());
-      decision = new Decision(verdict, Outcome.KILLED, true);
+      decision = new Decision(violation, verdict, Outcome.KILLED, true);
     } else {
       // A kill verdict repeats every scan; with nothing killed, log it once per set.
       boolean repeated = lastLogged.equals(Optional.of(violation.unallocated()));
       if (!repeated) {
         LOG.warn("{} (enforcement is off: not killing)", verdict.message());
       }
-      decision = new Decision(verdict, Outcome.KILL_SUPPRESSED, !repeated);
+      decision = new Decision(violation, verdict, Outcome.KILL_SUPPRESSED, !repeated);
     }
     memory.put(
         violation.container(),
@@ -436,15 +445,14 @@ final class Scan {
 
   /**
    * One limitation per root, however many of its containers violated: the union of their
-   * unallocated ports, and their messages joined.
+   * unallocated ports, and their messages joined, in the order of the violations.
    */
-  private static ContainerLimitation limitation(
-      ContainerId root, List<Integer> indexes, List<Violation> violations, List<Decision> decisions) {
+  private static ContainerLimitation limitation(ContainerId root, List<Decision> kills) {
     PortRanges ports = PortRanges.empty();
     List<String> messages = new ArrayList<>();
-    for (int i : indexes) {
-      ports = ports.union(violations.get(i).unallocated());
-      messages.add(decisions.get(i).verdict().message());
+    for (Decision kill : kills) {
+      ports = ports.union(kill.violation().unallocated());
+      messages.add(kill.verdict().message());
     }
     return ContainerLimitation.builder()
         .container(root)

@@ -5,13 +5,12 @@ import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.linux.CgroupKiller;
+import dev.portcullis.linux.CgroupProcessTracker;
 import dev.portcullis.linux.ContainerCgroups;
 import dev.portcullis.linux.ContainerIds;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,17 +38,15 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the settings are fixed by {@link #initialize} and nothing else is kept.
  */
 @AutoService(ProcessTracker.class)
-public final class FreezerProcessTracker implements ProcessTracker {
+public final class FreezerProcessTracker extends CgroupProcessTracker {
 
   private static final Logger LOG = LoggerFactory.getLogger(FreezerProcessTracker.class);
 
   static final String NAME = "cgroups-v1";
-  static final Duration KILL_BOUND = Duration.ofSeconds(10);
-  static final Duration REMOVE_BOUND = Duration.ofSeconds(5);
 
-  private final Duration killBound;
-  private final Duration removeBound;
-  private volatile ContainerCgroups cgroups;
+  /** After {@code cgroups-v2}: v1 cannot report the cgroup ids the fast path needs. */
+  static final int ORDER = 200;
+
   private volatile UnifiedMirror mirror;
 
   /** A tracker with the default settings until {@link #initialize} gives others. */
@@ -59,36 +56,15 @@ public final class FreezerProcessTracker implements ProcessTracker {
 
   /** A tracker with other bounds on killing and removing, so that tests of failures are quick. */
   FreezerProcessTracker(Duration killBound, Duration removeBound) {
-    this.killBound = killBound;
-    this.removeBound = removeBound;
-    this.cgroups = containers(ProviderSettings.empty());
+    super(NAME, ORDER, FreezerHierarchy::new, FreezerHierarchy::checkRoot, killBound, removeBound);
     this.mirror = UnifiedMirror.fromSettings(ProviderSettings.empty());
   }
 
-  private static ContainerCgroups containers(ProviderSettings settings) {
-    return ContainerCgroups.fromSettings(settings, FreezerHierarchy::new, FreezerHierarchy::checkRoot);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  /** After {@code cgroups-v2}: v1 cannot report the cgroup ids the fast path needs. */
-  @Override
-  public int order() {
-    return 200;
-  }
-
+  /** Takes the freezer's settings, and the same for the guards' directories in v2. */
   @Override
   public void initialize(ProviderSettings settings) {
-    cgroups = containers(settings);
+    super.initialize(settings);
     mirror = UnifiedMirror.fromSettings(settings);
-  }
-
-  @Override
-  public Optional<Throwable> unavailabilityCause() {
-    return cgroups.unavailabilityCause();
   }
 
   @Override
@@ -99,27 +75,6 @@ public final class FreezerProcessTracker implements ProcessTracker {
   @Override
   public Set<Long> cgroupIds(ContainerId container) {
     return Set.of();
-  }
-
-  @Override
-  public Set<Long> pids(ContainerId container) throws IOException {
-    return cgroups.pids(ContainerIds.lineage(container));
-  }
-
-  @Override
-  public boolean exists(ContainerId container) throws IOException {
-    return cgroups.exists(ContainerIds.lineage(container));
-  }
-
-  /** The containers {@link ContainerCgroups#containers} reads back from the Mesos layout. */
-  @Override
-  public Set<ContainerId> containers() throws IOException {
-    return ContainerIds.containers(cgroups);
-  }
-
-  @Override
-  public void create(ContainerId container) throws IOException {
-    cgroups.create(ContainerIds.lineage(container));
   }
 
   /**
@@ -136,16 +91,15 @@ public final class FreezerProcessTracker implements ProcessTracker {
    */
   @Override
   public void place(ContainerId container, long pid) throws IOException {
-    List<String> lineage = ContainerIds.lineage(container);
-    cgroups.place(lineage, pid);
-    mirror.place(lineage, pid);
+    super.place(container, pid);
+    mirror.place(ContainerIds.lineage(container), pid);
   }
 
+  /** Freeze, SIGKILL every process, thaw: the only way v1 has. */
   @Override
-  public void kill(ContainerId container) throws IOException {
-    Path cgroup = cgroups.path(ContainerIds.lineage(container));
+  protected CgroupKiller.Strike strike(ContainerId container, Path cgroup) {
     LOG.debug("Killing container {} ({})", container, cgroup);
-    new CgroupKiller(CgroupKiller.freezeKillThaw(new FreezerState()), killBound).kill(cgroup);
+    return CgroupKiller.freezeKillThaw(new FreezerState());
   }
 
   /**
@@ -157,8 +111,7 @@ public final class FreezerProcessTracker implements ProcessTracker {
    */
   @Override
   public void remove(ContainerId container) throws IOException {
-    List<String> lineage = ContainerIds.lineage(container);
-    cgroups.remove(lineage, removeBound);
-    mirror.remove(lineage, removeBound);
+    super.remove(container);
+    mirror.remove(ContainerIds.lineage(container), removeBound());
   }
 }

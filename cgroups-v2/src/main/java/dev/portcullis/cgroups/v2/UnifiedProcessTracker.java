@@ -3,17 +3,15 @@ package dev.portcullis.cgroups.v2;
 import com.google.auto.service.AutoService;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ProcessTracker;
-import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.linux.CgroupKiller;
+import dev.portcullis.linux.CgroupProcessTracker;
 import dev.portcullis.linux.CgroupTree;
 import dev.portcullis.linux.ContainerCgroups;
-import dev.portcullis.linux.ContainerIds;
 import dev.portcullis.linux.UnifiedMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,18 +32,16 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the settings are fixed by {@link #initialize} and nothing else is kept.
  */
 @AutoService(ProcessTracker.class)
-public final class UnifiedProcessTracker implements ProcessTracker {
+public final class UnifiedProcessTracker extends CgroupProcessTracker {
 
   private static final Logger LOG = LoggerFactory.getLogger(UnifiedProcessTracker.class);
 
   static final String NAME = "cgroups-v2";
-  static final Duration KILL_BOUND = Duration.ofSeconds(10);
-  static final Duration REMOVE_BOUND = Duration.ofSeconds(5);
 
-  private final Duration killBound;
-  private final Duration removeBound;
+  /** Before {@code cgroups-v1}: only v2 gives the cgroup ids the fast path needs. */
+  static final int ORDER = 100;
+
   private final boolean useCgroupKill;
-  private volatile ContainerCgroups cgroups;
 
   /** A tracker with the default settings until {@link #initialize} gives others. */
   public UnifiedProcessTracker() {
@@ -57,35 +53,8 @@ public final class UnifiedProcessTracker implements ProcessTracker {
    * that may ignore {@code cgroup.kill}, so that tests reach the freezer path older kernels take.
    */
   UnifiedProcessTracker(Duration killBound, Duration removeBound, boolean useCgroupKill) {
-    this.killBound = killBound;
-    this.removeBound = removeBound;
+    super(NAME, ORDER, UnifiedMount::new, UnifiedHierarchy::checkRoot, killBound, removeBound);
     this.useCgroupKill = useCgroupKill;
-    this.cgroups = containers(ProviderSettings.empty());
-  }
-
-  private static ContainerCgroups containers(ProviderSettings settings) {
-    return ContainerCgroups.fromSettings(settings, UnifiedMount::new, UnifiedHierarchy::checkRoot);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  /** Before {@code cgroups-v1}: only v2 gives the cgroup ids the fast path needs. */
-  @Override
-  public int order() {
-    return 100;
-  }
-
-  @Override
-  public void initialize(ProviderSettings settings) {
-    cgroups = containers(settings);
-  }
-
-  @Override
-  public Optional<Throwable> unavailabilityCause() {
-    return cgroups.unavailabilityCause();
   }
 
   @Override
@@ -96,53 +65,20 @@ public final class UnifiedProcessTracker implements ProcessTracker {
   /** The inode of every directory of the subtree: on cgroup2 a cgroup's id is its inode. */
   @Override
   public Set<Long> cgroupIds(ContainerId container) throws IOException {
-    return CgroupTree.at(cgroups.path(ContainerIds.lineage(container))).inodes();
+    return CgroupTree.at(cgroup(container)).inodes();
   }
 
+  /** {@code cgroup.kill} where the kernel has it (Linux 5.14), else freeze, SIGKILL and thaw. */
   @Override
-  public Set<Long> pids(ContainerId container) throws IOException {
-    return cgroups.pids(ContainerIds.lineage(container));
-  }
-
-  @Override
-  public boolean exists(ContainerId container) throws IOException {
-    return cgroups.exists(ContainerIds.lineage(container));
-  }
-
-  /** The containers {@link ContainerCgroups#containers} reads back from the Mesos layout. */
-  @Override
-  public Set<ContainerId> containers() throws IOException {
-    return ContainerIds.containers(cgroups);
-  }
-
-  @Override
-  public void create(ContainerId container) throws IOException {
-    cgroups.create(ContainerIds.lineage(container));
-  }
-
-  @Override
-  public void place(ContainerId container, long pid) throws IOException {
-    cgroups.place(ContainerIds.lineage(container), pid);
-  }
-
-  @Override
-  public void kill(ContainerId container) throws IOException {
-    Path cgroup = cgroups.path(ContainerIds.lineage(container));
+  protected CgroupKiller.Strike strike(ContainerId container, Path cgroup) {
     boolean cgroupKill = useCgroupKill && Files.exists(cgroup.resolve(UnifiedHierarchy.KILL));
     LOG.debug(
         "Killing container {} ({}) with {}",
         container,
         cgroup,
         cgroupKill ? UnifiedHierarchy.KILL : "the freezer");
-    CgroupKiller.Strike strike =
-        cgroupKill
-            ? (dir, deadline) -> CgroupTree.writeControl(dir.resolve(UnifiedHierarchy.KILL), "1")
-            : CgroupKiller.freezeKillThaw(new UnifiedFreezer());
-    new CgroupKiller(strike, killBound).kill(cgroup);
-  }
-
-  @Override
-  public void remove(ContainerId container) throws IOException {
-    cgroups.remove(ContainerIds.lineage(container), removeBound);
+    return cgroupKill
+        ? (dir, deadline) -> CgroupTree.writeControl(dir.resolve(UnifiedHierarchy.KILL), "1")
+        : CgroupKiller.freezeKillThaw(new UnifiedFreezer());
   }
 }

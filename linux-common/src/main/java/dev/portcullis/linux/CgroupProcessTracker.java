@@ -1,0 +1,168 @@
+package dev.portcullis.linux;
+
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.ProviderSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A {@link ProcessTracker} over one cgroup hierarchy in the Mesos layout, kept by {@link
+ * ContainerCgroups}: what the v1 and v2 trackers do alike. It reads the settings {@code
+ * cgroups_hierarchy} and {@code cgroups_root} (see {@link ContainerCgroups#fromSettings}), is
+ * available when its hierarchy's containers' root is, lists, creates, places into and removes
+ * containers' cgroups, and kills a container by repeating a hierarchy's {@linkplain
+ * CgroupKiller.Strike strike} until its subtree is empty, within a bound.
+ *
+ * <p>A subclass says which hierarchy (a {@link ContainerCgroups.Locator} and a {@link
+ * ContainerCgroups.Check}), how to strike, and whether it reports cgroup ids. One that keeps a
+ * container's processes in a second hierarchy too extends {@link #initialize}, {@link #place} and
+ * {@link #remove}, calling these first.
+ *
+ * <p>Thread-safe: the settings are fixed by {@link #initialize} and nothing else is kept.
+ */
+public abstract class CgroupProcessTracker implements ProcessTracker {
+
+  /** How long a kill may take by default before it fails naming the survivors. */
+  public static final Duration KILL_BOUND = Duration.ofSeconds(10);
+
+  /** How long a removal waits by default for the processes to exit. */
+  public static final Duration REMOVE_BOUND = Duration.ofSeconds(5);
+
+  private final String name;
+  private final int order;
+  private final Function<Optional<Path>, ContainerCgroups.Locator> locator;
+  private final ContainerCgroups.Check check;
+  private final Duration killBound;
+  private final Duration removeBound;
+  private volatile ContainerCgroups cgroups;
+
+  /**
+   * A tracker with the default settings until {@link #initialize} gives others.
+   *
+   * @param name the provider's {@linkplain #name() name}
+   * @param order the provider's {@linkplain #order() order}
+   * @param locator finds the hierarchy, under the {@code cgroups_hierarchy} base when one is given
+   * @param check the hierarchy's own test that the containers' root can do its job
+   * @param killBound how long a {@link #kill} may take
+   * @param removeBound how long a {@link #remove} waits for processes to exit
+   */
+  protected CgroupProcessTracker(
+      String name,
+      int order,
+      Function<Optional<Path>, ContainerCgroups.Locator> locator,
+      ContainerCgroups.Check check,
+      Duration killBound,
+      Duration removeBound) {
+    this.name = name;
+    this.order = order;
+    this.locator = locator;
+    this.check = check;
+    this.killBound = killBound;
+    this.removeBound = removeBound;
+    this.cgroups = ContainerCgroups.fromSettings(ProviderSettings.empty(), locator, check);
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final int order() {
+    return order;
+  }
+
+  /**
+   * Takes the hierarchy base and the containers' root from the settings.
+   *
+   * @throws IllegalArgumentException naming the setting when a value is invalid
+   */
+  @Override
+  public void initialize(ProviderSettings settings) {
+    cgroups = ContainerCgroups.fromSettings(settings, locator, check);
+  }
+
+  /** Why the containers' root cannot be used, as {@link ContainerCgroups} probes it once. */
+  @Override
+  public final Optional<Throwable> unavailabilityCause() {
+    return cgroups.unavailabilityCause();
+  }
+
+  /**
+   * The container's cgroup directory, which need not exist.
+   *
+   * @throws IOException if the hierarchy is unavailable
+   */
+  protected final Path cgroup(ContainerId container) throws IOException {
+    return cgroups.path(ContainerIds.lineage(container));
+  }
+
+  @Override
+  public final Set<Long> pids(ContainerId container) throws IOException {
+    return cgroups.pids(ContainerIds.lineage(container));
+  }
+
+  @Override
+  public final boolean exists(ContainerId container) throws IOException {
+    return cgroups.exists(ContainerIds.lineage(container));
+  }
+
+  /** The containers {@link ContainerCgroups#containers} reads back from the Mesos layout. */
+  @Override
+  public final Set<ContainerId> containers() throws IOException {
+    return ContainerIds.containers(cgroups);
+  }
+
+  @Override
+  public final void create(ContainerId container) throws IOException {
+    cgroups.create(ContainerIds.lineage(container));
+  }
+
+  /**
+   * Moves the process into the container's cgroup.
+   *
+   * @throws IOException naming the cgroup when it does not exist, or the reason the kernel refused
+   */
+  @Override
+  public void place(ContainerId container, long pid) throws IOException {
+    cgroups.place(ContainerIds.lineage(container), pid);
+  }
+
+  /**
+   * Strikes the container's subtree until it is empty, within the kill bound.
+   *
+   * @throws IOException listing the processes still there after the bound
+   */
+  @Override
+  public final void kill(ContainerId container) throws IOException {
+    Path cgroup = cgroup(container);
+    new CgroupKiller(strike(container, cgroup), killBound).kill(cgroup);
+  }
+
+  /**
+   * How to kill the processes of {@code cgroup}, the container's subtree. Asked at every kill, so
+   * that the choice may depend on what the kernel offers there; the subclass logs its choice.
+   */
+  protected abstract CgroupKiller.Strike strike(ContainerId container, Path cgroup)
+      throws IOException;
+
+  /**
+   * Removes the container's subtree bottom-up, waiting up to the remove bound for its processes.
+   *
+   * @throws IOException naming the cgroup and the processes left after the bound
+   */
+  @Override
+  public void remove(ContainerId container) throws IOException {
+    cgroups.remove(ContainerIds.lineage(container), removeBound);
+  }
+
+  /** How long a {@link #remove} waits for processes to exit, for a subclass's own removals. */
+  protected final Duration removeBound() {
+    return removeBound;
+  }
+}
