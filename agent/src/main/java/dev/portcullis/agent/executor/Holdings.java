@@ -108,26 +108,17 @@ final class Holdings {
 
   /** Reports a task's new non-terminal state. */
   void report(Executor executor, Task task, TaskState state) {
-    publish(
-        task,
-        TaskStatus.of(
-            Optional.of(executor.executorId()),
-            task.taskId(),
-            task.container(),
-            state,
-            clock.instant()));
+    publish(task, update(executor, task, state));
   }
 
   /** Reports how a task ended. */
   void report(Executor executor, Task task, Termination ending) {
-    publish(
-        task,
-        TaskStatus.of(
-            Optional.of(executor.executorId()),
-            task.taskId(),
-            task.container(),
-            ending,
-            clock.instant()));
+    publish(task, update(executor, task, ending.state()).endedBy(ending));
+  }
+
+  private TaskStatus update(Executor executor, Task task, TaskState state) {
+    return TaskStatus.of(
+        Optional.of(executor.executorId()), task.taskId(), task.container(), state, clock.instant());
   }
 
   private void publish(Task task, TaskStatus update) {

@@ -70,13 +70,8 @@ public record TaskStatus(
         Optional.empty());
   }
 
-  /** The terminal update for how the task ended. */
-  public static TaskStatus of(
-      Optional<String> executorId,
-      String taskId,
-      ContainerId container,
-      Termination ending,
-      Instant timestamp) {
+  /** This update made terminal by how the task ended: its state, reason, message and ports. */
+  public TaskStatus endedBy(Termination ending) {
     return new TaskStatus(
         executorId,
         taskId,
