@@ -100,55 +100,55 @@ final class CheckpointFormat {
    * @throws CheckpointException naming the first field that is missing or wrong
    */
   static Content read(JsonNode root) throws CheckpointException {
-    object(root, "the document");
-    long format = integer(root, "format", "").longValue();
+    CheckpointFields.object(root, "the document");
+    long format = CheckpointFields.integer(root, "format", "").longValue();
     if (format != FORMAT) {
       throw new CheckpointException(
           "format " + format + " is not one this agent reads (" + FORMAT + ")");
     }
-    String cgroupsRoot = text(root, "cgroups_root", "");
-    String processTracker = text(root, "process_tracker", "");
-    JsonNode list = array(root.get("executors"), "executors");
+    String cgroupsRoot = CheckpointFields.text(root, "cgroups_root", "");
+    String processTracker = CheckpointFields.text(root, "process_tracker", "");
+    JsonNode list = CheckpointFields.array(root.get("executors"), "executors");
     List<ExecutorRecord> executors = new ArrayList<>();
     Set<String> executorIds = new HashSet<>();
     Set<String> taskIds = new HashSet<>();
     Set<ContainerId> containers = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       String at = "executors[" + i + "].";
-      JsonNode e = object(list.get(i), "executors[" + i + "]");
-      String executorId = id(e, "executor_id", at);
+      JsonNode e = CheckpointFields.object(list.get(i), "executors[" + i + "]");
+      String executorId = CheckpointFields.id(e, "executor_id", at);
       if (!executorIds.add(executorId)) {
         throw new CheckpointException(at + "executor_id: '" + executorId + "' appears twice");
       }
-      ContainerId container = container(e, "container_id", at);
+      ContainerId container = CheckpointFields.container(e, "container_id", at);
       if (container.isNested()) {
         throw new CheckpointException(at + "container_id: '" + container + "' is nested");
       }
       if (!containers.add(container)) {
         throw new CheckpointException(at + "container_id: '" + container + "' appears twice");
       }
-      String resources = text(e, "resources", at);
+      String resources = CheckpointFields.text(e, "resources", at);
       PortRanges ports;
       try {
         ports = AgentResources.parse(resources).ports().orElse(PortRanges.empty());
       } catch (IllegalArgumentException ex) {
         throw new CheckpointException(at + "resources: " + ex.getMessage(), ex);
       }
-      List<String> networks = strings(e, "networks", at, true);
-      boolean terminated = bool(e, "terminated", at);
+      List<String> networks = CheckpointFields.strings(e, "networks", at, true);
+      boolean terminated = CheckpointFields.bool(e, "terminated", at);
       List<TaskRecord> taskRecords = new ArrayList<>();
-      JsonNode tasks = array(e.get("tasks"), at + "tasks");
+      JsonNode tasks = CheckpointFields.array(e.get("tasks"), at + "tasks");
       if (tasks.isEmpty()) {
         throw new CheckpointException(at + "tasks: an executor has at least one task");
       }
       for (int j = 0; j < tasks.size(); j++) {
         String tat = at + "tasks[" + j + "].";
-        JsonNode t = object(tasks.get(j), at + "tasks[" + j + "]");
-        String taskId = id(t, "task_id", tat);
+        JsonNode t = CheckpointFields.object(tasks.get(j), at + "tasks[" + j + "]");
+        String taskId = CheckpointFields.id(t, "task_id", tat);
         if (!taskIds.add(taskId)) {
           throw new CheckpointException(tat + "task_id: '" + taskId + "' appears twice");
         }
-        ContainerId taskContainer = container(t, "container_id", tat);
+        ContainerId taskContainer = CheckpointFields.container(t, "container_id", tat);
         if (!taskContainer.parent().equals(Optional.of(container))) {
           throw new CheckpointException(
               tat + "container_id: '" + taskContainer + "' is not nested in " + container);
@@ -157,16 +157,16 @@ final class CheckpointFormat {
           throw new CheckpointException(
               tat + "container_id: '" + taskContainer + "' appears twice");
         }
-        List<String> command = strings(t, "command", tat, false);
-        Optional<TaskUser> user = t.has("user") ? Optional.of(user(t, tat)) : Optional.empty();
-        Path sandbox = path(t, "sandbox", tat);
+        List<String> command = CheckpointFields.strings(t, "command", tat, false);
+        Optional<TaskUser> user = t.has("user") ? Optional.of(CheckpointFields.user(t, tat)) : Optional.empty();
+        Path sandbox = CheckpointFields.path(t, "sandbox", tat);
         Path exitStatus =
             t.has("exit_status")
-                ? path(t, "exit_status", tat)
+                ? CheckpointFields.path(t, "exit_status", tat)
                 : sandbox.resolve(SandboxLauncher.EXIT_STATUS_FILE);
-        TaskState state = state(t, tat);
+        TaskState state = CheckpointFields.state(t, tat);
         OptionalLong pid =
-            t.has("pid") ? OptionalLong.of(integer(t, "pid", tat).longValue()) : OptionalLong.empty();
+            t.has("pid") ? OptionalLong.of(CheckpointFields.integer(t, "pid", tat).longValue()) : OptionalLong.empty();
         Optional<TaskStatus> status = Optional.empty();
         if (t.has("status")) {
           try {
@@ -201,113 +201,5 @@ final class CheckpointFormat {
               taskRecords));
     }
     return new Content(cgroupsRoot, processTracker, executors);
-  }
-
-  private static JsonNode object(JsonNode node, String at) throws CheckpointException {
-    if (node == null || !node.isObject()) {
-      throw new CheckpointException(at + ": must be an object");
-    }
-    return node;
-  }
-
-  private static JsonNode array(JsonNode node, String at) throws CheckpointException {
-    if (node == null || !node.isArray()) {
-      throw new CheckpointException(at + ": must be an array");
-    }
-    return node;
-  }
-
-  private static String text(JsonNode parent, String name, String at) throws CheckpointException {
-    JsonNode node = parent.get(name);
-    if (node == null || !node.isTextual()) {
-      throw new CheckpointException(at + name + ": must be a string");
-    }
-    return node.textValue();
-  }
-
-  private static Number integer(JsonNode parent, String name, String at)
-      throws CheckpointException {
-    JsonNode node = parent.get(name);
-    if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
-      throw new CheckpointException(at + name + ": must be a non-negative whole number");
-    }
-    return node.longValue();
-  }
-
-  private static boolean bool(JsonNode parent, String name, String at) throws CheckpointException {
-    JsonNode node = parent.get(name);
-    if (node == null || !node.isBoolean()) {
-      throw new CheckpointException(at + name + ": must be true or false");
-    }
-    return node.booleanValue();
-  }
-
-  private static String id(JsonNode parent, String name, String at) throws CheckpointException {
-    String id = text(parent, name, at);
-    try {
-      ContainerId.of(id);
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException(at + name + ": " + e.getMessage(), e);
-    }
-    return id;
-  }
-
-  private static ContainerId container(JsonNode parent, String name, String at)
-      throws CheckpointException {
-    try {
-      return ContainerId.parse(text(parent, name, at));
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException(at + name + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static List<String> strings(JsonNode parent, String name, String at, boolean mayBeEmpty)
-      throws CheckpointException {
-    JsonNode node = array(parent.get(name), at + name);
-    if (!mayBeEmpty && node.isEmpty()) {
-      throw new CheckpointException(at + name + ": must not be empty");
-    }
-    List<String> values = new ArrayList<>();
-    for (JsonNode value : node) {
-      if (!value.isTextual()) {
-        throw new CheckpointException(at + name + ": must hold only strings");
-      }
-      values.add(value.textValue());
-    }
-    return values;
-  }
-
-  private static TaskUser user(JsonNode task, String at) throws CheckpointException {
-    JsonNode user = object(task.get("user"), at + "user");
-    String name = text(user, "name", at + "user.");
-    long uid = integer(user, "uid", at + "user.").longValue();
-    long gid = integer(user, "gid", at + "user.").longValue();
-    try {
-      return new TaskUser(name, uid, gid);
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException(at + "user: " + e.getMessage(), e);
-    }
-  }
-
-  private static Path path(JsonNode parent, String name, String at) throws CheckpointException {
-    String text = text(parent, name, at);
-    try {
-      Path path = Path.of(text);
-      if (!path.isAbsolute()) {
-        throw new CheckpointException(at + name + ": '" + text + "' is not an absolute path");
-      }
-      return path;
-    } catch (InvalidPathException e) {
-      throw new CheckpointException(at + name + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static TaskState state(JsonNode parent, String at) throws CheckpointException {
-    String text = text(parent, "state", at);
-    try {
-      return TaskState.valueOf(text);
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException(at + "state: '" + text + "' is not a task state", e);
-    }
   }
 }
