@@ -1,6 +1,7 @@
 package dev.portcullis.agent.executor;
 
 import static dev.portcullis.agent.executor.CoreFixture.EXECUTOR_TERMINATED;
+import static dev.portcullis.agent.executor.CoreFixture.LAUNCH_FAILED;
 import static dev.portcullis.agent.executor.CoreFixture.container;
 import static dev.portcullis.agent.executor.CoreFixture.kill;
 import static dev.portcullis.agent.executor.CoreFixture.limited;
@@ -197,6 +198,56 @@ class ExecutorCoreRecoveryTest {
 
     assertEquals(List.of(), after.sink.updates());
     assertTrue(after.host.isAlive(child));
+  }
+
+  @Test
+  void aTaskLeftStartingIsReportedLaunchFailed() throws Exception {
+    ExecutorRecord web = before.launch("web", "a");
+    long a = before.pid("a");
+    // The agent stopped in the middle of the launch: its journal holds the record it kept before
+    // making any container, while the containers and the held process exist.
+    List<ExecutorRecord> checkpoint = before.journal.saves().get(1).executors();
+    assertEquals(TaskState.TASK_STARTING, task(checkpoint.get(0), "a").state());
+    restart();
+
+    after.core.recover(checkpoint);
+
+    assertEquals(
+        List.of(
+            update(
+                web,
+                "a",
+                TaskState.TASK_FAILED,
+                LAUNCH_FAILED,
+                "Failed to launch the task: the agent stopped before it could start the task")),
+        after.sink.updates());
+    assertEquals(List.of(kill(web.container(), a)), after.tracker.kills());
+    assertEquals(List.of(KillReason.LAUNCH_FAILED), after.observer.kills());
+    assertEquals(Set.of(), after.containers());
+    assertEquals(Set.of(), after.pidsUnderRoot());
+    assertTrue(after.core.executor("web").terminated());
+  }
+
+  @Test
+  void everyTaskOfALaunchCutShortIsReportedLaunchFailed() throws Exception {
+    ExecutorRecord web = before.launch("web", "a", "b");
+    long a = before.pid("a");
+    long b = before.pid("b");
+    List<ExecutorRecord> checkpoint = before.journal.saves().get(1).executors();
+    restart();
+
+    after.core.recover(checkpoint);
+
+    String message = "Failed to launch the task: the agent stopped before it could start the task";
+    assertEquals(
+        List.of(
+            update(web, "a", TaskState.TASK_FAILED, LAUNCH_FAILED, message),
+            update(web, "b", TaskState.TASK_FAILED, LAUNCH_FAILED, message)),
+        after.sink.updates());
+    assertEquals(List.of(kill(web.container(), a, b)), after.tracker.kills());
+    assertEquals(List.of(KillReason.LAUNCH_FAILED), after.observer.kills());
+    assertEquals(Set.of(), after.containers());
+    assertTrue(after.core.executor("web").terminated());
   }
 
   @Test
