@@ -60,14 +60,17 @@ final class Recovery {
     int live = 0;
     for (Executor executor : holdings.running()) {
       holdings.watch(executor);
-      for (Task task : executor.liveTasks()) {
-        if (task.state() == TaskState.TASK_STARTING && !executor.terminated()) {
-          // Never released: its held shell exits when it finds the old agent's pipe closed.
-          endings.taskEnded(
-              executor,
-              task,
-              new Termination.LaunchFailed("the agent stopped before it could start the task"));
-        }
+      if (executor.liveTasks().stream().anyMatch(task -> task.state() == TaskState.TASK_STARTING)) {
+        // The agent stopped during the launch: the journal holds the record kept before any
+        // container was made, in which every task is starting (the next record is kept once all
+        // run). So the launch failed as a whole, as one that fails while the agent runs does: every
+        // task is reported launch-failed, not one of them failed and the others killed for it, and
+        // the executor is killed once. A held shell never released would exit anyway, finding the
+        // old agent's pipe closed.
+        endings.kill(
+            executor,
+            new Termination.LaunchFailed("the agent stopped before it could start the task"),
+            KillReason.LAUNCH_FAILED);
       }
       live += executor.liveTasks().size();
     }

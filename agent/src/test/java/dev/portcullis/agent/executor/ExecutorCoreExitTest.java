@@ -1,0 +1,249 @@
+package dev.portcullis.agent.executor;
+
+import static dev.portcullis.agent.executor.CoreFixture.container;
+import static dev.portcullis.agent.executor.CoreFixture.kill;
+import static dev.portcullis.agent.executor.CoreFixture.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Tasks that exit by themselves, and the executors that end with them. */
+class ExecutorCoreExitTest {
+
+  private final CoreFixture fixture = CoreFixture.started();
+  private final ExecutorCore core = fixture.core;
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  @Test
+  void aTaskThatExitsZeroFinishesAndItsExecutorTerminatesWithItsLastTask() {
+    ExecutorRecord web = fixture.launch("web", "a");
+    int mark = fixture.sink.size();
+
+    fixture.launcher.process("a").exit(0);
+    core.reap();
+
+    assertEquals(
+        List.of(update(web, "a", TaskState.TASK_FINISHED, "Command exited with status 0")),
+        fixture.sink.since(mark));
+    ExecutorRecord ended = core.executor("web");
+    assertTrue(ended.terminated());
+    assertEquals(TaskState.TASK_FINISHED, CoreFixture.task(ended, "a").state());
+    // What the task left in its container is killed: here nothing.
+    assertEquals(List.of(kill(container(web, "a"))), fixture.tracker.kills());
+    assertEquals(Set.of(), fixture.containers());
+    assertEquals(0, core.census().trackedContainers());
+    assertEquals(List.of(), fixture.observer.kills(), "no executor was killed");
+    assertEquals(List.of(ended), fixture.journal.last().orElseThrow());
+  }
+
+  @Test
+  void aTaskThatExitsNonZeroFails() {
+    ExecutorRecord web = fixture.launch("web", "a");
+    int mark = fixture.sink.size();
+
+    fixture.launcher.process("a").exit(3);
+    core.reap();
+
+    assertEquals(
+        List.of(update(web, "a", TaskState.TASK_FAILED, "Command exited with status 3")),
+        fixture.sink.since(mark));
+    assertTrue(core.executor("web").terminated());
+    assertEquals(List.of(kill(container(web, "a"))), fixture.tracker.kills());
+    assertEquals(Set.of(), fixture.containers());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "1   | Command exited with status 1",
+        "126 | Command exited with status 126 (the command could not be executed)",
+        "127 | Command exited with status 127 (the command was not found)",
+        "137 | Command exited with status 137 (as for a process killed by signal 9)",
+        "143 | Command exited with status 143 (as for a process killed by signal 15)",
+        "255 | Command exited with status 255",
+      })
+  void theMessageOfAFailedExitSaysWhatItsStatusMeans(int status, String message) {
+    ExecutorRecord web = fixture.launch("web", "a");
+
+    fixture.launcher.process("a").exit(status);
+    core.reap();
+
+    assertEquals(
+        List.of(update(web, "a", TaskState.TASK_FAILED, message)),
+        fixture.sink.since(2));
+  }
+
+  @Test
+  void aProcessKilledFromOutsideIsReportedAsItsSignal() {
+    ExecutorRecord web = fixture.launch("web", "a");
+
+    fixture.host.exit(fixture.pid("a"));
+    core.reap();
+
+    assertEquals(
+        List.of(
+            update(
+                web,
+                "a",
+                TaskState.TASK_FAILED,
+                "Command exited with status 137 (as for a process killed by signal 9)")),
+        fixture.sink.since(2));
+  }
+
+  @Test
+  void aRunningTaskIsNotReported() {
+    fixture.launch("web", "a");
+    int mark = fixture.sink.size();
+    int saves = fixture.journal.saves().size();
+
+    core.reap();
+    core.reap();
+
+    assertEquals(List.of(), fixture.sink.since(mark));
+    assertEquals(List.of(), fixture.tracker.kills());
+    assertEquals(saves, fixture.journal.saves().size(), "nothing changed, nothing saved");
+  }
+
+  @Test
+  void anEndedTaskIsReportedOnce() {
+    fixture.launch("web", "a");
+    fixture.launcher.process("a").exit(0);
+    core.reap();
+    int mark = fixture.sink.size();
+    int kills = fixture.tracker.kills().size();
+
+    core.reap();
+    core.scan();
+    core.reap();
+
+    assertEquals(List.of(), fixture.sink.since(mark));
+    assertEquals(kills, fixture.tracker.kills().size());
+  }
+
+  @Test
+  void aTaskThatFinishesLeavesTheRestOfItsGroupRunning() {
+    ExecutorRecord web = fixture.launch("web", "a", "b");
+    int mark = fixture.sink.size();
+
+    fixture.launcher.process("a").exit(0);
+    core.reap();
+
+    assertEquals(
+        List.of(update(web, "a", TaskState.TASK_FINISHED, "Command exited with status 0")),
+        fixture.sink.since(mark));
+    ExecutorRecord running = core.executor("web");
+    assertFalse(running.terminated());
+    assertEquals(TaskState.TASK_RUNNING, CoreFixture.task(running, "b").state());
+    assertTrue(fixture.launcher.process("b").alive());
+    assertEquals(List.of(kill(container(web, "a"))), fixture.tracker.kills());
+    assertEquals(List.of(running), fixture.journal.last().orElseThrow(), "the change is saved");
+
+    fixture.launcher.process("b").exit(0);
+    core.reap();
+
+    assertEquals(
+        List.of(
+            update(web, "a", TaskState.TASK_FINISHED, "Command exited with status 0"),
+            update(web, "b", TaskState.TASK_FINISHED, "Command exited with status 0")),
+        fixture.sink.since(mark));
+    assertTrue(core.executor("web").terminated());
+    assertEquals(
+        List.of(kill(container(web, "a")), kill(container(web, "b"))), fixture.tracker.kills());
+    assertEquals(Set.of(), fixture.containers());
+    assertEquals(List.of(), fixture.observer.kills());
+  }
+
+  @Test
+  void aFailedTaskKillsTheRestOfItsGroup() {
+    ExecutorRecord web = fixture.launch("web", "a", "b", "c");
+    long a = fixture.pid("a");
+    long c = fixture.pid("c");
+    int mark = fixture.sink.size();
+
+    fixture.launcher.process("b").exit(2);
+    core.reap();
+
+    String killed = "Killed because task b of its task group failed";
+    assertEquals(
+        List.of(
+            update(web, "b", TaskState.TASK_FAILED, "Command exited with status 2"),
+            update(web, "a", TaskState.TASK_KILLED, killed),
+            update(web, "c", TaskState.TASK_KILLED, killed)),
+        fixture.sink.since(mark));
+    assertEquals(
+        List.of(kill(container(web, "b")), kill(web.container(), a, c)), fixture.tracker.kills());
+    assertEquals(List.of(KillReason.TASK_GROUP_FAILED), fixture.observer.kills());
+    assertTrue(core.executor("web").terminated());
+    assertEquals(Set.of(), fixture.containers());
+    assertEquals(Set.of(), fixture.pidsUnderRoot());
+
+    // The killed tasks' processes have exit statuses now; they were reported already.
+    core.reap();
+    assertEquals(3, fixture.sink.since(mark).size());
+  }
+
+  @Test
+  void tasksThatEndTogetherAreReportedInTheirOrderAndTheFirstFailureKillsTheRest() {
+    ExecutorRecord web = fixture.launch("web", "a", "b", "c");
+    long c = fixture.pid("c");
+    int mark = fixture.sink.size();
+
+    fixture.launcher.process("b").exit(1);
+    fixture.launcher.process("a").exit(0);
+    core.reap();
+
+    assertEquals(
+        List.of(
+            update(web, "a", TaskState.TASK_FINISHED, "Command exited with status 0"),
+            update(web, "b", TaskState.TASK_FAILED, "Command exited with status 1"),
+            update(
+                web, "c", TaskState.TASK_KILLED, "Killed because task b of its task group failed")),
+        fixture.sink.since(mark));
+    assertEquals(
+        List.of(
+            kill(container(web, "a")), kill(container(web, "b")), kill(web.container(), c)),
+        fixture.tracker.kills());
+  }
+
+  @Test
+  void whatATaskLeftBehindInItsContainerIsKilledWhenItExits() {
+    ExecutorRecord web = fixture.launch("web", "a", "b");
+    long child = fixture.spawnIn(container(web, "a"));
+
+    fixture.launcher.process("a").exit(0);
+    core.reap();
+
+    assertEquals(List.of(kill(container(web, "a"), child)), fixture.tracker.kills());
+    assertFalse(fixture.host.isAlive(child));
+    assertTrue(fixture.launcher.process("b").alive());
+  }
+
+  @Test
+  void executorsEndIndependently() {
+    ExecutorRecord web = fixture.launch("web", "a");
+    ExecutorRecord api = fixture.launch("api", "x");
+    int mark = fixture.sink.size();
+
+    fixture.launcher.process("x").exit(1);
+    core.reap();
+
+    assertEquals(
+        List.of(update(api, "x", TaskState.TASK_FAILED, "Command exited with status 1")),
+        fixture.sink.since(mark));
+    assertTrue(core.executor("api").terminated());
+    assertFalse(core.executor("web").terminated());
+    assertEquals(Set.of(web.container(), container(web, "a")), fixture.containers());
+  }
+}
