@@ -101,19 +101,18 @@ final class Endings {
     holdings.isolator.ifPresent(ports -> ports.cleanup(executor.container()));
     holdings.removeQuietly(executor.container());
     executor.terminate();
+    holdings.terminated(executor);
     LOG.info("Executor {} has terminated", executor.executorId());
     evictCompleted();
     holdings.save();
   }
 
-  /** Forgets the oldest terminated executors beyond the number kept, and their files. */
+  /**
+   * Forgets the terminated executors beyond the number kept, and their files: those that ended
+   * earliest, as Mesos does, so that one that has just ended can always be looked at.
+   */
   private void evictCompleted() {
-    List<Executor> terminated =
-        holdings.executors().stream().filter(Executor::terminated).toList();
-    int excess = terminated.size() - holdings.settings.maxCompletedExecutors();
-    for (int i = 0; i < excess; i++) {
-      Executor old = terminated.get(i);
-      holdings.forget(old);
+    for (Executor old : holdings.forgetOldest(holdings.settings.maxCompletedExecutors())) {
       holdings.launcher.discard(old.record());
     }
   }

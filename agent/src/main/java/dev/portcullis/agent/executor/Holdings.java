@@ -7,8 +7,10 @@ import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.PortsIsolator;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +39,12 @@ final class Holdings {
 
   /** Every executor held, running or terminated, in launch order. */
   private final Map<String, Executor> executors = new LinkedHashMap<>();
+
+  /**
+   * The terminated executors held, the earliest to have ended first: the ones to forget first.
+   * Those a journal recorded as terminated come first, in its order.
+   */
+  private final Deque<Executor> completed = new ArrayDeque<>();
 
   /** The executor of every task held: task ids are unique on the agent. */
   private final Map<String, String> taskOwners = new HashMap<>();
@@ -92,12 +100,31 @@ final class Holdings {
 
   void register(Executor executor) {
     executors.put(executor.executorId(), executor);
+    if (executor.terminated()) {
+      completed.add(executor);
+    }
     executor.tasks().forEach(task -> taskOwners.put(task.taskId(), executor.executorId()));
   }
 
-  void forget(Executor executor) {
-    executors.remove(executor.executorId());
-    executor.tasks().forEach(task -> taskOwners.remove(task.taskId()));
+  /** An executor has just terminated. */
+  void terminated(Executor executor) {
+    completed.add(executor);
+  }
+
+  /**
+   * Forgets the terminated executors that ended earliest, beyond the number kept.
+   *
+   * @return those forgotten
+   */
+  List<Executor> forgetOldest(int kept) {
+    List<Executor> forgotten = new ArrayList<>();
+    while (completed.size() > kept) {
+      Executor old = completed.remove();
+      executors.remove(old.executorId());
+      old.tasks().forEach(task -> taskOwners.remove(task.taskId()));
+      forgotten.add(old);
+    }
+    return forgotten;
   }
 
   /** Has the isolator watch the executor's root; the core looks at the watch after each scan. */

@@ -2,6 +2,7 @@ package dev.portcullis.agent.executor;
 
 import dev.portcullis.api.ContainerId;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -86,7 +87,7 @@ final class Launches {
 
   /** The executor as accepted: fresh container names, as Mesos gives, never an existing cgroup. */
   private Executor accept(ExecutorSpec spec) {
-    ContainerId root = ContainerId.of(UUID.randomUUID().toString());
+    ContainerId root = freshRoot();
     Executor executor =
         new Executor(
             spec.executorId(), root, spec.resources(), spec.ports(), spec.networks(), false);
@@ -108,10 +109,25 @@ final class Launches {
     return executor;
   }
 
-  private void createContainers(Executor executor) throws IOException {
-    if (holdings.tracker.exists(executor.container())) {
-      throw new IOException("the cgroup of container " + executor.container() + " exists already");
+  /**
+   * A new UUID, as Mesos gives every container, that no cgroup has: a launch that fails tears its
+   * root down, which must never be someone else's.
+   *
+   * @throws UncheckedIOException if the tracker cannot tell; nothing was changed
+   */
+  private ContainerId freshRoot() {
+    try {
+      ContainerId root;
+      do {
+        root = ContainerId.of(UUID.randomUUID().toString());
+      } while (holdings.tracker.exists(root));
+      return root;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot tell whether a container exists: " + e.getMessage(), e);
     }
+  }
+
+  private void createContainers(Executor executor) throws IOException {
     holdings.tracker.create(executor.container());
     holdings.isolator.ifPresent(ports -> ports.prepare(executor.container(), executor.config()));
     for (Task task : executor.tasks()) {

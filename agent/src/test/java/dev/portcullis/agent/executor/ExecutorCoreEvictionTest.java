@@ -36,6 +36,21 @@ class ExecutorCoreEvictionTest {
   }
 
   @Test
+  void theExecutorsForgottenFirstAreThoseThatEndedFirstNotThoseLaunchedFirst() {
+    try (CoreFixture fixture = CoreFixture.options().maxCompleted(1).start()) {
+      fixture.launch("early", "t1");
+      fixture.launch("late", "t2");
+      ExecutorRecord endedFirst = fixture.core.kill("late", "Killed on request");
+
+      ExecutorRecord endedLast = fixture.core.kill("early", "Killed on request");
+
+      assertEquals(List.of("early"), ids(fixture.core.executors()));
+      assertEquals(endedLast, fixture.core.executor("early"), "the one just ended can be read");
+      assertEquals(List.of(endedFirst), fixture.launcher.discarded());
+    }
+  }
+
+  @Test
   void theIdsOfAForgottenExecutorAreFreeAgain() {
     try (CoreFixture fixture = CoreFixture.options().maxCompleted(1).start()) {
       fixture.launch("e1", "t1");
