@@ -155,6 +155,15 @@ public final class AgentDaemon implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    try {
+      loop.call(
+          core -> {
+            core.save();
+            return null;
+          });
+    } catch (RuntimeException e) {
+      LOG.warn("Could not write the last checkpoint: {}", e.getMessage());
+    }
     loop.close();
     LOG.info("Agent stopped; its tasks go on running and will be recovered at the next start");
   }

@@ -213,6 +213,14 @@ public final class ExecutorCore {
     return new Census(tracked, executorStates, taskStates);
   }
 
+  /**
+   * Records what is held once more, as before stopping: a record that failed at the last change is
+   * then retried. Nothing is recorded before recovery is done.
+   */
+  public void save() {
+    holdings.save();
+  }
+
   /** Closes the isolator; the tasks go on running. */
   public void close() {
     holdings.isolator.ifPresent(PortsIsolator::close);
