@@ -9,10 +9,10 @@ import java.util.Optional;
 /**
  * Names a container, and for a nested container its parent, as Mesos {@code ContainerID} does.
  *
- * <p>Printed and parsed as the chain of values from the root down, joined by {@code .}: the
- * child {@code task} of {@code executor} is {@code executor.task}. A value is non-empty and holds
- * no {@code .}, {@code /}, whitespace or control character, so the printed form is unambiguous
- * and safe as a cgroup directory name.
+ * <p>Printed and parsed as the chain of values from the root down, joined by {@code .}: the child
+ * {@code task} of {@code executor} is {@code executor.task}. A value is non-empty and holds no
+ * {@code .}, {@code /}, whitespace or control character, so the printed form is unambiguous and
+ * safe as a cgroup directory name.
  *
  * <p>Immutable and thread-safe; equal when values and parents are equal.
  *

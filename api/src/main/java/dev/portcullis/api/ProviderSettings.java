@@ -47,8 +47,7 @@ public final class ProviderSettings {
 
   /**
    * The named setting as a boolean: {@code true}/{@code false} (any case, surrounding whitespace
-   * ignored), or {@code
-   * defaultValue} when absent.
+   * ignored), or {@code defaultValue} when absent.
    *
    * @throws IllegalArgumentException naming the setting when the value is neither
    */

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one port guard per guarded root container in step with its allocation: installs it when
- * the container is prepared, changes it on update, re-finds and repairs it after a restart,
- * removes it at cleanup, and reads what it refused after each scan.
+ * Keeps one port guard per guarded root container in step with its allocation: installs it when the
+ * container is prepared, changes it on update, re-finds and repairs it after a restart, removes it
+ * at cleanup, and reads what it refused after each scan.
  *
  * <p>Thread-safe; never called under the isolator's lock, since every call does I/O.
  */

@@ -518,10 +518,7 @@ class AgentDaemonTest {
     sleeper.put("user", "65534");
     ObjectNode agents = spec("agents", sleep());
     JsonNode launched =
-        first
-            .post("/v1/executors", launch("users", "", who, sleeper, agents))
-            .expect(201)
-            .body();
+        first.post("/v1/executors", launch("users", "", who, sleeper, agents)).expect(201).body();
     assertEquals("nobody", task(launched, "who").path("user").asText());
     assertEquals("nobody", task(launched, "sleeper").path("user").asText(), "a uid shows its name");
     assertTrue(task(launched, "agents").path("user").isNull(), launched::toString);
@@ -591,8 +588,7 @@ class AgentDaemonTest {
     ObjectNode unknown = spec("unknown", List.of("touch", workDir.resolve("ran").toString()));
     unknown.put("user", user);
 
-    DaemonProcess.Reply reply =
-        agent.post("/v1/executors", launch("refused", "", known, unknown));
+    DaemonProcess.Reply reply = agent.post("/v1/executors", launch("refused", "", known, unknown));
 
     refused(reply, 400, "tasks[1].user");
     assertTrue(reply.body().path("error").asText().contains(user), reply::toString);
@@ -630,8 +626,8 @@ class AgentDaemonTest {
 
   /**
    * A checkpoint as agents wrote it before tasks had users: no {@code user}, no {@code
-   * exit_status}, each task's shell recording its status in {@code <sandbox>/exit_status}. One
-   * task still runs, one ended while no agent ran.
+   * exit_status}, each task's shell recording its status in {@code <sandbox>/exit_status}. One task
+   * still runs, one ended while no agent ran.
    */
   @Test
   void aCheckpointWrittenBeforeUsersIsRecovered() throws Exception {

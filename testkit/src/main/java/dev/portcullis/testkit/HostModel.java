@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * An in-memory Linux host for tests: a cgroup tree, processes in cgroups, and sockets held through
  * descriptors.
  *
- * <p>It keeps the two facts that make port attribution hard on a real host: a socket remembers
- * the cgroup that <em>created</em> it (its cgroup id never changes), while the processes that
+ * <p>It keeps the two facts that make port attribution hard on a real host: a socket remembers the
+ * cgroup that <em>created</em> it (its cgroup id never changes), while the processes that
  * <em>hold</em> it may live elsewhere — after a {@link #move}, or after the socket was {@linkplain
  * #pass passed} to a process in another cgroup, or inherited through a {@link #fork}. A socket
  * exists while at least one process holds it.
@@ -200,8 +200,8 @@ public final class HostModel {
   }
 
   /**
-   * Opens a listening socket in the process: it records the process's current cgroup as its
-   * creator and is held by that process.
+   * Opens a listening socket in the process: it records the process's current cgroup as its creator
+   * and is held by that process.
    */
   public synchronized ListeningSocket listen(
       long pid, Protocol protocol, AddressFamily family, String address, int port) {
@@ -320,8 +320,6 @@ public final class HostModel {
   }
 
   private static boolean isWithin(String cgroup, String ancestor) {
-    return ancestor.equals("/")
-        || cgroup.equals(ancestor)
-        || cgroup.startsWith(ancestor + "/");
+    return ancestor.equals("/") || cgroup.equals(ancestor) || cgroup.startsWith(ancestor + "/");
   }
 }

@@ -50,8 +50,8 @@ public final class ManualScanScheduler implements ScanScheduler {
   }
 
   /**
-   * Moves virtual time forward by {@code amount}, running every scan that falls due, in time
-   * order; a scan's next run is due one delay after it ran.
+   * Moves virtual time forward by {@code amount}, running every scan that falls due, in time order;
+   * a scan's next run is due one delay after it ran.
    *
    * @return how many scans ran
    */
@@ -66,7 +66,9 @@ public final class ManualScanScheduler implements ScanScheduler {
       synchronized (this) {
         next = null;
         for (Entry entry : entries) {
-          if (!entry.cancelled && !closed && entry.due.compareTo(target) <= 0
+          if (!entry.cancelled
+              && !closed
+              && entry.due.compareTo(target) <= 0
               && (next == null || entry.due.compareTo(next.due) < 0)) {
             next = entry;
           }

@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * A strict reader of one JSON text (RFC 8259) into plain Java values: an object becomes an
  * unmodifiable {@code Map<String, Object>} in member order, an array an unmodifiable {@code
- * List<Object>}, a string a {@link String}, a number a {@link BigDecimal}, {@code true} and
- * {@code false} a {@link Boolean}, and {@code null} the {@link #NULL} marker.
+ * List<Object>}, a string a {@link String}, a number a {@link BigDecimal}, {@code true} and {@code
+ * false} a {@link Boolean}, and {@code null} the {@link #NULL} marker.
  *
  * <p>Strict means: no comments, no trailing commas, no single quotes, no duplicate member names,
  * nothing after the value but whitespace, and nesting at most {@value #MAX_DEPTH} deep so that

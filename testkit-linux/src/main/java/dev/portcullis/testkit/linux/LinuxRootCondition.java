@@ -50,7 +50,10 @@ public final class LinuxRootCondition implements ExecutionCondition, BeforeEachC
       return ConditionEvaluationResult.enabled(REQUIRE_VARIABLE + "=1 forbids skipping");
     }
     return ConditionEvaluationResult.disabled(
-        "Needs root on Linux: " + missing.get() + "; set " + REQUIRE_VARIABLE
+        "Needs root on Linux: "
+            + missing.get()
+            + "; set "
+            + REQUIRE_VARIABLE
             + "=1 to make this a failure");
   }
 

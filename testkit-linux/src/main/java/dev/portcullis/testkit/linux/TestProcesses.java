@@ -68,8 +68,8 @@ public final class TestProcesses {
   }
 
   /**
-   * A process outside every test cgroup with one child that it never reaps, so that the child
-   * stays a zombie once killed. Closing it ends the parent; init reaps the orphan.
+   * A process outside every test cgroup with one child that it never reaps, so that the child stays
+   * a zombie once killed. Closing it ends the parent; init reaps the orphan.
    */
   public static final class UnreapedChild implements AutoCloseable {
     private static final String SCRIPT =
