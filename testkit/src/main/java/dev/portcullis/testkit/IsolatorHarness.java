@@ -28,7 +28,8 @@ import java.util.Optional;
  * records what it does — violations, logs, limitations and kills — for fluent assertions.
  *
  * <pre>{@code
- * IsolatorHarness harness = IsolatorHarness.builder().flags(Map.of("enforce_container_ports", "true")).build();
+ * IsolatorHarness harness =
+ *     IsolatorHarness.builder().flags(Map.of("enforce_container_ports", "true")).build();
  * ContainerId task = ContainerId.of("task");
  * harness.prepare(task, ContainerConfig.withPorts(PortRanges.of(8080)));
  * long pid = harness.spawn(task);
