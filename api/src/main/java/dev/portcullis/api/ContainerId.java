@@ -49,7 +49,7 @@ public final class ContainerId {
           "Invalid container id '" + text + "': parts must be non-empty and joined by '.'");
     }
     ContainerId id = null;
-    for (String part : text.split("\\.")) {
+    for (String part : text.split("\\.", -1)) {
       id = new ContainerId(part, id);
     }
     return id;
@@ -138,9 +138,9 @@ public final class ContainerId {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ContainerId
-        && value.equals(((ContainerId) other).value)
-        && Objects.equals(parent, ((ContainerId) other).parent);
+    return other instanceof ContainerId that
+        && value.equals(that.value)
+        && Objects.equals(parent, that.parent);
   }
 
   @Override

@@ -132,7 +132,7 @@ public final class PortRanges {
       throw new PortRangesFormatException(text, "it must end with ']'");
     }
     List<String> tokens = new ArrayList<>();
-    for (String token : compact.split("[\\[\\]\\-,]")) {
+    for (String token : compact.split("[\\[\\]\\-,]", -1)) {
       if (!token.isEmpty()) {
         tokens.add(token);
       }
@@ -355,7 +355,7 @@ public final class PortRanges {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof PortRanges && Arrays.equals(bounds, ((PortRanges) other).bounds);
+    return other instanceof PortRanges that && Arrays.equals(bounds, that.bounds);
   }
 
   @Override

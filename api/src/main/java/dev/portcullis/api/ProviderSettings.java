@@ -56,15 +56,13 @@ public final class ProviderSettings {
     if (value.isEmpty()) {
       return defaultValue;
     }
-    switch (value.get().trim().toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw new IllegalArgumentException(
-            "Setting '" + name + "' must be true or false, not '" + value.get() + "'");
-    }
+    return switch (value.get().trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "Setting '" + name + "' must be true or false, not '" + value.get() + "'");
+    };
   }
 
   /**

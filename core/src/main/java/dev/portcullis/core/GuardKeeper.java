@@ -184,7 +184,8 @@ final class GuardKeeper {
         new TreeMap<>(Comparator.comparing(ContainerId::toString));
     Map<ContainerId, PortRanges> stopped =
         new TreeMap<>(Comparator.comparing(ContainerId::toString));
-    for (Map.Entry<ContainerId, GuardRefusals> entry : guarded.entrySet()) {
+    // A snapshot of the roots guarded as the read starts: the loop updates the map itself.
+    for (Map.Entry<ContainerId, GuardRefusals> entry : Map.copyOf(guarded).entrySet()) {
       ContainerId root = entry.getKey();
       Optional<GuardRefusals> read;
       try {

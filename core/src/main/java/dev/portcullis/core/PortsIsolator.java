@@ -321,6 +321,10 @@ public final class PortsIsolator implements AutoCloseable {
    *
    * @return a failed stage if the container is not tracked
    */
+  // The stage whenComplete returns is left alone on purpose: it fails exactly when the root's
+  // limitation is cancelled at cleanup, which the callback turns into the watcher's cancellation,
+  // and the callback itself cannot throw.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public CompletionStage<ContainerLimitation> watch(ContainerId id) {
     synchronized (lock) {
       TrackedContainer container = containers.get(id);

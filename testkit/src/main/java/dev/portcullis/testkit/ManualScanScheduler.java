@@ -24,7 +24,6 @@ public final class ManualScanScheduler implements ScanScheduler {
     final Duration delay;
     Duration due;
     boolean cancelled;
-    int runs;
 
     Entry(Runnable scan, Duration initialDelay, Duration delay, Duration due) {
       this.scan = scan;
@@ -81,7 +80,6 @@ public final class ManualScanScheduler implements ScanScheduler {
       }
       next.scan.run();
       synchronized (this) {
-        next.runs++;
         next.due = now.plus(next.delay);
       }
       ran++;

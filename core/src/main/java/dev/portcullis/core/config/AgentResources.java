@@ -139,7 +139,7 @@ public final class AgentResources {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof AgentResources && byName.equals(((AgentResources) other).byName);
+    return other instanceof AgentResources that && byName.equals(that.byName);
   }
 
   @Override

@@ -358,10 +358,9 @@ public final class IsolatorConfig {
 
   @Override
   public boolean equals(Object other) {
-    if (!(other instanceof IsolatorConfig)) {
+    if (!(other instanceof IsolatorConfig that)) {
       return false;
     }
-    IsolatorConfig that = (IsolatorConfig) other;
     return launcher.equals(that.launcher)
         && enforceContainerPorts == that.enforceContainerPorts
         && watchInterval.equals(that.watchInterval)
@@ -569,53 +568,30 @@ public final class IsolatorConfig {
             "give its name without the leading '--' (\"" + bare + "\", not \"" + name + "\")");
       }
       switch (name) {
-        case LAUNCHER:
-          launcher = value.strip();
-          break;
-        case ENFORCE_CONTAINER_PORTS:
-          enforceContainerPorts = parseBoolean(name, value);
-          break;
-        case CONTAINER_PORTS_WATCH_INTERVAL:
-          watchInterval =
-              Durations.parse(value, problem -> FlagException.invalidValue(name, value, problem));
-          break;
-        case CHECK_AGENT_PORT_RANGE_ONLY:
-          checkAgentPortRangeOnly = parseBoolean(name, value);
-          break;
-        case CONTAINER_PORTS_ISOLATED_RANGE:
-          isolatedRange = parseRanges(name, value);
-          break;
-        case RESOURCES:
-          resources = parseResources(name, value);
-          break;
-        case CONTAINER_PORTS_INCLUDE_UDP:
-          includeUdp = parseBoolean(name, value);
-          break;
-        case SOCKET_SOURCE:
-          socketSourceName = value;
-          break;
-        case PROCESS_TRACKER:
-          processTrackerName = value;
-          break;
-        case CONTAINER_PORTS_POLICY:
-          policyName = value;
-          break;
-        case CONTAINER_PORTS_FULL_SCAN_EVERY:
-          fullScanEvery = parseCount(name, value);
-          break;
-        case CONTAINER_PORTS_GUARD:
-          guardName = value;
-          break;
-        case CONTAINER_PORTS_GUARD_MODE:
-          guardMode =
-              GuardMode.parse(value)
-                  .orElseThrow(
-                      () ->
-                          FlagException.invalidValue(
-                              name, value, "must be " + GuardMode.flagValues()));
-          break;
-        default:
-          break;
+        case LAUNCHER -> launcher = value.strip();
+        case ENFORCE_CONTAINER_PORTS -> enforceContainerPorts = parseBoolean(name, value);
+        case CONTAINER_PORTS_WATCH_INTERVAL ->
+            watchInterval =
+                Durations.parse(value, problem -> FlagException.invalidValue(name, value, problem));
+        case CHECK_AGENT_PORT_RANGE_ONLY -> checkAgentPortRangeOnly = parseBoolean(name, value);
+        case CONTAINER_PORTS_ISOLATED_RANGE -> isolatedRange = parseRanges(name, value);
+        case RESOURCES -> resources = parseResources(name, value);
+        case CONTAINER_PORTS_INCLUDE_UDP -> includeUdp = parseBoolean(name, value);
+        case SOCKET_SOURCE -> socketSourceName = value;
+        case PROCESS_TRACKER -> processTrackerName = value;
+        case CONTAINER_PORTS_POLICY -> policyName = value;
+        case CONTAINER_PORTS_FULL_SCAN_EVERY -> fullScanEvery = parseCount(name, value);
+        case CONTAINER_PORTS_GUARD -> guardName = value;
+        case CONTAINER_PORTS_GUARD_MODE ->
+            guardMode =
+                GuardMode.parse(value)
+                    .orElseThrow(
+                        () ->
+                            FlagException.invalidValue(
+                                name, value, "must be " + GuardMode.flagValues()));
+        default -> {
+          // An unknown flag is only kept, below, for providers to read.
+        }
       }
       flags.put(name, value);
       return this;
@@ -684,14 +660,11 @@ public final class IsolatorConfig {
     }
 
     private static boolean parseBoolean(String flag, String value) {
-      switch (value.strip().toLowerCase(Locale.ROOT)) {
-        case "true":
-          return true;
-        case "false":
-          return false;
-        default:
-          throw FlagException.invalidValue(flag, value, "must be true or false");
-      }
+      return switch (value.strip().toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw FlagException.invalidValue(flag, value, "must be true or false");
+      };
     }
 
     private static PortRanges parseRanges(String flag, String value) {

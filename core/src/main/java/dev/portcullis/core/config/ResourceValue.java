@@ -87,7 +87,7 @@ sealed interface ResourceValue
         throw new IllegalArgumentException("a range list must be enclosed in '[' and ']'");
       }
       List<String> tokens = new ArrayList<>();
-      for (String token : compact.split("[\\[\\]\\-,]")) {
+      for (String token : compact.split("[\\[\\]\\-,]", -1)) {
         if (!token.isEmpty()) {
           tokens.add(token);
         }

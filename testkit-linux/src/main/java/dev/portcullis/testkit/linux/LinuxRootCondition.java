@@ -23,7 +23,7 @@ public final class LinuxRootCondition implements ExecutionCondition, BeforeEachC
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("Uid:")) {
-          String effective = line.split("\\s+")[2];
+          String effective = line.split("\\s+", -1)[2];
           return effective.equals("0")
               ? Optional.empty()
               : Optional.of("not root (effective uid " + effective + ")");

@@ -73,13 +73,15 @@ public final class TestProcesses {
    */
   public static final class UnreapedChild implements AutoCloseable {
     private static final String SCRIPT =
-        "import os, sys, time\n"
-            + "pid = os.fork()\n"
-            + "if pid == 0:\n"
-            + "    time.sleep(60)\n"
-            + "    os._exit(0)\n"
-            + "print(pid, flush=True)\n"
-            + "sys.stdin.read()\n";
+        """
+        import os, sys, time
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(60)
+            os._exit(0)
+        print(pid, flush=True)
+        sys.stdin.read()
+        """;
 
     private final Process parent;
     private final long child;
