@@ -13,6 +13,7 @@ import dev.portcullis.testkit.linux.FreePorts;
 import dev.portcullis.testkit.linux.Listener;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
 import dev.portcullis.testkit.linux.ScratchCgroups;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -464,19 +465,13 @@ class AgentDaemonTest {
   void readersThatStallOrVanishNeverHoldUpTheAgentOrOtherReaders() throws Exception {
     DaemonProcess agent = agent("--enforce_container_ports");
     URI events = URI.create(agent.url() + "/v1/events");
-    try (Socket stalled = new Socket();
-        Socket vanishing = new Socket()) {
+    try (Socket stalled = new Socket()) {
       stalled.setReceiveBufferSize(1024);
-      for (Socket reader : List.of(stalled, vanishing)) {
-        reader.connect(new InetSocketAddress(events.getHost(), events.getPort()));
-        reader
-            .getOutputStream()
-            .write(
-                ("GET /v1/events HTTP/1.1\r\nHost: " + events.getAuthority() + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+      readEvents(stalled, events);
+      try (Socket vanishing = new Socket()) {
+        readEvents(vanishing, events);
+        awaitMetric(agent, "portcullis_event_readers 2");
       }
-      awaitMetric(agent, "portcullis_event_readers 2");
-      vanishing.close();
       DaemonProcess.Events reading = agent.events();
       awaitMetric(agent, "portcullis_event_readers 3");
 
@@ -491,6 +486,16 @@ class AgentDaemonTest {
       // stays, its updates queued for it.
       awaitMetric(agent, "portcullis_event_readers 2");
     }
+  }
+
+  /** Connects {@code reader} to the event stream and asks for it, reading nothing back. */
+  private static void readEvents(Socket reader, URI events) throws IOException {
+    reader.connect(new InetSocketAddress(events.getHost(), events.getPort()));
+    reader
+        .getOutputStream()
+        .write(
+            ("GET /v1/events HTTP/1.1\r\nHost: " + events.getAuthority() + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
   }
 
   private static void awaitMetric(DaemonProcess agent, String line) throws InterruptedException {
