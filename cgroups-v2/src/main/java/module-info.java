@@ -1,8 +1,7 @@
 /**
  * A {@link dev.portcullis.api.ProcessTracker} over the unified (v2) cgroup hierarchy, found with
  * {@link java.util.ServiceLoader} under the name {@code cgroups-v2}. It reports each container's
- * cgroup ids. Its package is not exported: the tracker is used only through the service
- * interface.
+ * cgroup ids. Its package is not exported: the tracker is used only through the service interface.
  */
 @SuppressWarnings("module") // the name ends in a digit by design: it names the cgroup version
 module dev.portcullis.cgroups.v2 {

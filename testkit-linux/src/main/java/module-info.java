@@ -1,7 +1,7 @@
 /**
- * Test support for the Linux providers: a JUnit condition for tests that need root on Linux (a
- * skip that fails under {@code PORTCULLIS_REQUIRE_LINUX=1}), real listener processes, free ports,
- * and scratch cgroup roots that are removed with everything in them.
+ * Test support for the Linux providers: a JUnit condition for tests that need root on Linux (a skip
+ * that fails under {@code PORTCULLIS_REQUIRE_LINUX=1}), real listener processes, free ports, and
+ * scratch cgroup roots that are removed with everything in them.
  */
 module dev.portcullis.testkit.linux {
   requires transitive dev.portcullis.api;

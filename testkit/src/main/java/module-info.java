@@ -1,8 +1,8 @@
 /**
  * The Portcullis testkit: an in-memory host ({@link dev.portcullis.testkit.HostModel}), fake
- * providers over it, jqwik arbitraries for ports, allocations and whole host states (registered
- * as an {@code ArbitraryProvider}, so a property can simply ask for them), and a harness that
- * drives the isolator scan by scan and records what happens.
+ * providers over it, jqwik arbitraries for ports, allocations and whole host states (registered as
+ * an {@code ArbitraryProvider}, so a property can simply ask for them), and a harness that drives
+ * the isolator scan by scan and records what happens.
  */
 module dev.portcullis.testkit {
   requires transitive dev.portcullis.api;

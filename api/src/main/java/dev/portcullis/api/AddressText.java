@@ -3,7 +3,9 @@ package dev.portcullis.api;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Prints addresses the way {@code ss} and people write them: IPv6 in the compressed RFC 5952 form. */
+/**
+ * Prints addresses the way {@code ss} and people write them: IPv6 in the compressed RFC 5952 form.
+ */
 final class AddressText {
 
   private AddressText() {}

@@ -76,8 +76,8 @@ public final class BindAllowance {
   /**
    * The ports of one protocol a guarded container may bind.
    *
-   * @param bindable the ports a {@code bind()} may name; port 0 in it has no meaning, since a
-   *     bind to port 0 is judged on the port the kernel picks
+   * @param bindable the ports a {@code bind()} may name; port 0 in it has no meaning, since a bind
+   *     to port 0 is judged on the port the kernel picks
    * @param assignable the further ports the kernel may pick for a {@code bind()} to port 0 (a
    *     picked port in {@code bindable} is always allowed); kept without the ports of {@code
    *     bindable}, so that two rules that allow the same binds are equal

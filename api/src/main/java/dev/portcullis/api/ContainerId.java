@@ -9,10 +9,10 @@ import java.util.Optional;
 /**
  * Names a container, and for a nested container its parent, as Mesos {@code ContainerID} does.
  *
- * <p>Printed and parsed as the chain of values from the root down, joined by {@code .}: the
- * child {@code task} of {@code executor} is {@code executor.task}. A value is non-empty and holds
- * no {@code .}, {@code /}, whitespace or control character, so the printed form is unambiguous
- * and safe as a cgroup directory name.
+ * <p>Printed and parsed as the chain of values from the root down, joined by {@code .}: the child
+ * {@code task} of {@code executor} is {@code executor.task}. A value is non-empty and holds no
+ * {@code .}, {@code /}, whitespace or control character, so the printed form is unambiguous and
+ * safe as a cgroup directory name.
  *
  * <p>Immutable and thread-safe; equal when values and parents are equal.
  *
@@ -49,7 +49,7 @@ public final class ContainerId {
           "Invalid container id '" + text + "': parts must be non-empty and joined by '.'");
     }
     ContainerId id = null;
-    for (String part : text.split("\\.")) {
+    for (String part : text.split("\\.", -1)) {
       id = new ContainerId(part, id);
     }
     return id;
@@ -138,9 +138,9 @@ public final class ContainerId {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ContainerId
-        && value.equals(((ContainerId) other).value)
-        && Objects.equals(parent, ((ContainerId) other).parent);
+    return other instanceof ContainerId that
+        && value.equals(that.value)
+        && Objects.equals(parent, that.parent);
   }
 
   @Override

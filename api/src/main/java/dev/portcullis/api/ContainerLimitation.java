@@ -3,8 +3,8 @@ package dev.portcullis.api;
 import org.immutables.value.Value;
 
 /**
- * What a watcher of a container receives when the container is limited for listening on
- * unallocated ports: the Mesos {@code ContainerLimitation} with reason {@value #REASON}.
+ * What a watcher of a container receives when the container is limited for listening on unallocated
+ * ports: the Mesos {@code ContainerLimitation} with reason {@value #REASON}.
  *
  * <p>The offending ports are reported as a {@code ports} resource of type RANGES.
  *

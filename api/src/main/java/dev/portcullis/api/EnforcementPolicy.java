@@ -3,15 +3,15 @@ package dev.portcullis.api;
 /**
  * Decides what to do about a violation: ignore it, log it, or kill the container tree.
  *
- * <p>The isolator calls {@link #decide(Violation, PolicyContext)} once per scan for each
- * container found violating, with what it remembers of earlier scans. A {@link Verdict#kill
- * kill} verdict stops the violation's root container and every container below it, and raises a
- * {@link ContainerLimitation} on the root — but only when the host enforces; with enforcement
- * off a kill verdict is logged and nothing is killed, whatever the policy says.
+ * <p>The isolator calls {@link #decide(Violation, PolicyContext)} once per scan for each container
+ * found violating, with what it remembers of earlier scans. A {@link Verdict#kill kill} verdict
+ * stops the violation's root container and every container below it, and raises a {@link
+ * ContainerLimitation} on the root — but only when the host enforces; with enforcement off a kill
+ * verdict is logged and nothing is killed, whatever the policy says.
  *
- * <p>A policy also hears the allocation lifecycle through the {@code prepared}, {@code updated}
- * and {@code cleanedUp} hooks, which default to doing nothing: a policy that keeps its own state,
- * or acts ahead of scans (for example by installing bind filters), uses them.
+ * <p>A policy also hears the allocation lifecycle through the {@code prepared}, {@code updated} and
+ * {@code cleanedUp} hooks, which default to doing nothing: a policy that keeps its own state, or
+ * acts ahead of scans (for example by installing bind filters), uses them.
  *
  * <p>All calls come from one thread at a time: a policy needs no locking of its own.
  *

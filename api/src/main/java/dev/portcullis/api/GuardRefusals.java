@@ -3,8 +3,8 @@ package dev.portcullis.api;
 import java.util.Objects;
 
 /**
- * What a {@link PortGuard} refused in a container since the guard was installed: counters that
- * only grow while the guard stays in place.
+ * What a {@link PortGuard} refused in a container since the guard was installed: counters that only
+ * grow while the guard stays in place.
  *
  * @param binds how many {@code bind()} calls were refused
  * @param listeners how many processes were stopped for calling {@code listen()} on a port the
@@ -16,7 +16,8 @@ import java.util.Objects;
  *     empty, never null
  * @since 0.2
  */
-public record GuardRefusals(long binds, long listeners, PortRanges ports, PortRanges listenerPorts) {
+public record GuardRefusals(
+    long binds, long listeners, PortRanges ports, PortRanges listenerPorts) {
 
   private static final GuardRefusals NONE =
       new GuardRefusals(0, 0, PortRanges.empty(), PortRanges.empty());

@@ -3,8 +3,8 @@ package dev.portcullis.api;
 import java.util.Objects;
 
 /**
- * A guard found in place on a container's cgroup, as {@link PortGuard#find} reads it back from
- * the host: what it allows, whether all of it is there, and what it refused.
+ * A guard found in place on a container's cgroup, as {@link PortGuard#find} reads it back from the
+ * host: what it allows, whether all of it is there, and what it refused.
  *
  * @param allowance what the guard allows now
  * @param complete whether every part the provider installs is in place exactly once; a guard that

@@ -9,9 +9,9 @@ import org.immutables.value.Value;
  * One socket that receives on a local port: a TCP listener or a bound UDP socket.
  *
  * <p>The {@link #inode()} identifies the socket on the host; it is what {@code /proc/<pid>/fd}
- * links name ({@code socket:[inode]}), so it ties a socket to the processes holding it. The
- * {@link #cgroupId()} is the cgroup v2 id of the cgroup that <em>created</em> the socket, fixed at
- * {@code socket()} time, when the source knows it.
+ * links name ({@code socket:[inode]}), so it ties a socket to the processes holding it. The {@link
+ * #cgroupId()} is the cgroup v2 id of the cgroup that <em>created</em> the socket, fixed at {@code
+ * socket()} time, when the source knows it.
  *
  * <p>Immutable; build one with {@link #builder()}.
  *
@@ -81,7 +81,10 @@ public abstract class ListeningSocket {
   /** {@code tcp [::]:8080 inode 1234}. */
   @Override
   public String toString() {
-    return protocol().name().toLowerCase(java.util.Locale.ROOT) + " " + endpoint() + " inode "
+    return protocol().name().toLowerCase(java.util.Locale.ROOT)
+        + " "
+        + endpoint()
+        + " inode "
         + inode();
   }
 

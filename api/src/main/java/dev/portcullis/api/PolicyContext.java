@@ -6,8 +6,8 @@ import org.immutables.value.Value;
 /**
  * What the isolator remembers about one offending container when it asks a policy for a verdict.
  *
- * <p>The memory is per offending container (a nested container has its own). It starts afresh
- * when the container is seen clean in a scan, and when its root's allocation is updated.
+ * <p>The memory is per offending container (a nested container has its own). It starts afresh when
+ * the container is seen clean in a scan, and when its root's allocation is updated.
  *
  * @since 0.1
  */
@@ -21,14 +21,14 @@ public abstract class PolicyContext {
   public abstract long scan();
 
   /**
-   * How many consecutive scans, this one included, have seen this container violate with the
-   * same unallocated ports: 1 the first time.
+   * How many consecutive scans, this one included, have seen this container violate with the same
+   * unallocated ports: 1 the first time.
    */
   public abstract int consecutiveScans();
 
   /**
-   * The unallocated ports of the last violation by this container that was logged (by a log or
-   * kill verdict), if one was logged since the memory last started afresh.
+   * The unallocated ports of the last violation by this container that was logged (by a log or kill
+   * verdict), if one was logged since the memory last started afresh.
    */
   public abstract Optional<PortRanges> lastLogged();
 

@@ -7,16 +7,16 @@ import java.util.Optional;
  * Prevents, in the kernel, what a scan can only detect: a container's {@code bind()} to a port it
  * was not allocated fails at once, even between two scans and while the agent is not running.
  *
- * <p>A guard covers a top-level container's whole cgroup subtree, nested containers included.
- * The isolator {@linkplain #install installs} one when it prepares a container, before the
- * container's first process joins its cgroup (a socket created before that carries no guard),
- * {@linkplain #update updates} it when the allocation changes, {@linkplain #find finds} it again
- * after an agent restart, and {@linkplain #remove removes} it at cleanup. A guard outlives the
- * process that installed it: it stays until it is removed or its cgroup is.
+ * <p>A guard covers a top-level container's whole cgroup subtree, nested containers included. The
+ * isolator {@linkplain #install installs} one when it prepares a container, before the container's
+ * first process joins its cgroup (a socket created before that carries no guard), {@linkplain
+ * #update updates} it when the allocation changes, {@linkplain #find finds} it again after an agent
+ * restart, and {@linkplain #remove removes} it at cleanup. A guard outlives the process that
+ * installed it: it stays until it is removed or its cgroup is.
  *
- * <p>The container's cgroup follows the Mesos layout the {@link ProcessTracker}s use, read from
- * the same settings ({@code cgroups_root}, {@code cgroups_hierarchy}). {@link #install} creates it
- * if it does not exist yet; the other methods never create one.
+ * <p>The container's cgroup follows the Mesos layout the {@link ProcessTracker}s use, read from the
+ * same settings ({@code cgroups_root}, {@code cgroups_hierarchy}). {@link #install} creates it if
+ * it does not exist yet; the other methods never create one.
  *
  * <p>Found through {@link java.util.ServiceLoader}; see {@link Provider} for the lifecycle.
  * Implementations must be safe to call from several threads.
@@ -36,8 +36,8 @@ public interface PortGuard extends Provider {
 
   /**
    * Replaces what an installed guard allows. The change is whole for each bind: a {@code bind()}
-   * that starts after this method returns sees the new allowance, one under way sees the old or
-   * the new one for its port, never a mixture that refuses a port both allow.
+   * that starts after this method returns sees the new allowance, one under way sees the old or the
+   * new one for its port, never a mixture that refuses a port both allow.
    *
    * @throws IOException if the container has no guard of this provider, or it cannot be changed;
    *     the old allowance then stays in force
@@ -51,10 +51,10 @@ public interface PortGuard extends Provider {
   Optional<GuardState> find(ContainerId container) throws IOException;
 
   /**
-   * What the container's guard has refused since it was installed; empty when the container has
-   * no guard of this provider or the guard does not count refusals. Called after every scan for
-   * every guarded container, so implementations should make it cheap; the default reads the whole
-   * guard back with {@link #find}.
+   * What the container's guard has refused since it was installed; empty when the container has no
+   * guard of this provider or the guard does not count refusals. Called after every scan for every
+   * guarded container, so implementations should make it cheap; the default reads the whole guard
+   * back with {@link #find}.
    */
   default Optional<GuardRefusals> refusals(ContainerId container) throws IOException {
     return find(container).map(GuardState::refusals);
@@ -69,8 +69,8 @@ public interface PortGuard extends Provider {
   /**
    * Whether the guard also stops a process that calls {@code listen()} on a TCP socket it never
    * bound, which makes the kernel pick a port without running any bind check. When true, such a
-   * listener on a port outside the allowance is stopped (killed) at once; when false, only the
-   * next scan catches it.
+   * listener on a port outside the allowance is stopped (killed) at once; when false, only the next
+   * scan catches it.
    */
   default boolean stopsUnboundListeners() {
     return false;

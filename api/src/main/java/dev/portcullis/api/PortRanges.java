@@ -12,9 +12,8 @@ import java.util.stream.IntStream;
  * An immutable set of TCP/UDP ports, 0 to 65535, kept as sorted, merged, closed intervals.
  *
  * <p>Two instances are equal exactly when they hold the same ports, however they were written:
- * overlapping and adjacent ranges are merged on construction ({@code [1-2, 3-4]} is {@code
- * [1-4]}). Every port, 0 and 65535 included, is an ordinary member: {@code [1024-65535]} contains
- * 65535.
+ * overlapping and adjacent ranges are merged on construction ({@code [1-2, 3-4]} is {@code [1-4]}).
+ * Every port, 0 and 65535 included, is an ordinary member: {@code [1024-65535]} contains 65535.
  *
  * <p>{@link #parse(String)} reads the Mesos range grammar and {@link #toString()} prints it, so
  * {@code parse(r.toString()).equals(r)} for every {@code r}.
@@ -109,14 +108,14 @@ public final class PortRanges {
    * hexadecimal one with a {@code 0x} prefix, ASCII digits only. Overlapping and adjacent ranges
    * merge. {@code []} is the empty set.
    *
-   * <p>Unlike Mesos, a range whose begin is greater than its end is an error, not an empty range;
-   * a range may end at 65535; and bounds must be written as {@code begin-end} pairs, where Mesos
+   * <p>Unlike Mesos, a range whose begin is greater than its end is an error, not an empty range; a
+   * range may end at 65535; and bounds must be written as {@code begin-end} pairs, where Mesos
    * pairs up any even number of bounds however they are separated ({@code [1,5]} would be {@code
    * [1-5]}).
    *
    * @throws PortRangesFormatException for empty text, a missing bracket, an odd number of bounds,
-   *     an item that is not {@code begin-end}, a bound that is not a number, a bound above 65535, or a begin greater than its end; the
-   *     message quotes the input
+   *     an item that is not {@code begin-end}, a bound that is not a number, a bound above 65535,
+   *     or a begin greater than its end; the message quotes the input
    */
   public static PortRanges parse(String text) {
     if (text == null) {
@@ -133,7 +132,7 @@ public final class PortRanges {
       throw new PortRangesFormatException(text, "it must end with ']'");
     }
     List<String> tokens = new ArrayList<>();
-    for (String token : compact.split("[\\[\\]\\-,]")) {
+    for (String token : compact.split("[\\[\\]\\-,]", -1)) {
       if (!token.isEmpty()) {
         tokens.add(token);
       }
@@ -152,8 +151,7 @@ public final class PortRanges {
       for (String item : inner.split(",", -1)) {
         if (!item.matches("[^\\-\\[\\]]+-[^\\-\\[\\]]+")) {
           throw new PortRangesFormatException(
-              text,
-              "'" + item + "' is not a range begin-end; write a single port p as p-p");
+              text, "'" + item + "' is not a range begin-end; write a single port p as p-p");
         }
       }
     }
@@ -357,7 +355,7 @@ public final class PortRanges {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof PortRanges && Arrays.equals(bounds, ((PortRanges) other).bounds);
+    return other instanceof PortRanges that && Arrays.equals(bounds, that.bounds);
   }
 
   @Override

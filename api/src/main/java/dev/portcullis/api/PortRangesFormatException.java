@@ -1,8 +1,8 @@
 package dev.portcullis.api;
 
 /**
- * Thrown when text is not a valid port range list. The message quotes the offending input and
- * says what is wrong with it.
+ * Thrown when text is not a valid port range list. The message quotes the offending input and says
+ * what is wrong with it.
  *
  * @since 0.1
  */

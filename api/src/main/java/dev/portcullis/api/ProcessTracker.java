@@ -9,8 +9,8 @@ import java.util.Set;
  *
  * <p>The layout is the Mesos one: a top-level container {@code id} is the cgroup {@code
  * <cgroups_root>/<id>}; a nested container {@code parent.child} is {@code <parent's
- * cgroup>/mesos/<child>}, so a container's subtree holds its nested containers. Methods that take
- * a container whose cgroup does not exist say so in their documentation; none of them creates a
+ * cgroup>/mesos/<child>}, so a container's subtree holds its nested containers. Methods that take a
+ * container whose cgroup does not exist say so in their documentation; none of them creates a
  * cgroup implicitly except {@link #create(ContainerId)}.
  *
  * <p>Found through {@link java.util.ServiceLoader}; see {@link Provider} for the lifecycle.
@@ -24,8 +24,8 @@ public interface ProcessTracker extends Provider {
   boolean reportsCgroupIds();
 
   /**
-   * The cgroup v2 ids (directory inode numbers) of the container's cgroup and of every cgroup
-   * below it; empty when the tracker does not report ids or the cgroup does not exist.
+   * The cgroup v2 ids (directory inode numbers) of the container's cgroup and of every cgroup below
+   * it; empty when the tracker does not report ids or the cgroup does not exist.
    */
   Set<Long> cgroupIds(ContainerId container) throws IOException;
 
@@ -43,25 +43,24 @@ public interface ProcessTracker extends Provider {
    * back from the Mesos layout: {@code <cgroups_root>/<id>} is the top-level container {@code id},
    * and {@code <parent's cgroup>/mesos/<child>} its nested container {@code parent.child}.
    *
-   * <p>Directories that do not fit the layout are not containers and are left out, with
-   * everything below them: a task's own sub-cgroups (any directory of a container's cgroup other
-   * than {@code mesos}), and directories whose names are not valid {@link ContainerId} values
-   * (such as a name holding a {@code .}). Cgroups created or removed while the tree is read may
-   * or may not be listed; one removed mid-read never fails the call.
+   * <p>Directories that do not fit the layout are not containers and are left out, with everything
+   * below them: a task's own sub-cgroups (any directory of a container's cgroup other than {@code
+   * mesos}), and directories whose names are not valid {@link ContainerId} values (such as a name
+   * holding a {@code .}). Cgroups created or removed while the tree is read may or may not be
+   * listed; one removed mid-read never fails the call.
    *
-   * <p>This is what the host holds, whoever created it: a scan uses it to tell which container
-   * owns a socket, and a restarted agent to find orphaned cgroups.
+   * <p>This is what the host holds, whoever created it: a scan uses it to tell which container owns
+   * a socket, and a restarted agent to find orphaned cgroups.
    *
-   * @return the containers, in no particular order; empty when the root does not exist; never
-   *     null
+   * @return the containers, in no particular order; empty when the root does not exist; never null
    * @throws IOException if the tree cannot be read, or the tracker's hierarchy is unavailable
    * @since 0.1
    */
   Set<ContainerId> containers() throws IOException;
 
   /**
-   * Creates the container's cgroup. For a nested container the parent's cgroup must exist.
-   * Creating one that exists is not an error.
+   * Creates the container's cgroup. For a nested container the parent's cgroup must exist. Creating
+   * one that exists is not an error.
    */
   void create(ContainerId container) throws IOException;
 

@@ -25,8 +25,8 @@ import java.util.Optional;
 public interface Provider {
 
   /**
-   * The name this provider is selected by, unique among the providers of its kind: lower case,
-   * for example {@code netlink} or {@code mesos}. Never null or blank.
+   * The name this provider is selected by, unique among the providers of its kind: lower case, for
+   * example {@code netlink} or {@code mesos}. Never null or blank.
    */
   String name();
 
@@ -42,8 +42,8 @@ public interface Provider {
    * Receives the host's settings before any other call but {@link #name()} and {@link #order()}.
    * The default ignores them.
    *
-   * @throws IllegalArgumentException if a setting this provider reads is invalid; the message
-   *     names the setting and the value
+   * @throws IllegalArgumentException if a setting this provider reads is invalid; the message names
+   *     the setting and the value
    */
   default void initialize(ProviderSettings settings) {}
 

@@ -47,8 +47,7 @@ public final class ProviderSettings {
 
   /**
    * The named setting as a boolean: {@code true}/{@code false} (any case, surrounding whitespace
-   * ignored), or {@code
-   * defaultValue} when absent.
+   * ignored), or {@code defaultValue} when absent.
    *
    * @throws IllegalArgumentException naming the setting when the value is neither
    */
@@ -57,15 +56,13 @@ public final class ProviderSettings {
     if (value.isEmpty()) {
       return defaultValue;
     }
-    switch (value.get().trim().toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw new IllegalArgumentException(
-            "Setting '" + name + "' must be true or false, not '" + value.get() + "'");
-    }
+    return switch (value.get().trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "Setting '" + name + "' must be true or false, not '" + value.get() + "'");
+    };
   }
 
   /**

@@ -8,8 +8,8 @@ import java.util.Set;
  * Tells what is listening on this host.
  *
  * <p>A scan asks for one {@linkplain #listeningSockets(Set) snapshot} of the whole host, then asks
- * which socket inodes particular processes hold. Implementations are used from one scan thread at
- * a time, but must tolerate being called from different threads over their lifetime.
+ * which socket inodes particular processes hold. Implementations are used from one scan thread at a
+ * time, but must tolerate being called from different threads over their lifetime.
  *
  * <p>Found through {@link java.util.ServiceLoader}; see {@link Provider} for the lifecycle.
  *
@@ -28,16 +28,16 @@ public interface SocketSource extends Provider {
   List<ListeningSocket> listeningSockets(Set<Protocol> protocols) throws IOException;
 
   /**
-   * The inodes of the sockets the process holds open, of any kind. A process that has exited
-   * holds none; a descriptor that closes while it is read is left out, the others are returned.
+   * The inodes of the sockets the process holds open, of any kind. A process that has exited holds
+   * none; a descriptor that closes while it is read is left out, the others are returned.
    *
    * @throws IOException if the process exists but its descriptors cannot be read at all
    */
   Set<Long> socketInodes(long pid) throws IOException;
 
   /**
-   * Whether the sockets of {@link #listeningSockets(Set)} carry {@link
-   * ListeningSocket#cgroupId()}, which lets a scan attribute them without reading descriptors.
+   * Whether the sockets of {@link #listeningSockets(Set)} carry {@link ListeningSocket#cgroupId()},
+   * which lets a scan attribute them without reading descriptors.
    */
   boolean reportsCgroupIds();
 }

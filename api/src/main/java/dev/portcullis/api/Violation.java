@@ -8,8 +8,8 @@ import org.immutables.value.Value;
  * A container found listening on ports its root was not allocated.
  *
  * <p>{@link #container()} is the container whose processes hold the offending sockets; {@link
- * #root()} is its top-level ancestor, which owns the allocation and receives the limitation. For
- * a top-level container the two are the same.
+ * #root()} is its top-level ancestor, which owns the allocation and receives the limitation. For a
+ * top-level container the two are the same.
  *
  * <p>Every port set here is already cut to the isolator's scope (the isolated range, or every
  * port): {@code unallocated = listening - allocated}, never empty.

@@ -151,7 +151,8 @@ class ContainerIdTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a.b", ".", "a/b", "/", "a b", " a", "a\t", "a\nb", "a\u0000b", "a\u007fb"})
+  @ValueSource(
+      strings = {"a.b", ".", "a/b", "/", "a b", " a", "a\t", "a\nb", "a\u0000b", "a\u007fb"})
   void ofRejectsForbiddenCharacters(String value) {
     assertInvalid(value, () -> ContainerId.of(value));
   }

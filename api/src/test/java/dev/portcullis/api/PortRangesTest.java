@@ -35,8 +35,7 @@ class PortRangesTest {
 
   @Test
   void ignoresTabsNewlinesAndSurroundingWhitespace() {
-    assertEquals(
-        PortRanges.parse("[10-20,30-40]"), PortRanges.parse("\t [10 -\n20,\t30-40 ]\n"));
+    assertEquals(PortRanges.parse("[10-20,30-40]"), PortRanges.parse("\t [10 -\n20,\t30-40 ]\n"));
   }
 
   @Test
@@ -448,8 +447,7 @@ class PortRangesTest {
   void rangesIsUnmodifiable() {
     List<PortRanges.Range> ranges = PortRanges.range(1, 2).ranges();
 
-    assertThrows(
-        UnsupportedOperationException.class, () -> ranges.add(new PortRanges.Range(5, 5)));
+    assertThrows(UnsupportedOperationException.class, () -> ranges.add(new PortRanges.Range(5, 5)));
   }
 
   @Test

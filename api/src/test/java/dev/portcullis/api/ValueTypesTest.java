@@ -134,8 +134,7 @@ class ValueTypesTest {
     @Test
     void ipv6SocketMayCarryAnIpv4MappedAddress() {
       InetAddress mapped = address("::ffff:10.0.0.1");
-      ListeningSocket socket =
-          tcp4(80).family(AddressFamily.IPV6).address(mapped).build();
+      ListeningSocket socket = tcp4(80).family(AddressFamily.IPV6).address(mapped).build();
 
       assertTrue(socket.address() instanceof Inet4Address);
       assertEquals(AddressFamily.IPV6, socket.family());
@@ -277,7 +276,8 @@ class ValueTypesTest {
 
     @Test
     void unallocatedIsListeningMinusAllocated() {
-      Violation v = violation(ContainerId.of("c"), "[31000-31005]", "[80-80, 31000-31001, 8080-8081]");
+      Violation v =
+          violation(ContainerId.of("c"), "[31000-31005]", "[80-80, 31000-31001, 8080-8081]");
 
       assertEquals(PortRanges.parse("[80-80, 8080-8081]"), v.unallocated());
     }
@@ -310,8 +310,7 @@ class ValueTypesTest {
     void messageOfATopLevelContainer() {
       Violation v = violation(ContainerId.of("c"), "[]", "[65535-65535]");
 
-      assertEquals(
-          "Container c is listening on unallocated port(s): [65535-65535]", v.message());
+      assertEquals("Container c is listening on unallocated port(s): [65535-65535]", v.message());
     }
 
     @Test
@@ -394,8 +393,7 @@ class ValueTypesTest {
       assertEquals(PortRanges.of(80), limitation.ports());
       assertEquals(violation.message(), limitation.message());
       assertEquals(
-          "Container exec.task is listening on unallocated port(s): [80-80]",
-          limitation.message());
+          "Container exec.task is listening on unallocated port(s): [80-80]", limitation.message());
     }
 
     @Test

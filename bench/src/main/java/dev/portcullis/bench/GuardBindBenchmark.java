@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * reference). {@code bindRefused} is a bind to a port the guard refuses with {@code EPERM} (and
  * that an unguarded process binds).
  *
- * Needs root on Linux with a cgroup v2 hierarchy. Run with {@code bench/run 'Guard.*Benchmark'}.
+ * <p>Needs root on Linux with a cgroup v2 hierarchy. Run with {@code bench/run 'Guard.*Benchmark'}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

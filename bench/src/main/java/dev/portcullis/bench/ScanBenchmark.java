@@ -46,9 +46,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One scan on real host state: {@code containers} cgroups under a scratch root, one process in
- * each holding {@code socketsPerContainer} TCP listeners, every one of them allocated (the common
- * case: nothing to confirm or kill).
+ * One scan on real host state: {@code containers} cgroups under a scratch root, one process in each
+ * holding {@code socketsPerContainer} TCP listeners, every one of them allocated (the common case:
+ * nothing to confirm or kill).
  *
  * <ul>
  *   <li>{@code bareDump}: the netlink snapshot alone, with no attribution — the floor;
@@ -86,17 +86,19 @@ public class ScanBenchmark {
     try {
       Map<String, String> flags =
           Map.of(
-              IsolatorConfig.SOCKET_SOURCE, "netlink",
-              IsolatorConfig.PROCESS_TRACKER, "cgroups-v2",
-              "cgroups_root", scratch.name());
+              IsolatorConfig.SOCKET_SOURCE,
+              "netlink",
+              IsolatorConfig.PROCESS_TRACKER,
+              "cgroups-v2",
+              "cgroups_root",
+              scratch.name());
       ProviderSettings settings = IsolatorConfig.fromFlags(flags).providerSettings();
       ProviderLoader loader = ProviderLoader.serviceLoader();
       source =
           ProviderSelector.select(SocketSource.class, Optional.of("netlink"), settings, loader)
               .provider();
       ProcessTracker tracker =
-          ProviderSelector.select(
-                  ProcessTracker.class, Optional.of("cgroups-v2"), settings, loader)
+          ProviderSelector.select(ProcessTracker.class, Optional.of("cgroups-v2"), settings, loader)
               .provider();
       fast = isolator(flags, Integer.MAX_VALUE, tracker);
       exact = isolator(flags, 1, tracker);
@@ -115,8 +117,7 @@ public class ScanBenchmark {
       // Scan 1 is always a full one; after it the fast isolator stays on the fast path.
       fast.reconcileOnce();
       ScanReport check = fast.reconcileOnce();
-      if (check.mode() != ScanMode.FAST
-          || check.socketsSeen() < containers * socketsPerContainer) {
+      if (check.mode() != ScanMode.FAST || check.socketsSeen() < containers * socketsPerContainer) {
         throw new IllegalStateException("The host is not what the benchmark needs: " + check);
       }
     } catch (Exception | Error e) {
@@ -125,9 +126,11 @@ public class ScanBenchmark {
     }
   }
 
-  private PortsIsolator isolator(Map<String, String> flags, int fullScanEvery, ProcessTracker tracker) {
+  private PortsIsolator isolator(
+      Map<String, String> flags, int fullScanEvery, ProcessTracker tracker) {
     Map<String, String> withCadence = new java.util.HashMap<>(flags);
-    withCadence.put(IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, Integer.toString(fullScanEvery));
+    withCadence.put(
+        IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, Integer.toString(fullScanEvery));
     return PortsIsolator.builder()
         .config(IsolatorConfig.fromFlags(withCadence))
         .socketSource(source)
@@ -146,7 +149,10 @@ public class ScanBenchmark {
     Files.write(list, procs);
     builder =
         new ProcessBuilder(
-                "python3", script.toString(), Integer.toString(socketsPerContainer), list.toString())
+                "python3",
+                script.toString(),
+                Integer.toString(socketsPerContainer),
+                list.toString())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     String ready =

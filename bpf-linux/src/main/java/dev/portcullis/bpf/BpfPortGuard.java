@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  * rewrite its map. The scan stays the backstop for all of them.
  *
  * <p>Settings: {@code cgroups_hierarchy} and {@code cgroups_root}, read as the process trackers
- * read them; {@value #STOP_LISTENERS_SETTING} ({@code true} by default), {@code false} to leave
- * the listen check out. Thread-safe: calls are serialized, so a find never sees an install half
- * done (another process changing the same cgroup still can).
+ * read them; {@value #STOP_LISTENERS_SETTING} ({@code true} by default), {@code false} to leave the
+ * listen check out. Thread-safe: calls are serialized, so a find never sees an install half done
+ * (another process changing the same cgroup still can).
  *
  * @since 0.2
  */
@@ -66,9 +66,9 @@ public final class BpfPortGuard implements PortGuard {
   static final String NAME = "bpf";
 
   /**
-   * The setting that keeps the listen check out of new guards when {@code false}: a listener on
-   * a port the kernel picked is then left to the scan, which kills the whole container for it,
-   * rather than killed alone at once.
+   * The setting that keeps the listen check out of new guards when {@code false}: a listener on a
+   * port the kernel picked is then left to the scan, which kills the whole container for it, rather
+   * than killed alone at once.
    */
   static final String STOP_LISTENERS_SETTING = "container_ports_guard_stop_listeners";
 
@@ -76,12 +76,13 @@ public final class BpfPortGuard implements PortGuard {
 
   /**
    * The maps of guards whose refusals were read, kept open so that each scan's read costs one map
-   * lookup rather than a search of the cgroup's programs; guarded by {@link #lock}. An install or
-   * a removal through this provider drops the container's entry.
+   * lookup rather than a search of the cgroup's programs; guarded by {@link #lock}. An install or a
+   * removal through this provider drops the container's entry.
    */
   private final Map<ContainerId, WatchedMap> watched = new HashMap<>();
 
   private record WatchedMap(GuardMapHandle map, GuardRefusals last) {}
+
   private volatile ContainerCgroups cgroups = cgroups(ProviderSettings.empty());
   private volatile AvailabilityProbe.Result probe;
   private volatile boolean stopListeners = true;

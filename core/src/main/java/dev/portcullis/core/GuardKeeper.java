@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one port guard per guarded root container in step with its allocation: installs it when
- * the container is prepared, changes it on update, re-finds and repairs it after a restart,
- * removes it at cleanup, and reads what it refused after each scan.
+ * Keeps one port guard per guarded root container in step with its allocation: installs it when the
+ * container is prepared, changes it on update, re-finds and repairs it after a restart, removes it
+ * at cleanup, and reads what it refused after each scan.
  *
  * <p>Thread-safe; never called under the isolator's lock, since every call does I/O.
  */
@@ -184,7 +184,8 @@ final class GuardKeeper {
         new TreeMap<>(Comparator.comparing(ContainerId::toString));
     Map<ContainerId, PortRanges> stopped =
         new TreeMap<>(Comparator.comparing(ContainerId::toString));
-    for (Map.Entry<ContainerId, GuardRefusals> entry : guarded.entrySet()) {
+    // A snapshot of the roots guarded as the read starts: the loop updates the map itself.
+    for (Map.Entry<ContainerId, GuardRefusals> entry : Map.copyOf(guarded).entrySet()) {
       ContainerId root = entry.getKey();
       Optional<GuardRefusals> read;
       try {

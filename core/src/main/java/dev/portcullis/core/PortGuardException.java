@@ -5,9 +5,9 @@ import java.io.IOException;
 
 /**
  * A port guard could not be installed or changed, so the kernel does not refuse what the
- * container's allocation says it should. Thrown by {@link PortsIsolator#prepare} (the container
- * was not prepared: launch nothing into it) and {@link PortsIsolator#update} (the isolator judges
- * the new allocation; the guard still enforces the old one).
+ * container's allocation says it should. Thrown by {@link PortsIsolator#prepare} (the container was
+ * not prepared: launch nothing into it) and {@link PortsIsolator#update} (the isolator judges the
+ * new allocation; the guard still enforces the old one).
  *
  * @since 0.2
  */

@@ -39,29 +39,29 @@ import org.slf4j.LoggerFactory;
  * The network ports isolator: tracks containers through the Mesos isolator lifecycle and, at a
  * fixed delay, scans the host for containers listening on ports they were not allocated.
  *
- * <p>Lifecycle methods ({@link #recover}, {@link #prepare}, {@link #update}, {@link #watch},
- * {@link #cleanup}) may be called from any thread. Scans run one at a time, on the scheduler's
- * thread after {@link #start()}, or on the caller's thread with {@link #reconcileOnce()}.
+ * <p>Lifecycle methods ({@link #recover}, {@link #prepare}, {@link #update}, {@link #watch}, {@link
+ * #cleanup}) may be called from any thread. Scans run one at a time, on the scheduler's thread
+ * after {@link #start()}, or on the caller's thread with {@link #reconcileOnce()}.
  *
  * <p>Differences from Mesos, all deliberate:
  *
  * <ul>
- *   <li>a nested container that carries its own resources is accepted; like every nested
- *       container it is judged against its root's allocation;
- *   <li>a container on a named network gets a watch that never completes, instead of a failed
- *       one (which made Mesos destroy it);
+ *   <li>a nested container that carries its own resources is accepted; like every nested container
+ *       it is judged against its root's allocation;
+ *   <li>a container on a named network gets a watch that never completes, instead of a failed one
+ *       (which made Mesos destroy it);
  *   <li>{@link #recover} can take a known allocation, so a restarted host enforces from its first
  *       scan;
- *   <li>the log-once memory is per offending container and starts afresh when the container is
- *       seen clean or its root's allocation changes;
+ *   <li>the log-once memory is per offending container and starts afresh when the container is seen
+ *       clean or its root's allocation changes;
  *   <li>a kill verdict kills the root's tree through the {@link ProcessTracker} before the
  *       limitation is raised, so no offending process outlives the limitation;
  *   <li>with a {@link PortGuard}, the kernel refuses a bind to an unallocated port in the first
  *       place: {@link #prepare} installs the guard on a top-level container before the launcher
  *       places a process in it, {@link #update} changes what it allows, {@link #recover} finds it
- *       again (and repairs it), {@link #cleanup} removes it. Nested containers are covered by
- *       their root's guard; containers on named networks get none. Scans go on as the backstop
- *       for what no bind check sees.
+ *       again (and repairs it), {@link #cleanup} removes it. Nested containers are covered by their
+ *       root's guard; containers on named networks get none. Scans go on as the backstop for what
+ *       no bind check sees.
  * </ul>
  *
  * @since 0.1
@@ -119,8 +119,8 @@ public final class PortsIsolator implements AutoCloseable {
   }
 
   /**
-   * Starts scanning: the first scan one watch interval from now, then one interval after each
-   * scan ends. A scan that fails is logged and the next one runs as planned.
+   * Starts scanning: the first scan one watch interval from now, then one interval after each scan
+   * ends. A scan that fails is logged and the next one runs as planned.
    *
    * @throws IllegalStateException if already started or closed
    */
@@ -136,8 +136,7 @@ public final class PortsIsolator implements AutoCloseable {
           scheduler.scheduleWithFixedDelay(
               this::scheduledScan, config.watchInterval(), config.watchInterval());
     }
-    LOG.info(
-        "Scanning for unallocated ports every {}", Durations.format(config.watchInterval()));
+    LOG.info("Scanning for unallocated ports every {}", Durations.format(config.watchInterval()));
   }
 
   private void scheduledScan() {
@@ -156,8 +155,8 @@ public final class PortsIsolator implements AutoCloseable {
   /**
    * Takes back containers that ran before a restart. Containers with a known configuration are
    * judged from the next scan; the others once {@link #update} gives their allocation. Nested
-   * containers may be listed in any order, but each one's parent must be listed or already
-   * tracked. Nothing is recovered if any entry is invalid.
+   * containers may be listed in any order, but each one's parent must be listed or already tracked.
+   * Nothing is recovered if any entry is invalid.
    *
    * @throws IllegalArgumentException naming the first invalid entry: a duplicate, an already
    *     tracked container, or a nested container without its parent
@@ -178,7 +177,10 @@ public final class PortsIsolator implements AutoCloseable {
             && !seen.contains(parent.get())
             && !containers.containsKey(parent.get())) {
           throw new IllegalArgumentException(
-              "Cannot recover nested container " + id + ": its parent " + parent.get()
+              "Cannot recover nested container "
+                  + id
+                  + ": its parent "
+                  + parent.get()
                   + " is neither recovered nor tracked");
         }
       }
@@ -195,21 +197,23 @@ public final class PortsIsolator implements AutoCloseable {
           }
         });
     for (RecoveredContainer state : ordered) {
-      state.config().ifPresent(config -> notifyPolicy("prepared", () -> policy.prepared(state.id(), config)));
+      state
+          .config()
+          .ifPresent(config -> notifyPolicy("prepared", () -> policy.prepared(state.id(), config)));
     }
     LOG.info("Recovered {} container(s)", ordered.size());
   }
 
   /**
    * Starts tracking a container. A top-level container is judged against {@code config.ports()}
-   * from the next scan. A nested container is judged against its root's allocation; its own
-   * ports, if any, are accepted and not used. A container on a named network is ignored.
+   * from the next scan. A nested container is judged against its root's allocation; its own ports,
+   * if any, are accepted and not used. A container on a named network is ignored.
    *
    * <p>With a port guard, a top-level container's guard is installed before this method returns:
    * call it before the container's first process joins its cgroup.
    *
-   * @throws IllegalStateException if the container is already tracked, or is nested and its
-   *     parent is not
+   * @throws IllegalStateException if the container is already tracked, or is nested and its parent
+   *     is not
    * @throws PortGuardException if the guard could not be installed; the container is not tracked
    */
   public void prepare(ContainerId id, ContainerConfig config) {
@@ -222,7 +226,10 @@ public final class PortsIsolator implements AutoCloseable {
       Optional<ContainerId> parent = id.parent();
       if (parent.isPresent() && !containers.containsKey(parent.get())) {
         throw new IllegalStateException(
-            "Cannot prepare nested container " + id + ": its parent " + parent.get()
+            "Cannot prepare nested container "
+                + id
+                + ": its parent "
+                + parent.get()
                 + " is not prepared");
       }
       track(id, Optional.of(config));
@@ -251,8 +258,7 @@ public final class PortsIsolator implements AutoCloseable {
   /** Adds a container to the map; the caller holds the lock and has validated it. */
   private void track(ContainerId id, Optional<ContainerConfig> config) {
     boolean onNamedNetwork = config.map(ContainerConfig::onNamedNetwork).orElse(false);
-    boolean parentIgnored =
-        id.parent().map(p -> containers.get(p).ignored()).orElse(false);
+    boolean parentIgnored = id.parent().map(p -> containers.get(p).ignored()).orElse(false);
     boolean ignored = onNamedNetwork || parentIgnored;
     Optional<PortRanges> allocation =
         id.isNested() ? Optional.empty() : config.map(ContainerConfig::ports);
@@ -306,15 +312,19 @@ public final class PortsIsolator implements AutoCloseable {
   }
 
   /**
-   * The limitation of a container: completes when a scan kills the container's tree for
-   * listening on unallocated ports; cancelled if the container is cleaned up first. For nested
-   * containers and containers on named networks, it never completes: limitations are raised on
-   * roots, and ignored containers are never limited.
+   * The limitation of a container: completes when a scan kills the container's tree for listening
+   * on unallocated ports; cancelled if the container is cleaned up first. For nested containers and
+   * containers on named networks, it never completes: limitations are raised on roots, and ignored
+   * containers are never limited.
    *
    * <p>Each call returns a new stage; completing or cancelling it affects no other watcher.
    *
    * @return a failed stage if the container is not tracked
    */
+  // The stage whenComplete returns is left alone on purpose: it fails exactly when the root's
+  // limitation is cancelled at cleanup, which the callback turns into the watcher's cancellation,
+  // and the callback itself cannot throw.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public CompletionStage<ContainerLimitation> watch(ContainerId id) {
     synchronized (lock) {
       TrackedContainer container = containers.get(id);
@@ -349,15 +359,17 @@ public final class PortsIsolator implements AutoCloseable {
   public void cleanup(ContainerId id) {
     List<ContainerId> removed = new ArrayList<>();
     synchronized (lock) {
-      containers.values().removeIf(
-          container -> {
-            if (id.isAncestorOrSelfOf(container.id())) {
-              removed.add(container.id());
-              container.limitation().cancel(false);
-              return true;
-            }
-            return false;
-          });
+      containers
+          .values()
+          .removeIf(
+              container -> {
+                if (id.isAncestorOrSelfOf(container.id())) {
+                  removed.add(container.id());
+                  container.limitation().cancel(false);
+                  return true;
+                }
+                return false;
+              });
       removed.forEach(scan::forget);
     }
     if (removed.isEmpty()) {
@@ -463,8 +475,8 @@ public final class PortsIsolator implements AutoCloseable {
   /**
    * Reads every port guard now and acts on the listeners they stopped, as after a scan, without
    * scanning: a launcher that sees a task's process die calls this before it settles how the task
-   * ended, so that a process the guard killed is reported with its limitation (raised on its
-   * root's watch). Does nothing without a guard.
+   * ended, so that a process the guard killed is reported with its limitation (raised on its root's
+   * watch). Does nothing without a guard.
    *
    * @return what each guarded root's guard has refused so far, as {@link
    *     ScanReport#guardRefusals()} would hold it; empty without a guard; never null
@@ -577,10 +589,10 @@ public final class PortsIsolator implements AutoCloseable {
     /**
      * Selects, through {@code loader}, each provider not set yet: the one the configuration names
      * ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}, or
-     * their system properties), else the best available. Each selected provider is initialized
-     * with the configuration's provider settings. A port guard is selected only when the
-     * configuration names one ({@code --container_ports_guard}), and must then be available. Call
-     * after {@link #config}.
+     * their system properties), else the best available. Each selected provider is initialized with
+     * the configuration's provider settings. A port guard is selected only when the configuration
+     * names one ({@code --container_ports_guard}), and must then be available. Call after {@link
+     * #config}.
      *
      * @throws IllegalStateException if no configuration was set yet
      * @throws ProviderSelectionException if a provider cannot be selected; the message lists every
@@ -593,8 +605,7 @@ public final class PortsIsolator implements AutoCloseable {
       ProviderSettings settings = config.providerSettings();
       if (socketSource == null) {
         socketSource =
-            ProviderSelector.select(
-                    SocketSource.class, config.socketSourceName(), settings, loader)
+            ProviderSelector.select(SocketSource.class, config.socketSourceName(), settings, loader)
                 .provider();
       }
       if (processTracker == null) {
@@ -605,8 +616,7 @@ public final class PortsIsolator implements AutoCloseable {
       }
       if (policy == null) {
         policy =
-            ProviderSelector.select(
-                    EnforcementPolicy.class, config.policyName(), settings, loader)
+            ProviderSelector.select(EnforcementPolicy.class, config.policyName(), settings, loader)
                 .provider();
       }
       if (portGuard == null && config.guardName().isPresent()) {

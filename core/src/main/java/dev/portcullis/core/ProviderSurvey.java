@@ -1,8 +1,8 @@
 package dev.portcullis.core;
 
 import dev.portcullis.api.EnforcementPolicy;
-import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ListeningSocket;
+import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Protocol;
 import dev.portcullis.api.Provider;
@@ -20,9 +20,9 @@ import java.util.Optional;
  * Lists every provider this process can find, of each kind, with whether it is available here and
  * why not; with {@code --snapshot}, also takes one snapshot with the best available socket source.
  *
- * <p>Run it on the module path to see what an embedding agent would find: {@code java -p <jars>
- * -m dev.portcullis.core/dev.portcullis.core.ProviderSurvey --snapshot}. Module resolution binds
- * every provider module on the path, because this module {@code uses} the four SPIs.
+ * <p>Run it on the module path to see what an embedding agent would find: {@code java -p <jars> -m
+ * dev.portcullis.core/dev.portcullis.core.ProviderSurvey --snapshot}. Module resolution binds every
+ * provider module on the path, because this module {@code uses} the four SPIs.
  *
  * @since 0.1
  */

@@ -9,9 +9,9 @@ import java.util.Optional;
  * A container that was running before the host restarted, as handed to {@link
  * PortsIsolator#recover}.
  *
- * <p>When the configuration is known (for example from a checkpoint), the container is judged
- * from the first scan after recovery, leaving no unprotected window. When it is unknown, as in
- * Mesos, the container is not judged until {@link PortsIsolator#update} gives its allocation.
+ * <p>When the configuration is known (for example from a checkpoint), the container is judged from
+ * the first scan after recovery, leaving no unprotected window. When it is unknown, as in Mesos,
+ * the container is not judged until {@link PortsIsolator#update} gives its allocation.
  *
  * @param id the container
  * @param config its configuration, if known

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Which listening sockets belong to which containers: the two attribution paths of a scan.
  *
- * <p>A socket belongs to the deepest tracked container whose subtree holds it, so that a
- * violation names the nested container that caused it rather than its root.
+ * <p>A socket belongs to the deepest tracked container whose subtree holds it, so that a violation
+ * names the nested container that caused it rather than its root.
  */
 final class SocketAttribution {
 
@@ -126,8 +126,8 @@ final class SocketAttribution {
   }
 
   /**
-   * Replaces what this attribution says about {@code containers} with what {@code other} says:
-   * used when the exact path re-examines the fast path's suspects.
+   * Replaces what this attribution says about {@code containers} with what {@code other} says: used
+   * when the exact path re-examines the fast path's suspects.
    */
   void replace(List<ContainerId> containers, SocketAttribution other) {
     for (ContainerId container : containers) {

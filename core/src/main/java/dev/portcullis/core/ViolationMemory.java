@@ -11,4 +11,5 @@ import java.util.Optional;
  * @param consecutiveScans how many consecutive scans saw exactly those ports
  * @param lastLogged the unallocated ports last logged, if any
  */
-record ViolationMemory(PortRanges unallocated, int consecutiveScans, Optional<PortRanges> lastLogged) {}
+record ViolationMemory(
+    PortRanges unallocated, int consecutiveScans, Optional<PortRanges> lastLogged) {}

@@ -13,6 +13,7 @@ import dev.portcullis.testkit.linux.FreePorts;
 import dev.portcullis.testkit.linux.Listener;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
 import dev.portcullis.testkit.linux.ScratchCgroups;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -464,19 +465,13 @@ class AgentDaemonTest {
   void readersThatStallOrVanishNeverHoldUpTheAgentOrOtherReaders() throws Exception {
     DaemonProcess agent = agent("--enforce_container_ports");
     URI events = URI.create(agent.url() + "/v1/events");
-    try (Socket stalled = new Socket();
-        Socket vanishing = new Socket()) {
+    try (Socket stalled = new Socket()) {
       stalled.setReceiveBufferSize(1024);
-      for (Socket reader : List.of(stalled, vanishing)) {
-        reader.connect(new InetSocketAddress(events.getHost(), events.getPort()));
-        reader
-            .getOutputStream()
-            .write(
-                ("GET /v1/events HTTP/1.1\r\nHost: " + events.getAuthority() + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+      readEvents(stalled, events);
+      try (Socket vanishing = new Socket()) {
+        readEvents(vanishing, events);
+        awaitMetric(agent, "portcullis_event_readers 2");
       }
-      awaitMetric(agent, "portcullis_event_readers 2");
-      vanishing.close();
       DaemonProcess.Events reading = agent.events();
       awaitMetric(agent, "portcullis_event_readers 3");
 
@@ -491,6 +486,16 @@ class AgentDaemonTest {
       // stays, its updates queued for it.
       awaitMetric(agent, "portcullis_event_readers 2");
     }
+  }
+
+  /** Connects {@code reader} to the event stream and asks for it, reading nothing back. */
+  private static void readEvents(Socket reader, URI events) throws IOException {
+    reader.connect(new InetSocketAddress(events.getHost(), events.getPort()));
+    reader
+        .getOutputStream()
+        .write(
+            ("GET /v1/events HTTP/1.1\r\nHost: " + events.getAuthority() + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
   }
 
   private static void awaitMetric(DaemonProcess agent, String line) throws InterruptedException {
@@ -518,10 +523,7 @@ class AgentDaemonTest {
     sleeper.put("user", "65534");
     ObjectNode agents = spec("agents", sleep());
     JsonNode launched =
-        first
-            .post("/v1/executors", launch("users", "", who, sleeper, agents))
-            .expect(201)
-            .body();
+        first.post("/v1/executors", launch("users", "", who, sleeper, agents)).expect(201).body();
     assertEquals("nobody", task(launched, "who").path("user").asText());
     assertEquals("nobody", task(launched, "sleeper").path("user").asText(), "a uid shows its name");
     assertTrue(task(launched, "agents").path("user").isNull(), launched::toString);
@@ -591,8 +593,7 @@ class AgentDaemonTest {
     ObjectNode unknown = spec("unknown", List.of("touch", workDir.resolve("ran").toString()));
     unknown.put("user", user);
 
-    DaemonProcess.Reply reply =
-        agent.post("/v1/executors", launch("refused", "", known, unknown));
+    DaemonProcess.Reply reply = agent.post("/v1/executors", launch("refused", "", known, unknown));
 
     refused(reply, 400, "tasks[1].user");
     assertTrue(reply.body().path("error").asText().contains(user), reply::toString);
@@ -630,8 +631,8 @@ class AgentDaemonTest {
 
   /**
    * A checkpoint as agents wrote it before tasks had users: no {@code user}, no {@code
-   * exit_status}, each task's shell recording its status in {@code <sandbox>/exit_status}. One
-   * task still runs, one ended while no agent ran.
+   * exit_status}, each task's shell recording its status in {@code <sandbox>/exit_status}. One task
+   * still runs, one ended while no agent ran.
    */
   @Test
   void aCheckpointWrittenBeforeUsersIsRecovered() throws Exception {

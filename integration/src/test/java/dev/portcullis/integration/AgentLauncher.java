@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Runs the real launcher, {@code bin/portcullis}, as a user would: a child process whose output
- * is read, bounded in time and killed on the way out, whatever happens.
+ * Runs the real launcher, {@code bin/portcullis}, as a user would: a child process whose output is
+ * read, bounded in time and killed on the way out, whatever happens.
  */
 final class AgentLauncher {
 
@@ -63,8 +63,12 @@ final class AgentLauncher {
       if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         kill(process);
         throw new AssertionError(
-            "bin/portcullis " + String.join(" ", args) + " did not finish within " + TIMEOUT
-                + "; stderr:\n" + Files.readString(err));
+            "bin/portcullis "
+                + String.join(" ", args)
+                + " did not finish within "
+                + TIMEOUT
+                + "; stderr:\n"
+                + Files.readString(err));
       }
       return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
     } finally {
@@ -79,6 +83,7 @@ final class AgentLauncher {
   /** A command left running, whose standard output is read line by line. */
   static final class Running implements AutoCloseable {
     private final Process process;
+
     /** Each line of standard output; empty once it has ended. */
     private final BlockingQueue<Optional<String>> lines = new LinkedBlockingQueue<>();
 
@@ -126,7 +131,9 @@ final class AgentLauncher {
             lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (line == null || line.isEmpty()) {
           throw new AssertionError(
-              (line == null ? "timed out" : "output ended") + " after " + read
+              (line == null ? "timed out" : "output ended")
+                  + " after "
+                  + read
                   + (process.isAlive() ? "" : "; exit " + process.exitValue()));
         }
         read.add(line.get());
@@ -144,9 +151,7 @@ final class AgentLauncher {
   static Running start(String... args) {
     try {
       return new Running(
-          new ProcessBuilder(command(args))
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start());
+          new ProcessBuilder(command(args)).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

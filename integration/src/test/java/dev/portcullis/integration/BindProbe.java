@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * A task that tries binds and says how each went: {@code python3 -c SCRIPT SECONDS SPEC...}, each
- * SPEC {@code proto,host,port[,v6only|dual]}. Every socket that binds is kept (a TCP one
- * listening) for SECONDS, then the task exits 0. Each attempt prints one line, {@code probe SPEC
- * ok PORT} or {@code probe SPEC ERRNO} (for example {@code EPERM}), to standard output.
+ * SPEC {@code proto,host,port[,v6only|dual]}. Every socket that binds is kept (a TCP one listening)
+ * for SECONDS, then the task exits 0. Each attempt prints one line, {@code probe SPEC ok PORT} or
+ * {@code probe SPEC ERRNO} (for example {@code EPERM}), to standard output.
  */
 final class BindProbe {
 
@@ -47,7 +47,8 @@ final class BindProbe {
 
   /** The command line of a probe holding its sockets for {@code seconds}. */
   static List<String> command(double seconds, String... specs) {
-    List<String> command = new ArrayList<>(List.of("python3", "-c", SCRIPT, String.valueOf(seconds)));
+    List<String> command =
+        new ArrayList<>(List.of("python3", "-c", SCRIPT, String.valueOf(seconds)));
     command.addAll(List.of(specs));
     return command;
   }

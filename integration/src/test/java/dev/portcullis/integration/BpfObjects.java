@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 final class BpfObjects {
 
   /**
-   * {@code query CGROUP_DIR}: for each attach type the guard uses, the program ids attached to
-   * that cgroup itself, and every map id those programs use, as {@code prog ID TYPE} and {@code
-   * map ID} lines. {@code detach CGROUP_DIR PROG_ID TYPE}: detaches one program, as a tampering
+   * {@code query CGROUP_DIR}: for each attach type the guard uses, the program ids attached to that
+   * cgroup itself, and every map id those programs use, as {@code prog ID TYPE} and {@code map ID}
+   * lines. {@code detach CGROUP_DIR PROG_ID TYPE}: detaches one program, as a tampering
    * administrator would. {@code alive prog|map ID...}: the ids that still exist, one per line.
    */
   private static final String SCRIPT =
@@ -26,7 +26,8 @@ final class BpfObjects {
           "libc = ctypes.CDLL(None, use_errno=True)",
           "libc.syscall.restype = ctypes.c_long",
           "def bpf(cmd, attr):",
-          "    r = libc.syscall(321, ctypes.c_int(cmd), ctypes.byref(attr), ctypes.c_uint(ctypes.sizeof(attr)))",
+          "    r = libc.syscall(321, ctypes.c_int(cmd), ctypes.byref(attr),"
+              + " ctypes.c_uint(ctypes.sizeof(attr)))",
           "    return r, ctypes.get_errno()",
           "def attr():",
           "    return (ctypes.c_ubyte * 144)()",
@@ -54,7 +55,8 @@ final class BpfObjects {
           "            mids = (ctypes.c_uint * 16)()",
           "            info = (ctypes.c_ubyte * 256)()",
           "            put(info, 52, 4, 16); put(info, 56, 8, ctypes.addressof(mids))",
-          "            a = attr(); put(a, 0, 4, pfd); put(a, 4, 4, 256); put(a, 8, 8, ctypes.addressof(info))",
+          "            a = attr(); put(a, 0, 4, pfd); put(a, 4, 4, 256); put(a, 8, 8,"
+              + " ctypes.addressof(info))",
           "            r, e = bpf(15, a)",
           "            os.close(pfd)",
           "            for m in range(min(get(info, 52, 4), 16)):",
@@ -100,7 +102,8 @@ final class BpfObjects {
   }
 
   /** Detaches the program {@code id}, attached at {@code attachType}, from the cgroup. */
-  static void detach(Path cgroup, long id, int attachType) throws IOException, InterruptedException {
+  static void detach(Path cgroup, long id, int attachType)
+      throws IOException, InterruptedException {
     run("detach", cgroup.toString(), Long.toString(id), Integer.toString(attachType));
   }
 

@@ -227,11 +227,18 @@ final class DaemonProcess implements AutoCloseable {
     return running.process().exitValue();
   }
 
-  /** Kills the agent alone if it still runs; tasks are left to the scratch cgroups' clean-up. */
+  /**
+   * Kills the agent alone if it still runs; tasks are left to the scratch cgroups' clean-up. An
+   * interrupt while it waits for the agent to die ends the wait and is kept for the caller.
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (running.process().isAlive()) {
-      crash();
+      try {
+        crash();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

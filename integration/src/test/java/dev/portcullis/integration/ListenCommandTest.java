@@ -23,8 +23,7 @@ class ListenCommandTest {
   /** Whether {@code ss} lists a listening socket of the protocol on the port. */
   private static boolean held(String protocol, int port) throws IOException, InterruptedException {
     Process ss =
-        new ProcessBuilder(
-                "ss", protocol.equals("tcp") ? "-ltnH" : "-lunH", "sport = :" + port)
+        new ProcessBuilder("ss", protocol.equals("tcp") ? "-ltnH" : "-lunH", "sport = :" + port)
             .redirectErrorStream(true)
             .start();
     try {

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The daemon with {@code --container_ports_guard=bpf}: the guard follows allocation updates at
- * the next bind, keeps refusing while the agent is dead, is found again (never doubled) by every
+ * The daemon with {@code --container_ports_guard=bpf}: the guard follows allocation updates at the
+ * next bind, keeps refusing while the agent is dead, is found again (never doubled) by every
  * restart, and is gone with its executor, programs and map included.
  */
 @RequiresLinuxRoot
@@ -137,7 +137,8 @@ class PortGuardDaemonTest {
     long deadline = System.nanoTime() + bound.toNanos();
     while (!output(sandbox).lines().anyMatch(line::equals)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("no line '" + line + "' within " + bound + ":\n" + output(sandbox));
+        throw new AssertionError(
+            "no line '" + line + "' within " + bound + ":\n" + output(sandbox));
       }
       Thread.sleep(20);
     }
@@ -157,15 +158,16 @@ class PortGuardDaemonTest {
   }
 
   @Test
-  void theGuardFollowsUpdatesOutlivesCrashesIsFoundAgainAndGoesWithItsExecutor()
-      throws Exception {
+  void theGuardFollowsUpdatesOutlivesCrashesIsFoundAgainAndGoesWithItsExecutor() throws Exception {
     int allocated = FreePorts.tcp();
     int later = FreePorts.tcp();
     int last = FreePorts.tcp();
     DaemonProcess agent = agent();
     JsonNode launched =
         agent
-            .post("/v1/executors", launch("guarded", ports(allocated), prober(allocated, later, last)))
+            .post(
+                "/v1/executors",
+                launch("guarded", ports(allocated), prober(allocated, later, last)))
             .expect(201)
             .body();
     Path sandbox = Path.of(DaemonProcess.task(launched, "prober").path("sandbox").asText());
@@ -176,20 +178,29 @@ class PortGuardDaemonTest {
 
     // The update reaches the kernel before the API answers: the prober's next try binds.
     agent
-        .put("/v1/executors/guarded/resources", "{\"resources\":\"" + ports(allocated, later) + "\"}")
+        .put(
+            "/v1/executors/guarded/resources",
+            "{\"resources\":\"" + ports(allocated, later) + "\"}")
         .expect(200);
     awaitLine(sandbox, "port " + later + " ok", NEXT_BIND);
 
     JsonNode seen =
         agent.awaitExecutor(
-            "guarded", "reported refusals", view -> view.path("guard").path("refused_binds").asLong() > 0);
+            "guarded",
+            "reported refusals",
+            view -> view.path("guard").path("refused_binds").asLong() > 0);
     assertTrue(
-        seen.path("guard").path("refused_ports").asText().contains(last + "-" + last), seen::toString);
+        seen.path("guard").path("refused_ports").asText().contains(last + "-" + last),
+        seen::toString);
     assertTrue(
-        agent.metrics().lines().anyMatch(l -> l.matches("portcullis_guard_refusals_total\\{kind=\"bind\"\\} [1-9].*")),
+        agent
+            .metrics()
+            .lines()
+            .anyMatch(l -> l.matches("portcullis_guard_refusals_total\\{kind=\"bind\"\\} [1-9].*")),
         agent::metrics);
     assertTrue(
-        agent.metrics().lines().anyMatch("portcullis_guarded_containers 1"::equals), agent::metrics);
+        agent.metrics().lines().anyMatch("portcullis_guarded_containers 1"::equals),
+        agent::metrics);
     BpfObjects.Attached guard = assertOneSet(cgroup);
 
     for (int restart = 1; restart <= RESTARTS; restart++) {
@@ -204,12 +215,15 @@ class PortGuardDaemonTest {
     }
 
     agent
-        .put("/v1/executors/guarded/resources", "{\"resources\":\"" + ports(allocated, later, last) + "\"}")
+        .put(
+            "/v1/executors/guarded/resources",
+            "{\"resources\":\"" + ports(allocated, later, last) + "\"}")
         .expect(200);
     awaitLine(sandbox, "port " + last + " ok", NEXT_BIND);
 
     agent.delete("/v1/executors/guarded").expect(200);
-    agent.awaitExecutor("guarded", "terminated", view -> view.path("state").asText().equals("TERMINATED"));
+    agent.awaitExecutor(
+        "guarded", "terminated", view -> view.path("state").asText().equals("TERMINATED"));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!BpfObjects.alive("prog", guard.programs()).isEmpty()
         || !BpfObjects.alive("map", guard.maps()).isEmpty()) {
@@ -254,7 +268,9 @@ class PortGuardDaemonTest {
         () -> "the damaged guard was installed afresh: " + before + " then " + repaired);
     assertFalse(output(sandbox).contains("port " + stray + " ok"), () -> sandboxText(sandbox));
     agent
-        .put("/v1/executors/damaged/resources", "{\"resources\":\"" + ports(allocated, stray) + "\"}")
+        .put(
+            "/v1/executors/damaged/resources",
+            "{\"resources\":\"" + ports(allocated, stray) + "\"}")
         .expect(200);
     awaitLine(sandbox, "port " + stray + " ok", NEXT_BIND);
   }
@@ -277,7 +293,8 @@ class PortGuardDaemonTest {
     DaemonProcess.Events events = agent.events();
     agent.post("/v1/executors", body.toString()).expect(201);
     JsonNode view =
-        agent.awaitExecutor("stopped", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+        agent.awaitExecutor(
+            "stopped", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
     assertEquals(1, view.path("guard").path("stopped_listeners").asLong(), view::toString);
     for (String taskId : List.of("unbound", "sibling")) {
       JsonNode status = DaemonProcess.task(view, taskId).path("status");
@@ -290,7 +307,9 @@ class PortGuardDaemonTest {
     List<JsonNode> updates = events.next(6);
     assertEquals(
         2,
-        updates.stream().filter(u -> u.path("reason").asText().equals("REASON_CONTAINER_LIMITATION")).count(),
+        updates.stream()
+            .filter(u -> u.path("reason").asText().equals("REASON_CONTAINER_LIMITATION"))
+            .count(),
         updates::toString);
   }
 
@@ -379,9 +398,9 @@ class PortGuardDaemonTest {
     Files.writeString(sandbox.resolve("ids.tmp"), ids.toString());
     Files.move(sandbox.resolve("ids.tmp"), idsFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     awaitLine(sandbox, "bind again EPERM", DaemonProcess.BOUND);
-    List<String> opens =
-        output(sandbox).lines().filter(line -> line.startsWith("open ")).toList();
-    assertEquals(guard.programs().size() + guard.maps().size(), opens.size(), () -> sandboxText(sandbox));
+    List<String> opens = output(sandbox).lines().filter(line -> line.startsWith("open ")).toList();
+    assertEquals(
+        guard.programs().size() + guard.maps().size(), opens.size(), () -> sandboxText(sandbox));
     for (String line : opens) {
       assertTrue(line.endsWith(" EPERM"), () -> "the task opened its guard: " + line);
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code bin/portcullis run --container_ports_guard=bpf} on the live kernel: a task's bind to a
- * port it was not allocated fails with {@code EPERM} at once, for every address shape; the task
- * is not killed for it; ports the guard leaves free bind; and what was refused is logged.
+ * port it was not allocated fails with {@code EPERM} at once, for every address shape; the task is
+ * not killed for it; ports the guard leaves free bind; and what was refused is logged.
  */
 @RequiresLinuxRoot
 class PortGuardRunTest {
@@ -51,7 +51,9 @@ class PortGuardRunTest {
     return AgentLauncher.run(args.toArray(String[]::new));
   }
 
-  /** Each probe's result by its spec; the task prints them to its stdout, which run sends to stderr. */
+  /**
+   * Each probe's result by its spec; the task prints them to its stdout, which run sends to stderr.
+   */
   private static Map<String, String> results(AgentLauncher.Result result) {
     Map<String, String> results = new LinkedHashMap<>();
     for (BindProbe.Outcome outcome : BindProbe.outcomes(result.err())) {
@@ -72,7 +74,10 @@ class PortGuardRunTest {
   }
 
   private static void assertFinished(AgentLauncher.Result result) throws Exception {
-    assertEquals(List.of("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED"), states(result), result::toString);
+    assertEquals(
+        List.of("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED"),
+        states(result),
+        result::toString);
     assertEquals(0, result.exit(), result::toString);
   }
 
@@ -145,7 +150,15 @@ class PortGuardRunTest {
     List<String> flags =
         List.of(
             "--check_agent_port_range_only",
-            "--resources=ports:[" + allocated + "-" + allocated + "," + agentOnly + "-" + agentOnly + "]",
+            "--resources=ports:["
+                + allocated
+                + "-"
+                + allocated
+                + ","
+                + agentOnly
+                + "-"
+                + agentOnly
+                + "]",
             "--task_resources=ports:[" + allocated + "-" + allocated + "]");
     List<String> probe =
         BindProbe.command(
@@ -210,7 +223,8 @@ class PortGuardRunTest {
     assumeTrue(
         result.err().contains("no bind check saw is stopped at once"),
         "this kernel cannot run the guard's listen check; the scan path is tested below");
-    assertEquals(List.of("TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"), states(result), result::toString);
+    assertEquals(
+        List.of("TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"), states(result), result::toString);
     assertFalse(listened(result), () -> "the listener ran on\n" + result);
     assertTrue(result.err().contains("stopped 1 listener(s)"), result::toString);
     // Reported as the limitation it is, naming the port the kernel picked.
@@ -233,7 +247,8 @@ class PortGuardRunTest {
             List.of("--task_resources=ports:[]", "--no-container_ports_guard_stop_listeners"),
             UNBOUND_LISTENER);
     assertTrue(result.err().contains("no bind check saw is left to the scans"), result::toString);
-    assertEquals(List.of("TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"), states(result), result::toString);
+    assertEquals(
+        List.of("TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"), states(result), result::toString);
     JsonNode failed = JSON.readTree(result.out().lines().reduce((a, b) -> b).orElseThrow());
     assertEquals("REASON_CONTAINER_LIMITATION", failed.path("reason").asText(), result::toString);
     assertTrue(listened(result), result::toString);

@@ -18,10 +18,17 @@ class ReadmeQuickStartTest {
 
   private static final List<String> COMMAND =
       List.of(
-          "bin/portcullis", "run", "--enforce_container_ports",
+          "bin/portcullis",
+          "run",
+          "--enforce_container_ports",
           "--container_ports_watch_interval=1secs",
-          "--task_id=web-1", "--task_resources=cpus:0.1;mem:32;ports:[31000-31000]",
-          "--", "bin/portcullis", "listen", "--tcp=31000", "--tcp=31001");
+          "--task_id=web-1",
+          "--task_resources=cpus:0.1;mem:32;ports:[31000-31000]",
+          "--",
+          "bin/portcullis",
+          "listen",
+          "--tcp=31000",
+          "--tcp=31001");
 
   @Test
   void theQuickStartKillsTheTaskForPort31001() throws Exception {
@@ -29,7 +36,8 @@ class ReadmeQuickStartTest {
     String readme = Files.readString(top.resolve("README.md"));
     assertTrue(
         readme.contains(
-            "sudo bin/portcullis run --enforce_container_ports --container_ports_watch_interval=1secs \\\n"
+            "sudo bin/portcullis run --enforce_container_ports"
+                + " --container_ports_watch_interval=1secs \\\n"
                 + "    --task_id=web-1 --task_resources='cpus:0.1;mem:32;ports:[31000-31000]' \\\n"
                 + "    -- bin/portcullis listen --tcp=31000 --tcp=31001"),
         "the README's quick start changed: update this test with it");
@@ -67,11 +75,19 @@ class ReadmeQuickStartTest {
 
   private static final List<String> GUARDED =
       List.of(
-          "bin/portcullis", "run", "--enforce_container_ports",
+          "bin/portcullis",
+          "run",
+          "--enforce_container_ports",
           "--container_ports_watch_interval=1secs",
-          "--container_ports_guard=bpf", "--task_user=nobody",
-          "--task_id=web-1", "--task_resources=cpus:0.1;mem:32;ports:[31000-31000]",
-          "--", "bin/portcullis", "listen", "--tcp=31000", "--tcp=31001");
+          "--container_ports_guard=bpf",
+          "--task_user=nobody",
+          "--task_id=web-1",
+          "--task_resources=cpus:0.1;mem:32;ports:[31000-31000]",
+          "--",
+          "bin/portcullis",
+          "listen",
+          "--tcp=31000",
+          "--tcp=31001");
 
   @Test
   void theGuardedQuickStartHasTheKernelRefusePort31001() throws Exception {
@@ -79,7 +95,8 @@ class ReadmeQuickStartTest {
     String readme = Files.readString(top.resolve("README.md"));
     assertTrue(
         readme.contains(
-            "sudo bin/portcullis run --enforce_container_ports --container_ports_watch_interval=1secs \\\n"
+            "sudo bin/portcullis run --enforce_container_ports"
+                + " --container_ports_watch_interval=1secs \\\n"
                 + "    --container_ports_guard=bpf --task_user=nobody \\\n"
                 + "    --task_id=web-1 --task_resources='cpus:0.1;mem:32;ports:[31000-31000]' \\\n"
                 + "    -- bin/portcullis listen --tcp=31000 --tcp=31001"),
@@ -88,10 +105,7 @@ class ReadmeQuickStartTest {
         FreePorts.isFree(31000) && FreePorts.isFree(31001), "ports 31000-31001 are in use here");
     Path stderr = Files.createTempFile("portcullis-guarded", ".txt");
     Process run =
-        new ProcessBuilder(GUARDED)
-            .directory(top.toFile())
-            .redirectError(stderr.toFile())
-            .start();
+        new ProcessBuilder(GUARDED).directory(top.toFile()).redirectError(stderr.toFile()).start();
     try {
       String stdout = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(run.waitFor(60, TimeUnit.SECONDS), "the run did not end");
@@ -100,15 +114,16 @@ class ReadmeQuickStartTest {
       List<String> lines = stdout.lines().toList();
       assertEquals(3, lines.size(), stdout);
       assertTrue(lines.get(2).contains("\"message\":\"Command exited with status 2\""), stdout);
-      assertTrue(
-          err.lines().anyMatch("listening tcp 0.0.0.0:31000"::equals), err);
+      assertTrue(err.lines().anyMatch("listening tcp 0.0.0.0:31000"::equals), err);
       assertTrue(
           err.lines()
-              .anyMatch("listen: cannot listen on tcp 0.0.0.0:31001: Operation not permitted"::equals),
+              .anyMatch(
+                  "listen: cannot listen on tcp 0.0.0.0:31001: Operation not permitted"::equals),
           err);
       assertTrue(
-          err.contains("the guard refused 1 bind(s) since the last scan; ports refused so far:"
-              + " [31001-31001]"),
+          err.contains(
+              "the guard refused 1 bind(s) since the last scan; ports refused so far:"
+                  + " [31001-31001]"),
           err);
     } finally {
       run.descendants().forEach(ProcessHandle::destroyForcibly);

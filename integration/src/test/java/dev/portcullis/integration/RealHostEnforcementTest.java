@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The isolator with every combination of real socket source and real process tracker, against
- * real processes in real cgroups: what is flagged, what is attributed where, what is killed.
+ * The isolator with every combination of real socket source and real process tracker, against real
+ * processes in real cgroups: what is flagged, what is attributed where, what is killed.
  */
 @RequiresLinuxRoot
 class RealHostEnforcementTest {
@@ -47,7 +47,8 @@ class RealHostEnforcementTest {
   }
 
   /** One listener shape on a given port, and whether UDP must be enabled to see it. */
-  record Shape(String name, BiFunction<Listener.Builder, Integer, Listener.Builder> open, boolean udp) {
+  record Shape(
+      String name, BiFunction<Listener.Builder, Integer, Listener.Builder> open, boolean udp) {
     @Override
     public String toString() {
       return name;
@@ -186,7 +187,8 @@ class RealHostEnforcementTest {
       exact.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(allocated)));
       exact.prepare(nested, ContainerConfig.withPorts(PortRanges.empty()));
       exact.prepare(other, ContainerConfig.withPorts(PortRanges.empty()));
-      host.listenIn(TASK, Listener.builder().tcp4("0.0.0.0", allocated).tcp6("::1", FreePorts.any(), true));
+      host.listenIn(
+          TASK, Listener.builder().tcp4("0.0.0.0", allocated).tcp6("::1", FreePorts.any(), true));
       host.listenIn(nested, Listener.builder().tcp6("::", FreePorts.any(), false).forked());
       host.listenIn(other, Listener.builder().tcp4("127.0.0.1", FreePorts.any()));
       host.listenOutside(Listener.builder().tcp4("127.0.0.1", FreePorts.any()));
@@ -204,8 +206,7 @@ class RealHostEnforcementTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stacks")
-  void aSocketCreatedBeforeItsProcessJoinedIsCaughtByTheExactPath(Stack stack)
-      throws IOException {
+  void aSocketCreatedBeforeItsProcessJoinedIsCaughtByTheExactPath(Stack stack) throws IOException {
     int stray = FreePorts.any();
     try (RealHost host = new RealHost(stack, Map.of())) {
       host.container(TASK, PortRanges.empty());
@@ -253,7 +254,10 @@ class RealHostEnforcementTest {
       long started = System.nanoTime();
       scheduled.start();
       ContainerLimitation limitation =
-          scheduled.watch(bad).toCompletableFuture().get(interval.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+          scheduled
+              .watch(bad)
+              .toCompletableFuture()
+              .get(interval.toMillis() + 10_000, TimeUnit.MILLISECONDS);
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       assertEquals(PortRanges.of(stray), limitation.ports());
       assertTrue(host.tracker.pids(bad).isEmpty(), "a forked process survived the kill");

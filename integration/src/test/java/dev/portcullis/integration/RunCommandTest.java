@@ -421,7 +421,8 @@ class RunCommandTest {
       List.of(
           "sh",
           "-c",
-          "echo \"id $(id -u) $(id -g)\"; grep -E '^(Uid|Gid|Groups|Cap|NoNewPrivs)' /proc/self/status");
+          "echo \"id $(id -u) $(id -g)\"; grep -E '^(Uid|Gid|Groups|Cap|NoNewPrivs)'"
+              + " /proc/self/status");
 
   @ParameterizedTest(name = "--task_user={0}")
   @ValueSource(strings = {"nobody", "65534"})

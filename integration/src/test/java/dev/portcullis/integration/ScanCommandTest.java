@@ -29,8 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code bin/portcullis scan} end to end: the real launcher on the live host, with one listener
- * in a nested container created through the real tracker and one outside every container.
+ * {@code bin/portcullis scan} end to end: the real launcher on the live host, with one listener in
+ * a nested container created through the real tracker and one outside every container.
  */
 @RequiresLinuxRoot
 class ScanCommandTest {
@@ -44,8 +44,8 @@ class ScanCommandTest {
 
   /**
    * A scratch cgroup root with the container {@code executor.task}, a listener in it (TCP {@link
-   * #tcpIn}, UDP {@link #udpIn}, both on 0.0.0.0) and one outside (dual-stack TCP {@link
-   * #tcpOut}); all killed and removed on close.
+   * #tcpIn}, UDP {@link #udpIn}, both on 0.0.0.0) and one outside (dual-stack TCP {@link #tcpOut});
+   * all killed and removed on close.
    */
   private static final class Scene implements AutoCloseable {
     final ScratchCgroups scratch = new ScratchCgroups();
@@ -177,8 +177,7 @@ class ScanCommandTest {
         assertEquals(Long.toString(scene.inside.pid()), udp.get(4));
         assertTrue(row(rows, "tcp", "0.0.0.0:" + scene.tcpIn).isPresent(), "TCP is still shown");
         List<String> protocols = rows.stream().map(r -> r.get(0)).toList();
-        assertEquals(
-            protocols.lastIndexOf("tcp") + 1, protocols.indexOf("udp"), "TCP before UDP");
+        assertEquals(protocols.lastIndexOf("tcp") + 1, protocols.indexOf("udp"), "TCP before UDP");
       }
     }
   }

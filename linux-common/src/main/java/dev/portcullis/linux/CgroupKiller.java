@@ -53,9 +53,9 @@ public final class CgroupKiller {
    * that the signals are delivered (a v1-frozen task dies only once thawed). The freezer is thawed
    * even when killing fails.
    *
-   * <p>The processes are listed after the freeze, not before: a frozen process can neither fork
-   * nor exit, so the list is complete and none of its pids can be recycled for an unrelated
-   * process before the signal is sent.
+   * <p>The processes are listed after the freeze, not before: a frozen process can neither fork nor
+   * exit, so the list is complete and none of its pids can be recycled for an unrelated process
+   * before the signal is sent.
    */
   public static Strike freezeKillThaw(Freezer freezer) {
     return (cgroup, deadline) -> {

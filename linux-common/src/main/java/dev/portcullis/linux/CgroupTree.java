@@ -20,17 +20,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A cgroup directory and every cgroup below it, in either hierarchy (v1 and v2 share the
- * directory shape and {@code cgroup.procs}).
+ * A cgroup directory and every cgroup below it, in either hierarchy (v1 and v2 share the directory
+ * shape and {@code cgroup.procs}).
  *
  * <p>Cgroups appear and vanish while they are read: a directory removed mid-walk is skipped, and a
  * tree whose top is missing is empty. Nothing is cached; every call reads the kernel again.
  *
  * <p>Exited processes: the kernel leaves a process out of {@code cgroup.procs} as soon as it has
  * exited, before its parent reaps it, in both hierarchies (verified on Linux 6.18: a SIGKILLed
- * child whose parent never waits reads {@code Z} in {@code /proc/<pid>/stat}, is absent from
- * {@code cgroup.procs}, and its cgroup can be removed). So a zombie never counts as a survivor
- * here, and nothing needs to reap on a tracker's behalf.
+ * child whose parent never waits reads {@code Z} in {@code /proc/<pid>/stat}, is absent from {@code
+ * cgroup.procs}, and its cgroup can be removed). So a zombie never counts as a survivor here, and
+ * nothing needs to reap on a tracker's behalf.
  */
 public final class CgroupTree {
 
@@ -86,8 +86,8 @@ public final class CgroupTree {
 
   /**
    * Visits every directory of the tree, parents first, with one {@code lstat} each. A cgroup
-   * directory's link count is 2 plus its number of subdirectories (kernfs keeps it so), so a leaf
-   * — most containers — is never listed: listing costs a stat for each of a cgroup's dozens of
+   * directory's link count is 2 plus its number of subdirectories (kernfs keeps it so), so a leaf —
+   * most containers — is never listed: listing costs a stat for each of a cgroup's dozens of
    * control files, which made a scan's cost grow with control files rather than containers.
    * Directories that vanish during the walk are left out.
    */
@@ -192,8 +192,8 @@ public final class CgroupTree {
   }
 
   /**
-   * The processes directly in one cgroup (not below it); empty when the cgroup does not exist or
-   * is removed while it is read.
+   * The processes directly in one cgroup (not below it); empty when the cgroup does not exist or is
+   * removed while it is read.
    */
   public static Set<Long> processes(Path cgroup) throws IOException {
     List<String> lines;

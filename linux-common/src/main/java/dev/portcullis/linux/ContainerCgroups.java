@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +28,13 @@ import org.slf4j.LoggerFactory;
  * subtree {@code <cgroups_root>} that the agent owns holds a top-level container as {@code
  * <cgroups_root>/<id>} and a nested one as {@code <parent's cgroup>/mesos/<child>}.
  *
- * <p>A container is named by its lineage: the values of its ids from the top-level container
- * down. The hierarchy is found, and the {@code <cgroups_root>} directory created, once, on first
- * use; the outcome (the directory, or why there is none) is kept. {@link #find} is the exception:
- * it only looks, for a hierarchy whose cgroups another provider makes.
+ * <p>A container is named by its lineage: the values of its ids from the top-level container down.
+ * The hierarchy is found, and the {@code <cgroups_root>} directory created, once, on first use; the
+ * outcome (the directory, or why there is none) is kept. {@link #find} is the exception: it only
+ * looks, for a hierarchy whose cgroups another provider makes.
  *
- * <p>Thread-safe: the settings are fixed at construction, and the mount is found and the probe
- * run once each.
+ * <p>Thread-safe: the settings are fixed at construction, and the mount is found and the probe run
+ * once each.
  */
 public final class ContainerCgroups {
 
@@ -64,8 +64,8 @@ public final class ContainerCgroups {
     /**
      * The mount point of the hierarchy.
      *
-     * @throws IOException whose message says what is missing, e.g. "no cgroup2 hierarchy is
-     *     mounted (looked in /proc/self/mountinfo)"
+     * @throws IOException whose message says what is missing, e.g. "no cgroup2 hierarchy is mounted
+     *     (looked in /proc/self/mountinfo)"
      */
     Path mountPoint(MountTable mounts) throws IOException;
   }
@@ -87,8 +87,8 @@ public final class ContainerCgroups {
   private record Probe(Path root, IOException cause) {}
 
   /**
-   * The cgroups the provider settings describe: {@value #HIERARCHY_SETTING}, the base directory
-   * the hierarchy is looked for under (by default, the mount table alone decides), and {@value
+   * The cgroups the provider settings describe: {@value #HIERARCHY_SETTING}, the base directory the
+   * hierarchy is looked for under (by default, the mount table alone decides), and {@value
    * #ROOT_SETTING} (default {@value #DEFAULT_ROOT}). Both trackers read their settings here.
    *
    * @param locator finds the hierarchy, under the base when one is given
@@ -145,8 +145,8 @@ public final class ContainerCgroups {
   }
 
   /**
-   * Checks a {@code cgroups_hierarchy} value, if given: an absolute path, as Mesos's default
-   * {@code /sys/fs/cgroup} is, since a relative one would depend on the agent's working directory.
+   * Checks a {@code cgroups_hierarchy} value, if given: an absolute path, as Mesos's default {@code
+   * /sys/fs/cgroup} is, since a relative one would depend on the agent's working directory.
    *
    * @return the base directory, normalized; empty when not given
    * @throws IllegalArgumentException naming the setting and the value
@@ -269,8 +269,8 @@ public final class ContainerCgroups {
   }
 
   /**
-   * Finds the hierarchy once. A mount table that cannot be read is not kept as the answer: it
-   * says nothing about what is mounted, and {@link #find} must not take it for "not mounted".
+   * Finds the hierarchy once. A mount table that cannot be read is not kept as the answer: it says
+   * nothing about what is mounted, and {@link #find} must not take it for "not mounted".
    */
   private Location location() throws IOException {
     Location result = location;
@@ -319,10 +319,10 @@ public final class ContainerCgroups {
    * container's cgroup is the task's own sub-cgroup, not a container, and is not looked into.
    *
    * <p>A directory whose name {@code isContainerName} refuses is not a container either, and
-   * nothing below it is looked into: its nested containers could not be named. Directories
-   * removed while the tree is read are left out; symbolic links are never followed. One listing
-   * of {@code <cgroups_root>}, one {@code lstat} of each container's {@code mesos} directory, and
-   * one listing of each that exists.
+   * nothing below it is looked into: its nested containers could not be named. Directories removed
+   * while the tree is read are left out; symbolic links are never followed. One listing of {@code
+   * <cgroups_root>}, one {@code lstat} of each container's {@code mesos} directory, and one listing
+   * of each that exists.
    *
    * @param isContainerName whether a directory's name is a valid container id value
    * @return the lineages (values from the top-level container down), each parent before its
@@ -390,7 +390,10 @@ public final class ContainerCgroups {
       Path parent = path(lineage.subList(0, lineage.size() - 1));
       if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException(
-            "Cannot create cgroup " + dir + ": the parent container's cgroup " + parent
+            "Cannot create cgroup "
+                + dir
+                + ": the parent container's cgroup "
+                + parent
                 + " does not exist");
       }
       mkdir(dir.getParent());

@@ -41,9 +41,9 @@ public final class Deadline {
   /**
    * Sleeps for {@code pause}, or less when the deadline comes sooner.
    *
-   * @throws InterruptedIOException if the thread is interrupted, with the interrupt flag set
-   *     again: the callers' methods throw {@code IOException}, and an interrupted kill or remove
-   *     must stop rather than carry on
+   * @throws InterruptedIOException if the thread is interrupted, with the interrupt flag set again:
+   *     the callers' methods throw {@code IOException}, and an interrupted kill or remove must stop
+   *     rather than carry on
    */
   public void sleep(Duration pause) throws InterruptedIOException {
     long nanos = Math.min(pause.toNanos(), remaining().toNanos());

@@ -79,7 +79,9 @@ public final class MountTable {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < field.length(); i++) {
       char c = field.charAt(i);
-      if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+      if (c == '\\'
+          && i + 3 < field.length()
+          && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
         text.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
         i += 3;
       } else {

@@ -36,8 +36,8 @@ public final class ProcessDescriptors {
   /**
    * The inodes of the sockets the process holds; empty when it does not exist (any more).
    *
-   * @throws IOException if the process exists but its descriptors cannot be listed, for example
-   *     for lack of permission
+   * @throws IOException if the process exists but its descriptors cannot be listed, for example for
+   *     lack of permission
    */
   public Set<Long> socketInodes(long pid) throws IOException {
     Set<Long> inodes = new TreeSet<>();

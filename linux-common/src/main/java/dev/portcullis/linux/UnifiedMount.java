@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * Where the unified (v2) hierarchy is: the cgroup2 mount in the mount table or, with {@code
- * --cgroups_hierarchy}, the cgroup2 mount at or under that base: the base itself on a pure v2
- * host, {@code <base>/unified} on a hybrid one. Every provider that works in the v2 hierarchy
- * finds it here.
+ * --cgroups_hierarchy}, the cgroup2 mount at or under that base: the base itself on a pure v2 host,
+ * {@code <base>/unified} on a hybrid one. Every provider that works in the v2 hierarchy finds it
+ * here.
  */
 public final class UnifiedMount implements ContainerCgroups.Locator {
 

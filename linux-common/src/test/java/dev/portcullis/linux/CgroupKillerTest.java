@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bounded kill loop and the freeze-kill-thaw strike, over a directory tree shaped like a
- * cgroup and a fake freezer; runs anywhere with a {@code sleep} command. The kernel's side is
- * exercised by the trackers' tests.
+ * The bounded kill loop and the freeze-kill-thaw strike, over a directory tree shaped like a cgroup
+ * and a fake freezer; runs anywhere with a {@code sleep} command. The kernel's side is exercised by
+ * the trackers' tests.
  */
 class CgroupKillerTest {
 
@@ -156,8 +156,7 @@ class CgroupKillerTest {
                 new CgroupKiller(CgroupKiller.freezeKillThaw(noFreezer), Duration.ofMillis(50))
                     .kill(top));
     assertTrue(
-        error.getMessage().contains("[" + ProcessHandle.current().pid() + "]"),
-        error.getMessage());
+        error.getMessage().contains("[" + ProcessHandle.current().pid() + "]"), error.getMessage());
     assertFalse(Thread.currentThread().isInterrupted());
   }
 }

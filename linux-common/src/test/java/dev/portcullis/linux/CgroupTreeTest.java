@@ -73,8 +73,7 @@ class CgroupTreeTest {
   void awaitEmptyGivesUpAtTheDeadlineWithWhatIsLeft(@TempDir Path tmp) throws IOException {
     Path top = cgroup(tmp.resolve("c"), "10");
     long start = System.nanoTime();
-    assertEquals(
-        Set.of(10L), CgroupTree.at(top).awaitEmpty(Deadline.after(Duration.ofMillis(50))));
+    assertEquals(Set.of(10L), CgroupTree.at(top).awaitEmpty(Deadline.after(Duration.ofMillis(50))));
     assertTrue(System.nanoTime() - start >= Duration.ofMillis(50).toNanos());
     Files.writeString(top.resolve(CgroupTree.PROCS), "");
     assertEquals(Set.of(), CgroupTree.at(top).awaitEmpty(Deadline.after(Duration.ofSeconds(5))));
@@ -119,8 +118,7 @@ class CgroupTreeTest {
   @Test
   void controlFilesAreNeverCreated(@TempDir Path tmp) {
     assertThrows(
-        NoSuchFileException.class,
-        () -> CgroupTree.writeControl(tmp.resolve("cgroup.kill"), "1"));
+        NoSuchFileException.class, () -> CgroupTree.writeControl(tmp.resolve("cgroup.kill"), "1"));
     assertFalse(Files.exists(tmp.resolve("cgroup.kill")));
   }
 }

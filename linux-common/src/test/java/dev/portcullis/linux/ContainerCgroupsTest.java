@@ -34,8 +34,7 @@ class ContainerCgroupsTest {
     ContainerCgroups containers = containers(mount);
     assertEquals(mount.resolve("agent/e"), containers.path(List.of("e")));
     assertEquals(mount.resolve("agent/e/mesos/t"), containers.path(List.of("e", "t")));
-    assertEquals(
-        mount.resolve("agent/e/mesos/t/mesos/g"), containers.path(List.of("e", "t", "g")));
+    assertEquals(mount.resolve("agent/e/mesos/t/mesos/g"), containers.path(List.of("e", "t", "g")));
     assertThrows(IllegalArgumentException.class, () -> containers.path(List.of()));
     assertThrows(IllegalArgumentException.class, () -> containers.path(List.of("e", "..")));
     assertThrows(IllegalArgumentException.class, () -> containers.path(List.of("a/b")));
@@ -57,8 +56,7 @@ class ContainerCgroupsTest {
   @Test
   void aNestedContainerNeedsItsParent(@TempDir Path mount) throws IOException {
     ContainerCgroups containers = containers(mount);
-    IOException error =
-        assertThrows(IOException.class, () -> containers.create(List.of("e", "t")));
+    IOException error = assertThrows(IOException.class, () -> containers.create(List.of("e", "t")));
     assertTrue(
         error.getMessage().contains("parent container's cgroup " + mount.resolve("agent/e")),
         error.getMessage());
@@ -136,8 +134,7 @@ class ContainerCgroupsTest {
             },
             "agent",
             root -> {});
-    IOException error =
-        assertThrows(IOException.class, () -> containers.containers(name -> true));
+    IOException error = assertThrows(IOException.class, () -> containers.containers(name -> true));
     assertTrue(error.getMessage().contains("no cgroup2 hierarchy"), error.getMessage());
   }
 

@@ -48,6 +48,7 @@ class MountTableTest {
     if (!System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
       return; // mountinfo exists only on Linux; the parser is covered above
     }
-    assertTrue(MountTable.read().mounts().stream().anyMatch(m -> m.mountPoint().equals(Path.of("/"))));
+    assertTrue(
+        MountTable.read().mounts().stream().anyMatch(m -> m.mountPoint().equals(Path.of("/"))));
   }
 }

@@ -35,7 +35,8 @@ class ProcessDescriptorsTest {
     try (var server = new java.net.ServerSocket(0)) {
       long pid = ProcessHandle.current().pid();
       Set<Long> inodes = new ProcessDescriptors().socketInodes(pid);
-      assertTrue(!inodes.isEmpty(), "a JVM listening on " + server.getLocalPort() + " holds a socket");
+      assertTrue(
+          !inodes.isEmpty(), "a JVM listening on " + server.getLocalPort() + " holds a socket");
     }
   }
 }

@@ -17,14 +17,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A {@link PortGuard} that keeps its guards in memory and judges binds as the kernel guard
- * would, for tests of the isolator's guard lifecycle and of policies that rely on it.
+ * A {@link PortGuard} that keeps its guards in memory and judges binds as the kernel guard would,
+ * for tests of the isolator's guard lifecycle and of policies that rely on it.
  *
- * <p>It records every call (as {@link Call}s), knows whether the container's cgroup held a
- * process when the guard was installed (which a real guard could not make up for), and can be
- * made to fail or be damaged, as a real host can: {@link #failNext}, {@link #damage}, {@link
- * #tamper}, {@link #forget}. A guard survives a new {@code FakePortGuard} only if it is built on
- * the same {@link State}, as guards survive an agent restart.
+ * <p>It records every call (as {@link Call}s), knows whether the container's cgroup held a process
+ * when the guard was installed (which a real guard could not make up for), and can be made to fail
+ * or be damaged, as a real host can: {@link #failNext}, {@link #damage}, {@link #tamper}, {@link
+ * #forget}. A guard survives a new {@code FakePortGuard} only if it is built on the same {@link
+ * State}, as guards survive an agent restart.
  *
  * <p>Thread-safe.
  *

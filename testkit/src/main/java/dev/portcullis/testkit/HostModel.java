@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * An in-memory Linux host for tests: a cgroup tree, processes in cgroups, and sockets held through
  * descriptors.
  *
- * <p>It keeps the two facts that make port attribution hard on a real host: a socket remembers
- * the cgroup that <em>created</em> it (its cgroup id never changes), while the processes that
+ * <p>It keeps the two facts that make port attribution hard on a real host: a socket remembers the
+ * cgroup that <em>created</em> it (its cgroup id never changes), while the processes that
  * <em>hold</em> it may live elsewhere — after a {@link #move}, or after the socket was {@linkplain
  * #pass passed} to a process in another cgroup, or inherited through a {@link #fork}. A socket
  * exists while at least one process holds it.
@@ -36,7 +36,7 @@ import java.util.TreeSet;
 public final class HostModel {
 
   private final Map<String, Long> cgroupIds = new TreeMap<>();
-  private final Map<Long, Process> processes = new TreeMap<>();
+  private final Map<Long, ModelProcess> processes = new TreeMap<>();
   private final Map<Long, Socket> sockets = new TreeMap<>();
   private long nextCgroupId = 2;
   private long nextPid = 100;
@@ -47,12 +47,12 @@ public final class HostModel {
     cgroupIds.put("/", 1L);
   }
 
-  private static final class Process {
+  private static final class ModelProcess {
     final long pid;
     String cgroup;
     final Set<Long> inodes = new LinkedHashSet<>();
 
-    Process(long pid, String cgroup) {
+    ModelProcess(long pid, String cgroup) {
       this.pid = pid;
       this.cgroup = cgroup;
     }
@@ -109,7 +109,7 @@ public final class HostModel {
   /** Every process in the cgroup or below it; empty when it does not exist. */
   public synchronized Set<Long> subtreePids(String path) {
     Set<Long> pids = new TreeSet<>();
-    for (Process process : processes.values()) {
+    for (ModelProcess process : processes.values()) {
       if (isWithin(process.cgroup, normalize(path))) {
         pids.add(process.pid);
       }
@@ -144,15 +144,15 @@ public final class HostModel {
   public synchronized long spawn(String cgroup) {
     String normalized = requireCgroup(cgroup);
     long pid = nextPid++;
-    processes.put(pid, new Process(pid, normalized));
+    processes.put(pid, new ModelProcess(pid, normalized));
     return pid;
   }
 
   /** Forks a process: the child lives in the parent's cgroup and holds the parent's sockets. */
   public synchronized long fork(long parentPid) {
-    Process parent = process(parentPid);
+    ModelProcess parent = process(parentPid);
     long pid = nextPid++;
-    Process child = new Process(pid, parent.cgroup);
+    ModelProcess child = new ModelProcess(pid, parent.cgroup);
     child.inodes.addAll(parent.inodes);
     processes.put(pid, child);
     return pid;
@@ -165,7 +165,7 @@ public final class HostModel {
 
   /** Ends a process; sockets no other process holds disappear. */
   public synchronized void exit(long pid) {
-    Process process = processes.remove(pid);
+    ModelProcess process = processes.remove(pid);
     if (process != null) {
       process.inodes.forEach(this::dropIfUnheld);
     }
@@ -183,7 +183,7 @@ public final class HostModel {
 
   /** The socket inodes a process holds; empty for a process that does not exist. */
   public synchronized Set<Long> inodesOf(long pid) {
-    Process process = processes.get(pid);
+    ModelProcess process = processes.get(pid);
     return process == null ? Set.of() : Set.copyOf(process.inodes);
   }
 
@@ -200,12 +200,12 @@ public final class HostModel {
   }
 
   /**
-   * Opens a listening socket in the process: it records the process's current cgroup as its
-   * creator and is held by that process.
+   * Opens a listening socket in the process: it records the process's current cgroup as its creator
+   * and is held by that process.
    */
   public synchronized ListeningSocket listen(
       long pid, Protocol protocol, AddressFamily family, String address, int port) {
-    Process process = process(pid);
+    ModelProcess process = process(pid);
     InetAddress inet;
     try {
       inet = InetAddress.getByName(address);
@@ -271,7 +271,7 @@ public final class HostModel {
   /** The pids holding the socket, ascending. */
   public synchronized Set<Long> holders(long inode) {
     Set<Long> holders = new TreeSet<>();
-    for (Process process : processes.values()) {
+    for (ModelProcess process : processes.values()) {
       if (process.inodes.contains(inode)) {
         holders.add(process.pid);
       }
@@ -280,7 +280,7 @@ public final class HostModel {
   }
 
   private void dropIfUnheld(long inode) {
-    for (Process process : processes.values()) {
+    for (ModelProcess process : processes.values()) {
       if (process.inodes.contains(inode)) {
         return;
       }
@@ -288,8 +288,8 @@ public final class HostModel {
     sockets.remove(inode);
   }
 
-  private Process process(long pid) {
-    Process process = processes.get(pid);
+  private ModelProcess process(long pid) {
+    ModelProcess process = processes.get(pid);
     if (process == null) {
       throw new NoSuchElementException("No process " + pid);
     }
@@ -320,8 +320,6 @@ public final class HostModel {
   }
 
   private static boolean isWithin(String cgroup, String ancestor) {
-    return ancestor.equals("/")
-        || cgroup.equals(ancestor)
-        || cgroup.startsWith(ancestor + "/");
+    return ancestor.equals("/") || cgroup.equals(ancestor) || cgroup.startsWith(ancestor + "/");
   }
 }

@@ -109,7 +109,8 @@ public record HostScenario(
 
   /**
    * A socket opened by a process of {@code from}, passed to the main process of {@code to}, and
-   * then closed in {@code from}: it carries {@code from}'s cgroup id but is held only by {@code to}.
+   * then closed in {@code from}: it carries {@code from}'s cgroup id but is held only by {@code
+   * to}.
    *
    * @param from the creating container
    * @param to the holding container
@@ -136,8 +137,8 @@ public record HostScenario(
   }
 
   /**
-   * Builds this scenario on the host: one cgroup per container (through the tracker, so the
-   * layout is the tracker's), a main process in each, forked children, host listeners in {@link
+   * Builds this scenario on the host: one cgroup per container (through the tracker, so the layout
+   * is the tracker's), a main process in each, forked children, host listeners in {@link
    * #HOST_CGROUP}, and the transfers.
    *
    * @return each container's processes, main process first
@@ -187,8 +188,8 @@ public record HostScenario(
   }
 
   /**
-   * The ports a container's own processes listen on (not its nested containers'), by holder —
-   * the truth the exact path sees.
+   * The ports a container's own processes listen on (not its nested containers'), by holder — the
+   * truth the exact path sees.
    */
   public PortRanges listening(ContainerId id, Set<Protocol> protocols, Optional<PortRanges> scope) {
     ContainerSpec spec = spec(id);

@@ -40,7 +40,14 @@ public record IsolatorEvent(
 
   @Override
   public String toString() {
-    return "scan " + scan + " " + kind + " " + container + " " + ports
+    return "scan "
+        + scan
+        + " "
+        + kind
+        + " "
+        + container
+        + " "
+        + ports
         + (message.isEmpty() ? "" : " \"" + message + "\"");
   }
 }

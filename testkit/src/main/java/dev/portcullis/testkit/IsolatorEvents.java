@@ -133,7 +133,8 @@ public final class IsolatorEvents {
   public IsolatorEvents assertMessage(String expected) {
     for (IsolatorEvent event : events) {
       if (!event.message().equals(expected)) {
-        throw failure("expected message \"" + expected + "\" but found \"" + event.message() + "\"");
+        throw failure(
+            "expected message \"" + expected + "\" but found \"" + event.message() + "\"");
       }
     }
     return this;

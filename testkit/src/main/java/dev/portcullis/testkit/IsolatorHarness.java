@@ -28,7 +28,8 @@ import java.util.Optional;
  * records what it does — violations, logs, limitations and kills — for fluent assertions.
  *
  * <pre>{@code
- * IsolatorHarness harness = IsolatorHarness.builder().flags(Map.of("enforce_container_ports", "true")).build();
+ * IsolatorHarness harness =
+ *     IsolatorHarness.builder().flags(Map.of("enforce_container_ports", "true")).build();
  * ContainerId task = ContainerId.of("task");
  * harness.prepare(task, ContainerConfig.withPorts(PortRanges.of(8080)));
  * long pid = harness.spawn(task);
@@ -60,8 +61,7 @@ public final class IsolatorHarness implements AutoCloseable {
     this.host = builder.host;
     this.socketSource = new FakeSocketSource(host, builder.cgroupIds);
     this.tracker = new FakeProcessTracker(host, FakeProcessTracker.DEFAULT_ROOT, builder.cgroupIds);
-    this.guard =
-        builder.guardState.map(state -> new FakePortGuard(host, tracker, state));
+    this.guard = builder.guardState.map(state -> new FakePortGuard(host, tracker, state));
     this.isolator =
         PortsIsolator.builder()
             .config(builder.config)
@@ -161,8 +161,8 @@ public final class IsolatorHarness implements AutoCloseable {
   }
 
   /**
-   * Starts a process in the container that binds a TCP wildcard port and listens, unless the
-   * port guard refuses the bind (then the process stays, without a socket).
+   * Starts a process in the container that binds a TCP wildcard port and listens, unless the port
+   * guard refuses the bind (then the process stays, without a socket).
    *
    * @return the process's pid if it listens; empty if the guard refused the bind
    */

@@ -24,7 +24,6 @@ public final class ManualScanScheduler implements ScanScheduler {
     final Duration delay;
     Duration due;
     boolean cancelled;
-    int runs;
 
     Entry(Runnable scan, Duration initialDelay, Duration delay, Duration due) {
       this.scan = scan;
@@ -50,8 +49,8 @@ public final class ManualScanScheduler implements ScanScheduler {
   }
 
   /**
-   * Moves virtual time forward by {@code amount}, running every scan that falls due, in time
-   * order; a scan's next run is due one delay after it ran.
+   * Moves virtual time forward by {@code amount}, running every scan that falls due, in time order;
+   * a scan's next run is due one delay after it ran.
    *
    * @return how many scans ran
    */
@@ -66,7 +65,9 @@ public final class ManualScanScheduler implements ScanScheduler {
       synchronized (this) {
         next = null;
         for (Entry entry : entries) {
-          if (!entry.cancelled && !closed && entry.due.compareTo(target) <= 0
+          if (!entry.cancelled
+              && !closed
+              && entry.due.compareTo(target) <= 0
               && (next == null || entry.due.compareTo(next.due) < 0)) {
             next = entry;
           }
@@ -79,7 +80,6 @@ public final class ManualScanScheduler implements ScanScheduler {
       }
       next.scan.run();
       synchronized (this) {
-        next.runs++;
         next.due = now.plus(next.delay);
       }
       ran++;

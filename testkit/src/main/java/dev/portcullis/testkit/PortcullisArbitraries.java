@@ -16,12 +16,12 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
 /**
- * jqwik arbitraries for Portcullis values. {@link PortcullisArbitraryProvider} registers the
- * main ones, so a property can ask for {@code @ForAll PortRanges}, {@code @ForAll
- * ContainerConfig} or {@code @ForAll HostScenario} directly.
+ * jqwik arbitraries for Portcullis values. {@link PortcullisArbitraryProvider} registers the main
+ * ones, so a property can ask for {@code @ForAll PortRanges}, {@code @ForAll ContainerConfig} or
+ * {@code @ForAll HostScenario} directly.
  *
- * <p>Generation is biased towards what breaks port code: ports 0 and 65535, the Mesos default
- * agent range 31000–32000, adjacent and overlapping ranges, listeners on allocated ports next to
+ * <p>Generation is biased towards what breaks port code: ports 0 and 65535, the Mesos default agent
+ * range 31000–32000, adjacent and overlapping ranges, listeners on allocated ports next to
  * unallocated ones.
  *
  * @since 0.1
@@ -51,9 +51,10 @@ public final class PortcullisArbitraries {
             Tuple.of(1, Arbitraries.integers().between(0, 65535)));
     Arbitrary<PortRanges> range =
         Combinators.combine(ports(), length)
-            .as((begin, len) -> PortRanges.range(begin, (int) Math.min(65535L, (long) begin + len)));
-    Arbitrary<PortRanges> unions =
-        range.list().ofMaxSize(5).map(PortcullisArbitraries::unionOf);
+            .as(
+                (begin, len) ->
+                    PortRanges.range(begin, (int) Math.min(65535L, (long) begin + len)));
+    Arbitrary<PortRanges> unions = range.list().ofMaxSize(5).map(PortcullisArbitraries::unionOf);
     return Arbitraries.frequencyOf(
         Tuple.of(12, unions),
         Tuple.of(
@@ -99,7 +100,8 @@ public final class PortcullisArbitraries {
     Arbitrary<Integer> port = Arbitraries.frequencyOf(Tuple.of(1, allocated), Tuple.of(1, ports()));
     Arbitrary<Protocol> protocol =
         Arbitraries.frequencyOf(
-            Tuple.of(3, Arbitraries.just(Protocol.TCP)), Tuple.of(1, Arbitraries.just(Protocol.UDP)));
+            Tuple.of(3, Arbitraries.just(Protocol.TCP)),
+            Tuple.of(1, Arbitraries.just(Protocol.UDP)));
     Arbitrary<String[]> address =
         Arbitraries.of(
             new String[] {"IPV4", "0.0.0.0"},
@@ -130,8 +132,7 @@ public final class PortcullisArbitraries {
           Arbitrary<List<Listener>> host = listeners(PortRanges.empty()).list().ofMaxSize(3);
           Arbitrary<List<Transfer>> transfers =
               withTransfers ? transfers(specs).list().ofMaxSize(2) : Arbitraries.just(List.of());
-          return Combinators.combine(host, transfers)
-              .as((h, t) -> new HostScenario(specs, h, t));
+          return Combinators.combine(host, transfers).as((h, t) -> new HostScenario(specs, h, t));
         });
   }
 
@@ -157,8 +158,7 @@ public final class PortcullisArbitraries {
                             List<Arbitrary<ContainerSpec>> nested = new ArrayList<>();
                             for (int i = 0; i < count; i++) {
                               ContainerId child = root.child("t" + i);
-                              nested.add(
-                                  portRanges().flatMap(own -> spec(child, allocation, own)));
+                              nested.add(portRanges().flatMap(own -> spec(child, allocation, own)));
                             }
                             return Combinators.combine(nested).as(List::copyOf);
                           });

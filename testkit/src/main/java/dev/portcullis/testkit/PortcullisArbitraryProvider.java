@@ -9,9 +9,9 @@ import net.jqwik.api.providers.ArbitraryProvider;
 import net.jqwik.api.providers.TypeUsage;
 
 /**
- * Registers the testkit's arbitraries with jqwik, so that {@code @ForAll PortRanges}, {@code
- * @ForAll ContainerConfig} and {@code @ForAll HostScenario} just work. Host scenarios from this
- * provider hold every socket in its creating cgroup; ask {@link
+ * Registers the testkit's arbitraries with jqwik, so that {@code @ForAll PortRanges},
+ * {@code @ForAll ContainerConfig} and {@code @ForAll HostScenario} just work. Host scenarios from
+ * this provider hold every socket in its creating cgroup; ask {@link
  * PortcullisArbitraries#hostScenarios(boolean)} for transfers.
  *
  * @since 0.1

@@ -147,11 +147,16 @@ class IsolatorLifecycleTest {
     try (IsolatorHarness harness = IsolatorHarness.withFlags(ENFORCING)) {
       harness.recover(
           List.of(
-              RecoveredContainer.known(TASK, ports()),
-              RecoveredContainer.known(ROOT, ports(80))));
+              RecoveredContainer.known(TASK, ports()), RecoveredContainer.known(ROOT, ports(80))));
       harness.listen(TASK, 81);
       harness.scan();
-      harness.events().limitations().of(ROOT).inScan(1).assertCount(1).assertPorts(PortRanges.of(81));
+      harness
+          .events()
+          .limitations()
+          .of(ROOT)
+          .inScan(1)
+          .assertCount(1)
+          .assertPorts(PortRanges.of(81));
     }
   }
 
@@ -165,7 +170,13 @@ class IsolatorLifecycleTest {
       harness.events().violations().assertNone();
       harness.update(ROOT, PortRanges.of(80));
       harness.scan();
-      harness.events().limitations().of(ROOT).inScan(2).assertCount(1).assertPorts(PortRanges.of(81));
+      harness
+          .events()
+          .limitations()
+          .of(ROOT)
+          .inScan(2)
+          .assertCount(1)
+          .assertPorts(PortRanges.of(81));
     }
   }
 

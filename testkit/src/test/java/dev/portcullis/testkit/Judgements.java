@@ -74,7 +74,8 @@ final class Judgements {
   }
 
   /** Asserts the report flags exactly what the oracle says, and nothing outside the scope. */
-  static void assertJudgedCorrectly(HostScenario scenario, IsolatorConfig config, ScanReport report) {
+  static void assertJudgedCorrectly(
+      HostScenario scenario, IsolatorConfig config, ScanReport report) {
     assertEquals(expected(scenario, config), flagged(report), () -> "scenario " + scenario);
     Optional<PortRanges> scope = config.scope();
     for (Violation violation : report.violations()) {

@@ -42,7 +42,8 @@ class NestedContainersTest {
                 .collect(Collectors.toList());
         PortRanges expected = PortRanges.empty();
         for (ContainerId member : tree) {
-          expected = expected.union(scenario.unallocated(member, config.protocols(), config.scope()));
+          expected =
+              expected.union(scenario.unallocated(member, config.protocols(), config.scope()));
         }
         IsolatorEvents limitations = harness.events().limitations().of(root.id());
         if (expected.isEmpty()) {
@@ -112,7 +113,9 @@ class NestedContainersTest {
           limitation.message());
       assertEquals(ContainerLimitation.REASON, limitation.reason());
       assertEquals(Set.of(executor), harness.events().kills().containers());
-      assertTrue(harness.host().pids().stream().noneMatch(p -> harness.host().cgroupOf(p).startsWith("/portcullis/executor")));
+      assertTrue(
+          harness.host().pids().stream()
+              .noneMatch(p -> harness.host().cgroupOf(p).startsWith("/portcullis/executor")));
     }
   }
 }

@@ -62,7 +62,8 @@ class PortGuardLifecycleTest {
       assertEquals(0, install.processesPresent());
       assertTrue(harness.tryListen(TASK, 31000).isPresent());
       assertTrue(harness.tryListen(TASK, 31001).isEmpty(), "the root's guard covers the task");
-      assertTrue(harness.tryListen(TASK, 9999).isEmpty(), "a nested container's own ports count not");
+      assertTrue(
+          harness.tryListen(TASK, 9999).isEmpty(), "a nested container's own ports count not");
     }
   }
 
@@ -83,8 +84,7 @@ class PortGuardLifecycleTest {
       harness.update(ROOT, PortRanges.of(31001));
       assertTrue(harness.tryListen(ROOT, 31001).isPresent());
       assertTrue(harness.tryListen(ROOT, 31000).isEmpty());
-      assertEquals(
-          FakePortGuard.Operation.UPDATE, guardOf(harness).calls().get(1).operation());
+      assertEquals(FakePortGuard.Operation.UPDATE, guardOf(harness).calls().get(1).operation());
     }
   }
 
@@ -147,7 +147,8 @@ class PortGuardLifecycleTest {
     try (IsolatorHarness after = guarded(ENFORCING, state, host)) {
       List<RecoveredContainer> recovered = new java.util.ArrayList<>();
       for (ContainerId id : List.of(intact, missing, wrong, broken)) {
-        recovered.add(RecoveredContainer.known(id, ContainerConfig.withPorts(PortRanges.of(31000))));
+        recovered.add(
+            RecoveredContainer.known(id, ContainerConfig.withPorts(PortRanges.of(31000))));
       }
       recovered.add(RecoveredContainer.unknown(unknown));
       after.recover(recovered);
@@ -257,8 +258,8 @@ class PortGuardLifecycleTest {
   }
 
   /**
-   * In scope mode the guard refuses exactly what a scan would flag: whatever a container manages
-   * to listen on is never a violation, and every port it was refused would have been one.
+   * In scope mode the guard refuses exactly what a scan would flag: whatever a container manages to
+   * listen on is never a violation, and every port it was refused would have been one.
    */
   @Property(tries = 200)
   void inScopeModeAnAllowedListenerIsNeverAViolation(
@@ -304,17 +305,17 @@ class PortGuardLifecycleTest {
   @net.jqwik.api.Provide
   net.jqwik.api.Arbitrary<List<Integer>> portLists() {
     return net.jqwik.api.Arbitraries.oneOf(
-            PortcullisArbitraries.ports(), net.jqwik.api.Arbitraries.integers().between(31000, 32000))
+            PortcullisArbitraries.ports(),
+            net.jqwik.api.Arbitraries.integers().between(31000, 32000))
         .filter(port -> port > 0)
         .list()
         .ofMaxSize(6);
   }
 
   /**
-   * What the guard allows follows the mode, the scope and the protocols: in scope mode a named
-   * port is refused iff a scan would flag it; in strict mode every unallocated named port is
-   * refused, and in both the kernel's pick for port 0 is refused iff it is in scope and not
-   * allocated.
+   * What the guard allows follows the mode, the scope and the protocols: in scope mode a named port
+   * is refused iff a scan would flag it; in strict mode every unallocated named port is refused,
+   * and in both the kernel's pick for port 0 is refused iff it is in scope and not allocated.
    */
   @Property(tries = 300)
   void theAllowanceFollowsModeScopeAndProtocols(
@@ -356,9 +357,10 @@ class PortGuardLifecycleTest {
       harness.prepare(ROOT, ContainerConfig.withPorts(PortRanges.of(31000)));
       assertTrue(guardOf(harness).bind(ROOT, Protocol.UDP, 5353, 0));
     }
-    Map<String, String> flags = Map.of(
-        IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true",
-        IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP, "true");
+    Map<String, String> flags =
+        Map.of(
+            IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true",
+            IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP, "true");
     try (IsolatorHarness harness = guarded(flags)) {
       harness.prepare(ROOT, ContainerConfig.withPorts(PortRanges.of(31000)));
       assertFalse(guardOf(harness).bind(ROOT, Protocol.UDP, 5353, 0));

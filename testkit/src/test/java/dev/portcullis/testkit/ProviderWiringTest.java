@@ -60,9 +60,12 @@ class ProviderWiringTest {
         2,
         scansUntilKilled(
             Map.of(
-                IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true",
-                IsolatorConfig.CONTAINER_PORTS_POLICY, "grace",
-                "container_ports_grace_scans", "2")));
+                IsolatorConfig.ENFORCE_CONTAINER_PORTS,
+                "true",
+                IsolatorConfig.CONTAINER_PORTS_POLICY,
+                "grace",
+                "container_ports_grace_scans",
+                "2")));
   }
 
   @Test
@@ -82,14 +85,15 @@ class ProviderWiringTest {
     IsolatorConfig config =
         IsolatorConfig.fromFlags(
             Map.of(
-                IsolatorConfig.CONTAINER_PORTS_POLICY, "grace",
-                "container_ports_grace_scans", "0"));
+                IsolatorConfig.CONTAINER_PORTS_POLICY,
+                "grace",
+                "container_ports_grace_scans",
+                "0"));
     ProviderSelectionException failure =
         assertThrows(
             ProviderSelectionException.class,
             () -> PortsIsolator.builder().config(config).selectProviders(loader));
-    assertTrue(
-        failure.getMessage().contains("container_ports_grace_scans"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("container_ports_grace_scans"), failure.getMessage());
   }
 
   @Test

@@ -41,8 +41,7 @@ class ScanningTest {
   @Test
   void theFirstScanRunsOneIntervalAfterStartThenAtAFixedDelay() {
     try (IsolatorHarness harness =
-        IsolatorHarness.withFlags(
-            Map.of(IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, "500ms"))) {
+        IsolatorHarness.withFlags(Map.of(IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, "500ms"))) {
       harness.isolator().start();
       ManualScanScheduler scheduler = harness.scheduler();
       assertEquals(Optional.of(Duration.ofMillis(500)), scheduler.initialDelay());
@@ -89,8 +88,7 @@ class ScanningTest {
   }
 
   @Test
-  void aSocketCreatedBeforeItsProcessJoinedSendsTheFastPathToReadDescriptors()
-      throws IOException {
+  void aSocketCreatedBeforeItsProcessJoinedSendsTheFastPathToReadDescriptors() throws IOException {
     try (IsolatorHarness harness =
         IsolatorHarness.withFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true"))) {
       harness.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
@@ -100,7 +98,13 @@ class ScanningTest {
       harness.tracker().place(TASK, pid);
       ScanReport second = harness.scan();
       assertEquals(ScanMode.EXACT, second.mode());
-      harness.events().limitations().of(TASK).inScan(2).assertCount(1).assertPorts(PortRanges.of(81));
+      harness
+          .events()
+          .limitations()
+          .of(TASK)
+          .inScan(2)
+          .assertCount(1)
+          .assertPorts(PortRanges.of(81));
       assertFalse(harness.host().isAlive(pid));
     }
   }
@@ -118,7 +122,13 @@ class ScanningTest {
       harness.update(TASK, PortRanges.of(80));
       ScanReport second = harness.scan();
       assertEquals(ScanMode.EXACT, second.mode()); // the socket was never explained as the host's
-      harness.events().limitations().of(TASK).inScan(2).assertCount(1).assertPorts(PortRanges.of(81));
+      harness
+          .events()
+          .limitations()
+          .of(TASK)
+          .inScan(2)
+          .assertCount(1)
+          .assertPorts(PortRanges.of(81));
     }
   }
 
@@ -200,7 +210,8 @@ class ScanningTest {
     List<ScanReport> reports = new ArrayList<>();
     try (PortsIsolator isolator =
         PortsIsolator.builder()
-            .config(IsolatorConfig.fromFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true")))
+            .config(
+                IsolatorConfig.fromFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true")))
             .socketSource(new FakeSocketSource(host, true))
             .processTracker(unkillable)
             .policy(new MesosPolicy())
@@ -258,7 +269,8 @@ class ScanningTest {
         };
     try (PortsIsolator built =
         PortsIsolator.builder()
-            .config(IsolatorConfig.fromFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true")))
+            .config(
+                IsolatorConfig.fromFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true")))
             .socketSource(racing)
             .processTracker(tracker)
             .policy(new MesosPolicy())

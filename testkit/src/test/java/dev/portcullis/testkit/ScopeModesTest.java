@@ -13,8 +13,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * The three scope modes: every port, the agent's range only, and an isolated range. A container
- * is flagged iff it listens, in scope, on a port outside its root's allocation; ports outside the
+ * The three scope modes: every port, the agent's range only, and an isolated range. A container is
+ * flagged iff it listens, in scope, on a port outside its root's allocation; ports outside the
  * scope are never flagged or logged.
  */
 class ScopeModesTest {
@@ -42,11 +42,14 @@ class ScopeModesTest {
       harness.build(scenario);
       harness.scans(2);
       PortRanges logged = harness.events().logs().ports();
-      config.scope().ifPresent(scope -> {
-        if (!scope.containsAll(logged)) {
-          throw new AssertionError("logged ports " + logged + " outside scope " + scope);
-        }
-      });
+      config
+          .scope()
+          .ifPresent(
+              scope -> {
+                if (!scope.containsAll(logged)) {
+                  throw new AssertionError("logged ports " + logged + " outside scope " + scope);
+                }
+              });
     }
   }
 

@@ -62,7 +62,12 @@ public final class Assembler {
   }
 
   private Assembler emit(int code, Reg dst, Reg src, int off, int imm) {
-    slots.add(new Pending(new Insn(code, dst.number(), src.number(), off, imm), null));
+    return emit(code, dst, src.number(), off, imm);
+  }
+
+  /** Emits a slot whose source field is {@code src} itself: a register number, or a pseudo one. */
+  private Assembler emit(int code, Reg dst, int src, int off, int imm) {
+    slots.add(new Pending(new Insn(code, dst.number(), src, off, imm), null));
     return this;
   }
 
@@ -192,7 +197,7 @@ public final class Assembler {
 
   /** {@code dst = } the map whose descriptor is {@code fd}: a two-slot {@code ld_imm64}. */
   public Assembler loadMapFd(Reg dst, int fd) {
-    emit(LD | Size.DW.bits() | IMM, dst, Reg.values()[PSEUDO_MAP_FD], 0, fd);
+    emit(LD | Size.DW.bits() | IMM, dst, PSEUDO_MAP_FD, 0, fd);
     return emit(0, Reg.R0, Reg.R0, 0, 0);
   }
 

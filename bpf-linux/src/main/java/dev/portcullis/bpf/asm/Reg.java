@@ -8,20 +8,26 @@ package dev.portcullis.bpf.asm;
  * @since 0.2
  */
 public enum Reg {
-  R0,
-  R1,
-  R2,
-  R3,
-  R4,
-  R5,
-  R6,
-  R7,
-  R8,
-  R9,
-  R10;
+  R0(0),
+  R1(1),
+  R2(2),
+  R3(3),
+  R4(4),
+  R5(5),
+  R6(6),
+  R7(7),
+  R8(8),
+  R9(9),
+  R10(10);
+
+  private final int number;
+
+  Reg(int number) {
+    this.number = number;
+  }
 
   /** The register's number, 0–10, as it appears in an instruction. */
   public int number() {
-    return ordinal();
+    return number;
   }
 }

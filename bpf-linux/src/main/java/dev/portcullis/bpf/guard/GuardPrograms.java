@@ -192,8 +192,7 @@ public final class GuardPrograms {
    * in the {@code ports} bitmap entry, both atomically since binds run on every CPU at once. Either
    * entry missing skips its part: the refusal itself must not depend on the bookkeeping.
    */
-  private static void recordRefusal(
-      Assembler a, int mapFd, int counterOffset, GuardEntry ports) {
+  private static void recordRefusal(Assembler a, int mapFd, int counterOffset, GuardEntry ports) {
     Label counted = a.label("counted");
     Label recorded = a.label("recorded");
     a.store(Size.W, R10, KEY_SLOT, GuardEntry.COUNTERS.key());

@@ -1,13 +1,12 @@
 package dev.portcullis.bpf.guard;
 
 import dev.portcullis.api.GuardRefusals;
-import dev.portcullis.api.PortRanges;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Reads what a guard refused from its {@link GuardEntry#COUNTERS}, {@link
- * GuardEntry#REFUSED_PORTS} and {@link GuardEntry#STOPPED_PORTS} entries.
+ * Reads what a guard refused from its {@link GuardEntry#COUNTERS}, {@link GuardEntry#REFUSED_PORTS}
+ * and {@link GuardEntry#STOPPED_PORTS} entries.
  *
  * @since 0.2
  */
@@ -29,9 +28,9 @@ public final class RefusalEntries {
   }
 
   /**
-   * The counts alone, from the {@link GuardEntry#COUNTERS} value, with {@code last}'s ports:
-   * when the counts have not changed, neither have the recorded ports, and the bigger entry need
-   * not be read again.
+   * The counts alone, from the {@link GuardEntry#COUNTERS} value, with {@code last}'s ports: when
+   * the counts have not changed, neither have the recorded ports, and the bigger entry need not be
+   * read again.
    */
   public static GuardRefusals counts(byte[] counters, GuardRefusals last) {
     ByteBuffer words = ByteBuffer.wrap(counters).order(ByteOrder.LITTLE_ENDIAN);

@@ -38,6 +38,11 @@ final class NativeBinding {
    *
    * @throws IOException naming the cause when the guard's system calls cannot be reached here
    */
+  // StaticAssignmentOfThrowable guards against throwing one stored exception, whose stack trace
+  // is the first call's. The failure stored here is never thrown: it is the cause of the fresh
+  // IOException each call throws, so every call names the first failure, not a bare
+  // NoClassDefFoundError.
+  @SuppressWarnings("StaticAssignmentOfThrowable")
   static NativeBinding get() throws IOException {
     synchronized (LOCK) {
       if (bound == null && failure == null) {

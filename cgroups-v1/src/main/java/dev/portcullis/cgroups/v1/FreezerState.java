@@ -10,8 +10,8 @@ import java.time.Duration;
 /**
  * The v1 freezer: {@code freezer.state} of a cgroup freezes it and every cgroup below it.
  *
- * <p>Freezing is not instant: the state reads {@code FREEZING} until every task has stopped, and
- * a task that was busy in the kernel may miss the request. Writing {@code FROZEN} again asks the
+ * <p>Freezing is not instant: the state reads {@code FREEZING} until every task has stopped, and a
+ * task that was busy in the kernel may miss the request. Writing {@code FROZEN} again asks the
  * stragglers again, so a freeze that lingers is re-requested rather than waited on forever.
  *
  * <p>A frozen task that is sent SIGKILL stays frozen (state {@code D}, still listed in {@code

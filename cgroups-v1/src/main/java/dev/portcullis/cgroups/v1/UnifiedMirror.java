@@ -17,24 +17,24 @@ import java.util.Optional;
  * that the freezer tracker can move a container's processes into it too, and removes it with its
  * container.
  *
- * <p>Thread-safe: it keeps only where the hierarchy is mounted, and looks for each directory
- * anew, since a guard may create one at any time.
+ * <p>Thread-safe: it keeps only where the hierarchy is mounted, and looks for each directory anew,
+ * since a guard may create one at any time.
  */
 final class UnifiedMirror {
 
   private final ContainerCgroups unified;
 
   /**
-   * The directories of {@code unified}, which is only ever {@linkplain ContainerCgroups#find
-   * looked into}.
+   * The directories of {@code unified}, which is only ever {@linkplain ContainerCgroups#find looked
+   * into}.
    */
   UnifiedMirror(ContainerCgroups unified) {
     this.unified = unified;
   }
 
   /**
-   * The directories the settings describe. No check is given: {@link ContainerCgroups#find}
-   * never probes, and a mirror needs nothing of v2 but {@code cgroup.procs}, since killing is the
+   * The directories the settings describe. No check is given: {@link ContainerCgroups#find} never
+   * probes, and a mirror needs nothing of v2 but {@code cgroup.procs}, since killing is the
    * freezer's job and the freezer holds the same processes.
    */
   static UnifiedMirror fromSettings(ProviderSettings settings) {
@@ -43,9 +43,9 @@ final class UnifiedMirror {
   }
 
   /**
-   * The directory that guards the container: its own or, when it has none, its nearest
-   * ancestor's (a guard covers a top-level container's whole subtree); empty when none of them
-   * has one, or no v2 hierarchy is mounted.
+   * The directory that guards the container: its own or, when it has none, its nearest ancestor's
+   * (a guard covers a top-level container's whole subtree); empty when none of them has one, or no
+   * v2 hierarchy is mounted.
    */
   Optional<Path> covering(List<String> lineage) throws IOException {
     for (int depth = lineage.size(); depth > 0; depth--) {

@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tracker on a hybrid host, where a port guard holds a container's processes in a v2
- * directory: placements mirrored there, to the nearest guarded ancestor, never a directory made,
- * the directory removed with its container, and the shared kill and layout contracts with a guard
- * on every top-level container. Each test makes the v2 directories a guard would.
+ * The tracker on a hybrid host, where a port guard holds a container's processes in a v2 directory:
+ * placements mirrored there, to the nearest guarded ancestor, never a directory made, the directory
+ * removed with its container, and the shared kill and layout contracts with a guard on every
+ * top-level container. Each test makes the v2 directories a guard would.
  */
 @RequiresLinuxRoot
 class FreezerMirrorTest {
@@ -115,8 +115,7 @@ class FreezerMirrorTest {
         Path sibling = guard(scratch, "sibling");
         try (Listener late = startIn(tracker, EXECUTOR, Listener.builder())) {
           assertEquals(Set.of(), procs(sibling), "another container's guard is not this one's");
-          assertEquals(
-              Set.of(executor.pid(), late.pid()), procs(v1(scratch).resolve("executor")));
+          assertEquals(Set.of(executor.pid(), late.pid()), procs(v1(scratch).resolve("executor")));
         }
         tracker.kill(EXECUTOR);
       }
@@ -244,8 +243,7 @@ class FreezerMirrorTest {
   }
 
   private static ProcessTracker guarded(ScratchCgroups scratch, Duration removeBound) {
-    return new GuardedFreezerTracker(
-        FreezerCgroupsTest.tracker(scratch, removeBound), v2(scratch));
+    return new GuardedFreezerTracker(FreezerCgroupsTest.tracker(scratch, removeBound), v2(scratch));
   }
 
   @Nested

@@ -14,8 +14,8 @@ final class UnifiedHierarchy {
   private UnifiedHierarchy() {}
 
   /**
-   * The v2 check: killing needs {@code cgroup.kill} (Linux 5.14) or at least {@code
-   * cgroup.freeze} (Linux 5.2); without either a forking task could escape a kill.
+   * The v2 check: killing needs {@code cgroup.kill} (Linux 5.14) or at least {@code cgroup.freeze}
+   * (Linux 5.2); without either a forking task could escape a kill.
    */
   static void checkRoot(Path containersRoot) throws IOException {
     if (!Files.exists(containersRoot.resolve(KILL))

@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
  * JSON form, an array of {@code Resource} objects. The whole value is validated, not only the
  * {@code ports} entry, so that a mistake anywhere in the flag is reported at start-up.
  *
- * <p>Entries with the same name merge as Mesos adds resources — whatever their roles: scalars
- * sum, ranges and sets unite. So several {@code ports} entries for different roles yield the
- * union of their ranges.
+ * <p>Entries with the same name merge as Mesos adds resources — whatever their roles: scalars sum,
+ * ranges and sets unite. So several {@code ports} entries for different roles yield the union of
+ * their ranges.
  *
  * <p>Immutable and thread-safe; two instances are equal when they hold the same merged values.
  *
@@ -52,12 +52,12 @@ public final class AgentResources {
    *
    * <p>In the text form, entries are {@code name:value} or {@code name(role):value} separated by
    * {@code ;} (one may lead or trail); a value is a non-negative decimal scalar, a range list
-   * {@code [b-e,...]} or a set <code>{a,b}</code>. In the JSON form, each resource needs a
-   * {@code name} and a {@code type} ({@code SCALAR}, {@code RANGES} or {@code SET}) with the
-   * matching {@code scalar}, {@code ranges} or {@code set} member.
+   * {@code [b-e,...]} or a set <code>{a,b}</code>. In the JSON form, each resource needs a {@code
+   * name} and a {@code type} ({@code SCALAR}, {@code RANGES} or {@code SET}) with the matching
+   * {@code scalar}, {@code ranges} or {@code set} member.
    *
-   * <p>In both forms {@code ports} must be a range list with bounds 0 to 65535, and in every
-   * range list a begin greater than its end is an error.
+   * <p>In both forms {@code ports} must be a range list with bounds 0 to 65535, and in every range
+   * list a begin greater than its end is an error.
    *
    * @param text the flag's value; never null
    * @return never null
@@ -112,9 +112,9 @@ public final class AgentResources {
   }
 
   /**
-   * The agent's {@code ports} resource, merged over all its entries: empty when there is no
-   * {@code ports} resource at all, and a present but empty {@link PortRanges} when one is given
-   * with no ranges, as in {@code ports:[]}. Never null.
+   * The agent's {@code ports} resource, merged over all its entries: empty when there is no {@code
+   * ports} resource at all, and a present but empty {@link PortRanges} when one is given with no
+   * ranges, as in {@code ports:[]}. Never null.
    */
   public Optional<PortRanges> ports() {
     return Optional.ofNullable(ports);
@@ -127,8 +127,8 @@ public final class AgentResources {
 
   /**
    * The merged resources in the Mesos text form, sorted by name, such as {@code
-   * cpus:1;mem:32;ports:[31000-32000]}; roles are not shown, since entries merge across them.
-   * Empty text for {@link #none()}. Parsing the result yields an equal instance.
+   * cpus:1;mem:32;ports:[31000-32000]}; roles are not shown, since entries merge across them. Empty
+   * text for {@link #none()}. Parsing the result yields an equal instance.
    */
   @Override
   public String toString() {
@@ -139,7 +139,7 @@ public final class AgentResources {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof AgentResources && byName.equals(((AgentResources) other).byName);
+    return other instanceof AgentResources that && byName.equals(that.byName);
   }
 
   @Override

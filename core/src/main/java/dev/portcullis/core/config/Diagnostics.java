@@ -19,8 +19,8 @@ final class Diagnostics {
   }
 
   /**
-   * What is wrong with the text, without the quoted input that the exception's message begins
-   * with: callers quote the input themselves, in their own words.
+   * What is wrong with the text, without the quoted input that the exception's message begins with:
+   * callers quote the input themselves, in their own words.
    */
   static String problemOf(PortRangesFormatException e) {
     String prefix = "Invalid port ranges '" + e.input() + "': ";

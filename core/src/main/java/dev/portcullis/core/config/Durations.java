@@ -13,10 +13,9 @@ import java.util.stream.Collectors;
  * Reads and writes durations the way Mesos flags spell them: a number followed immediately by a
  * unit, for example {@code 30secs}, {@code 500ms} or {@code 1.5mins}.
  *
- * <p>The units are {@code ns us ms secs mins hrs days weeks}. {@code format(parse(text))} may
- * spell a duration differently from {@code text} ({@code 1.5mins} prints as {@code 90secs}), but
- * {@code parse(format(d)).equals(d)} holds for every positive {@code d} that {@code parse} can
- * return.
+ * <p>The units are {@code ns us ms secs mins hrs days weeks}. {@code format(parse(text))} may spell
+ * a duration differently from {@code text} ({@code 1.5mins} prints as {@code 90secs}), but {@code
+ * parse(format(d)).equals(d)} holds for every positive {@code d} that {@code parse} can return.
  *
  * @since 0.1
  */
@@ -51,8 +50,8 @@ public final class Durations {
   }
 
   /**
-   * As {@link #parse(String)}, but the problem (which does not quote the text) is turned into
-   * the exception to throw by {@code failure}, so that callers can word the error their own way.
+   * As {@link #parse(String)}, but the problem (which does not quote the text) is turned into the
+   * exception to throw by {@code failure}, so that callers can word the error their own way.
    */
   static Duration parse(String text, Function<String, ? extends RuntimeException> failure) {
     String trimmed = text.strip();
@@ -99,9 +98,9 @@ public final class Durations {
   }
 
   /**
-   * Prints a duration in Mesos style, in the largest unit that divides it exactly: {@code
-   * 30secs}, {@code 500ms}, {@code 2mins}, {@code 90secs}. Zero prints as {@code 0secs} and a
-   * negative duration with a leading {@code -}.
+   * Prints a duration in Mesos style, in the largest unit that divides it exactly: {@code 30secs},
+   * {@code 500ms}, {@code 2mins}, {@code 90secs}. Zero prints as {@code 0secs} and a negative
+   * duration with a leading {@code -}.
    *
    * @param duration any duration; never null
    * @return never null, never empty

@@ -56,9 +56,9 @@ public final class FlagException extends IllegalArgumentException {
   }
 
   /**
-   * A flag that cannot be used as given for a reason other than its own value, such as a
-   * conflict with another flag. The message is {@code Flag --<flag>: <problem>}; the problem
-   * should name every flag involved.
+   * A flag that cannot be used as given for a reason other than its own value, such as a conflict
+   * with another flag. The message is {@code Flag --<flag>: <problem>}; the problem should name
+   * every flag involved.
    *
    * @param flag the flag's name without {@code --}; never null
    * @param problem what is wrong and how to fix it; never null

@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 
 /**
  * Which binds a port guard refuses, flag {@value IsolatorConfig#CONTAINER_PORTS_GUARD_MODE}. Both
- * modes let a container bind every port it was allocated, and judge the port the kernel picks for
- * a {@code bind()} to port 0 by the isolator's scope: refused when it is in scope and not
- * allocated. They differ for a {@code bind()} that names its port:
+ * modes let a container bind every port it was allocated, and judge the port the kernel picks for a
+ * {@code bind()} to port 0 by the isolator's scope: refused when it is in scope and not allocated.
+ * They differ for a {@code bind()} that names its port:
  *
  * @since 0.2
  */
@@ -23,10 +23,10 @@ public enum GuardMode {
 
   /**
    * A named port is refused whenever it is not allocated, anywhere in 1–65535, even outside the
-   * scope; only the kernel's own picks for {@code bind()} to port 0 may fall outside the
-   * allocation (and then only outside the scope). This is what keeps a task in range-only mode
-   * from binding a port outside the agent's range that belongs to another service, while an
-   * executor that listens on an ephemeral port still starts.
+   * scope; only the kernel's own picks for {@code bind()} to port 0 may fall outside the allocation
+   * (and then only outside the scope). This is what keeps a task in range-only mode from binding a
+   * port outside the agent's range that belongs to another service, while an executor that listens
+   * on an ephemeral port still starts.
    */
   STRICT("strict");
 

@@ -169,8 +169,8 @@ public final class IsolatorConfig {
    * {@link #providerSettings()}, because providers read settings of their own (such as {@code
    * cgroups_root}).
    *
-   * @param flags flag names without {@code --} to their values as given; never null, no null
-   *     keys or values
+   * @param flags flag names without {@code --} to their values as given; never null, no null keys
+   *     or values
    * @return never null
    * @throws FlagException naming the first bad flag (in name order) or the conflicting flags
    */
@@ -219,16 +219,16 @@ public final class IsolatorConfig {
   }
 
   /**
-   * The socket source to use, by provider name, from the flag or else the system property;
-   * empty to choose the best available one. Never blank.
+   * The socket source to use, by provider name, from the flag or else the system property; empty to
+   * choose the best available one. Never blank.
    */
   public Optional<String> socketSourceName() {
     return socketSourceName;
   }
 
   /**
-   * The process tracker to use, by provider name, from the flag or else the system property;
-   * empty to choose the best available one. Never blank.
+   * The process tracker to use, by provider name, from the flag or else the system property; empty
+   * to choose the best available one. Never blank.
    */
   public Optional<String> processTrackerName() {
     return processTrackerName;
@@ -251,8 +251,8 @@ public final class IsolatorConfig {
   }
 
   /**
-   * The port guard to use, by provider name, from the flag or else the system property; empty
-   * when no guard is installed ({@value #NO_GUARD}, the default). Never blank.
+   * The port guard to use, by provider name, from the flag or else the system property; empty when
+   * no guard is installed ({@value #NO_GUARD}, the default). Never blank.
    */
   public Optional<String> guardName() {
     return guardName;
@@ -264,8 +264,8 @@ public final class IsolatorConfig {
   }
 
   /**
-   * The ports that are checked at all. Present when checking is limited: the isolated range
-   * when given; otherwise, in range-only mode, the agent's {@code ports} resource — {@link
+   * The ports that are checked at all. Present when checking is limited: the isolated range when
+   * given; otherwise, in range-only mode, the agent's {@code ports} resource — {@link
    * #DEFAULT_AGENT_PORTS} when the agent has no ports resource, and the empty set (nothing is
    * checked) when it has an explicitly empty one. Empty when every port is checked.
    */
@@ -294,8 +294,8 @@ public final class IsolatorConfig {
 
   /**
    * Every flag given by name, through {@link #fromFlags(Map)} or {@link Builder#flag}, known to
-   * this class or not, with its value as given; potentially empty. Settings made through the
-   * typed builder methods are not included. Never null.
+   * this class or not, with its value as given; potentially empty. Settings made through the typed
+   * builder methods are not included. Never null.
    */
   public ProviderSettings providerSettings() {
     return providerSettings;
@@ -358,10 +358,9 @@ public final class IsolatorConfig {
 
   @Override
   public boolean equals(Object other) {
-    if (!(other instanceof IsolatorConfig)) {
+    if (!(other instanceof IsolatorConfig that)) {
       return false;
     }
-    IsolatorConfig that = (IsolatorConfig) other;
     return launcher.equals(that.launcher)
         && enforceContainerPorts == that.enforceContainerPorts
         && watchInterval.equals(that.watchInterval)
@@ -456,8 +455,8 @@ public final class IsolatorConfig {
     }
 
     /**
-     * Sets {@value IsolatorConfig#CONTAINER_PORTS_WATCH_INTERVAL}; {@link #build()} accepts only
-     * a positive duration.
+     * Sets {@value IsolatorConfig#CONTAINER_PORTS_WATCH_INTERVAL}; {@link #build()} accepts only a
+     * positive duration.
      */
     public Builder watchInterval(Duration watchInterval) {
       this.watchInterval = Objects.requireNonNull(watchInterval, "watchInterval");
@@ -489,8 +488,8 @@ public final class IsolatorConfig {
     }
 
     /**
-     * Sets {@value IsolatorConfig#SOCKET_SOURCE}, which takes precedence over the system
-     * property; {@link #build()} rejects a blank name.
+     * Sets {@value IsolatorConfig#SOCKET_SOURCE}, which takes precedence over the system property;
+     * {@link #build()} rejects a blank name.
      */
     public Builder socketSourceName(String name) {
       this.socketSourceName = Objects.requireNonNull(name, "name");
@@ -507,8 +506,8 @@ public final class IsolatorConfig {
     }
 
     /**
-     * Sets {@value IsolatorConfig#CONTAINER_PORTS_POLICY}, which takes precedence over the
-     * system property; {@link #build()} rejects a blank name.
+     * Sets {@value IsolatorConfig#CONTAINER_PORTS_POLICY}, which takes precedence over the system
+     * property; {@link #build()} rejects a blank name.
      */
     public Builder policyName(String name) {
       this.policyName = Objects.requireNonNull(name, "name");
@@ -516,8 +515,8 @@ public final class IsolatorConfig {
     }
 
     /**
-     * Sets {@value IsolatorConfig#CONTAINER_PORTS_FULL_SCAN_EVERY}; {@link #build()} accepts
-     * only 1 or more.
+     * Sets {@value IsolatorConfig#CONTAINER_PORTS_FULL_SCAN_EVERY}; {@link #build()} accepts only 1
+     * or more.
      */
     public Builder fullScanEvery(int fullScanEvery) {
       this.fullScanEvery = fullScanEvery;
@@ -569,53 +568,30 @@ public final class IsolatorConfig {
             "give its name without the leading '--' (\"" + bare + "\", not \"" + name + "\")");
       }
       switch (name) {
-        case LAUNCHER:
-          launcher = value.strip();
-          break;
-        case ENFORCE_CONTAINER_PORTS:
-          enforceContainerPorts = parseBoolean(name, value);
-          break;
-        case CONTAINER_PORTS_WATCH_INTERVAL:
-          watchInterval =
-              Durations.parse(value, problem -> FlagException.invalidValue(name, value, problem));
-          break;
-        case CHECK_AGENT_PORT_RANGE_ONLY:
-          checkAgentPortRangeOnly = parseBoolean(name, value);
-          break;
-        case CONTAINER_PORTS_ISOLATED_RANGE:
-          isolatedRange = parseRanges(name, value);
-          break;
-        case RESOURCES:
-          resources = parseResources(name, value);
-          break;
-        case CONTAINER_PORTS_INCLUDE_UDP:
-          includeUdp = parseBoolean(name, value);
-          break;
-        case SOCKET_SOURCE:
-          socketSourceName = value;
-          break;
-        case PROCESS_TRACKER:
-          processTrackerName = value;
-          break;
-        case CONTAINER_PORTS_POLICY:
-          policyName = value;
-          break;
-        case CONTAINER_PORTS_FULL_SCAN_EVERY:
-          fullScanEvery = parseCount(name, value);
-          break;
-        case CONTAINER_PORTS_GUARD:
-          guardName = value;
-          break;
-        case CONTAINER_PORTS_GUARD_MODE:
-          guardMode =
-              GuardMode.parse(value)
-                  .orElseThrow(
-                      () ->
-                          FlagException.invalidValue(
-                              name, value, "must be " + GuardMode.flagValues()));
-          break;
-        default:
-          break;
+        case LAUNCHER -> launcher = value.strip();
+        case ENFORCE_CONTAINER_PORTS -> enforceContainerPorts = parseBoolean(name, value);
+        case CONTAINER_PORTS_WATCH_INTERVAL ->
+            watchInterval =
+                Durations.parse(value, problem -> FlagException.invalidValue(name, value, problem));
+        case CHECK_AGENT_PORT_RANGE_ONLY -> checkAgentPortRangeOnly = parseBoolean(name, value);
+        case CONTAINER_PORTS_ISOLATED_RANGE -> isolatedRange = parseRanges(name, value);
+        case RESOURCES -> resources = parseResources(name, value);
+        case CONTAINER_PORTS_INCLUDE_UDP -> includeUdp = parseBoolean(name, value);
+        case SOCKET_SOURCE -> socketSourceName = value;
+        case PROCESS_TRACKER -> processTrackerName = value;
+        case CONTAINER_PORTS_POLICY -> policyName = value;
+        case CONTAINER_PORTS_FULL_SCAN_EVERY -> fullScanEvery = parseCount(name, value);
+        case CONTAINER_PORTS_GUARD -> guardName = value;
+        case CONTAINER_PORTS_GUARD_MODE ->
+            guardMode =
+                GuardMode.parse(value)
+                    .orElseThrow(
+                        () ->
+                            FlagException.invalidValue(
+                                name, value, "must be " + GuardMode.flagValues()));
+        default -> {
+          // An unknown flag is only kept, below, for providers to read.
+        }
       }
       flags.put(name, value);
       return this;
@@ -626,10 +602,10 @@ public final class IsolatorConfig {
      * from the system property {@code portcullis.<flag>}, if set.
      *
      * @return never null
-     * @throws FlagException naming the flag: a launcher other than {@code linux}, a watch
-     *     interval that is not positive, a full-scan count below 1, a blank provider or guard name
-     *     (here or in the system property), or both {@value IsolatorConfig#CHECK_AGENT_PORT_RANGE_ONLY}
-     *     and {@value IsolatorConfig#CONTAINER_PORTS_ISOLATED_RANGE}
+     * @throws FlagException naming the flag: a launcher other than {@code linux}, a watch interval
+     *     that is not positive, a full-scan count below 1, a blank provider or guard name (here or
+     *     in the system property), or both {@value IsolatorConfig#CHECK_AGENT_PORT_RANGE_ONLY} and
+     *     {@value IsolatorConfig#CONTAINER_PORTS_ISOLATED_RANGE}
      */
     public IsolatorConfig build() {
       return build(System::getProperty);
@@ -684,14 +660,11 @@ public final class IsolatorConfig {
     }
 
     private static boolean parseBoolean(String flag, String value) {
-      switch (value.strip().toLowerCase(Locale.ROOT)) {
-        case "true":
-          return true;
-        case "false":
-          return false;
-        default:
-          throw FlagException.invalidValue(flag, value, "must be true or false");
-      }
+      return switch (value.strip().toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw FlagException.invalidValue(flag, value, "must be true or false");
+      };
     }
 
     private static PortRanges parseRanges(String flag, String value) {

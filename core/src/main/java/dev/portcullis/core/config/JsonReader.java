@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * A strict reader of one JSON text (RFC 8259) into plain Java values: an object becomes an
  * unmodifiable {@code Map<String, Object>} in member order, an array an unmodifiable {@code
- * List<Object>}, a string a {@link String}, a number a {@link BigDecimal}, {@code true} and
- * {@code false} a {@link Boolean}, and {@code null} the {@link #NULL} marker.
+ * List<Object>}, a string a {@link String}, a number a {@link BigDecimal}, {@code true} and {@code
+ * false} a {@link Boolean}, and {@code null} the {@link #NULL} marker.
  *
  * <p>Strict means: no comments, no trailing commas, no single quotes, no duplicate member names,
  * nothing after the value but whitespace, and nesting at most {@value #MAX_DEPTH} deep so that
@@ -75,25 +75,20 @@ final class JsonReader {
       throw error("unexpected end of text, expected a value");
     }
     char c = text.charAt(position);
-    switch (c) {
-      case '{':
-        return readObject();
-      case '[':
-        return readArray();
-      case '"':
-        return readString();
-      case 't':
-        return readLiteral("true", Boolean.TRUE);
-      case 'f':
-        return readLiteral("false", Boolean.FALSE);
-      case 'n':
-        return readLiteral("null", NULL);
-      default:
+    return switch (c) {
+      case '{' -> readObject();
+      case '[' -> readArray();
+      case '"' -> readString();
+      case 't' -> readLiteral("true", true);
+      case 'f' -> readLiteral("false", false);
+      case 'n' -> readLiteral("null", NULL);
+      default -> {
         if (c == '-' || (c >= '0' && c <= '9')) {
-          return readNumber();
+          yield readNumber();
         }
         throw error("unexpected " + describeNext() + ", expected a value");
-    }
+      }
+    };
   }
 
   private Map<String, Object> readObject() {
@@ -196,27 +191,19 @@ final class JsonReader {
       throw error("unexpected end of text inside an escape");
     }
     char c = text.charAt(position++);
-    switch (c) {
-      case '"':
-      case '\\':
-      case '/':
-        return c;
-      case 'b':
-        return '\b';
-      case 'f':
-        return '\f';
-      case 'n':
-        return '\n';
-      case 'r':
-        return '\r';
-      case 't':
-        return '\t';
-      case 'u':
-        return readUnicodeEscape();
-      default:
+    return switch (c) {
+      case '"', '\\', '/' -> c;
+      case 'b' -> '\b';
+      case 'f' -> '\f';
+      case 'n' -> '\n';
+      case 'r' -> '\r';
+      case 't' -> '\t';
+      case 'u' -> readUnicodeEscape();
+      default -> {
         position--;
         throw error("invalid escape '\\" + c + "'");
-    }
+      }
+    };
   }
 
   private char readUnicodeEscape() {

@@ -66,11 +66,10 @@ final class ResourceJson {
     } catch (JsonReader.SyntaxException e) {
       throw new ResourcesFormatException(input, e.getMessage(), e);
     }
-    if (!(root instanceof List)) {
+    if (!(root instanceof List<?> elements)) {
       throw fail(
           "the JSON form must be an array of resource objects, not " + JsonReader.kindOf(root));
     }
-    List<?> elements = (List<?>) root;
     List<ResourceEntry> entries = new ArrayList<>(elements.size());
     for (int i = 0; i < elements.size(); i++) {
       entries.add(entry("resource #" + (i + 1), elements.get(i)));
@@ -81,7 +80,7 @@ final class ResourceJson {
   private ResourceEntry entry(String position, Object element) {
     Map<?, ?> resource = object(position, element);
     Object nameValue = resource.get("name");
-    if (!(nameValue instanceof String)) {
+    if (!(nameValue instanceof String name)) {
       throw fail(
           position
               + ": \"name\" must be a string"
@@ -89,7 +88,6 @@ final class ResourceJson {
                   ? ", but it is missing"
                   : ", not " + JsonReader.kindOf(nameValue)));
     }
-    String name = (String) nameValue;
     String label = position + " ('" + name + "')";
     Optional<String> nameProblem = ResourceNames.nameProblem(name);
     if (nameProblem.isPresent()) {
@@ -122,47 +120,40 @@ final class ResourceJson {
       throw fail(label + ": type is " + type + " but the \"" + payload + "\" member is missing");
     }
     Map<?, ?> body = object(label + " \"" + payload + "\"", resource.get(payload));
-    ResourceValue value;
-    switch (type) {
-      case "SCALAR":
-        value = scalar(label, body);
-        break;
-      case "RANGES":
-        value = ranges(label, name.equals(ResourceNames.PORTS), body);
-        break;
-      default:
-        value = items(label, body);
-        break;
-    }
+    ResourceValue value =
+        switch (type) {
+          case "SCALAR" -> scalar(label, body);
+          case "RANGES" -> ranges(label, name.equals(ResourceNames.PORTS), body);
+          default -> items(label, body);
+        };
     return new ResourceEntry(name, value, label);
   }
 
   private String type(String label, Object type) {
-    if (!(type instanceof String)) {
+    if (!(type instanceof String text)) {
       throw fail(
           label
               + ": \"type\" must be the string SCALAR, RANGES or SET"
               + (type == null ? ", but it is missing" : ", not " + JsonReader.kindOf(type)));
     }
-    if (type.equals("TEXT")) {
+    if (text.equals("TEXT")) {
       throw fail(label + ": TEXT resources are not supported; use SCALAR, RANGES or SET");
     }
-    if (!PAYLOAD_BY_TYPE.containsKey(type)) {
-      throw fail(label + ": unknown type \"" + type + "\"; expected SCALAR, RANGES or SET");
+    if (!PAYLOAD_BY_TYPE.containsKey(text)) {
+      throw fail(label + ": unknown type \"" + text + "\"; expected SCALAR, RANGES or SET");
     }
-    return (String) type;
+    return text;
   }
 
   private ResourceValue scalar(String label, Map<?, ?> scalar) {
     onlyMembers(label + " \"scalar\"", scalar, "value");
     Object value = scalar.get("value");
-    if (!(value instanceof BigDecimal)) {
+    if (!(value instanceof BigDecimal amount)) {
       throw fail(
           label
               + ": \"scalar\" needs a numeric \"value\""
               + (value == null ? "" : ", not " + JsonReader.kindOf(value)));
     }
-    BigDecimal amount = (BigDecimal) value;
     if (amount.signum() < 0) {
       throw fail(label + ": the amount " + amount + " is negative");
     }
@@ -200,7 +191,7 @@ final class ResourceJson {
   }
 
   private BigInteger bound(String label, String member, Object value, boolean ports) {
-    if (!(value instanceof BigDecimal)) {
+    if (!(value instanceof BigDecimal number)) {
       throw fail(
           label
               + ": \""
@@ -208,7 +199,6 @@ final class ResourceJson {
               + "\" must be a whole number"
               + (value == null ? ", but it is missing" : ", not " + JsonReader.kindOf(value)));
     }
-    BigDecimal number = (BigDecimal) value;
     BigDecimal whole = number.signum() == 0 ? BigDecimal.ZERO : number.stripTrailingZeros();
     if (whole.scale() > 0) {
       throw fail(label + ": \"" + member + "\" " + number + " is not a whole number");
@@ -238,10 +228,10 @@ final class ResourceJson {
     List<?> elements = array(label + " \"item\"", set.get("item"));
     List<String> items = new ArrayList<>();
     for (Object element : elements) {
-      if (!(element instanceof String)) {
+      if (!(element instanceof String item)) {
         throw fail(label + ": set items must be strings, not " + JsonReader.kindOf(element));
       }
-      items.add((String) element);
+      items.add(item);
     }
     try {
       return new ResourceValue.Items(items);
@@ -251,10 +241,10 @@ final class ResourceJson {
   }
 
   private Map<?, ?> object(String label, Object value) {
-    if (!(value instanceof Map)) {
+    if (!(value instanceof Map<?, ?> object)) {
       throw fail(label + " must be a JSON object, not " + JsonReader.kindOf(value));
     }
-    return (Map<?, ?>) value;
+    return object;
   }
 
   /** A repeated protobuf field: absent means none. */
@@ -262,10 +252,10 @@ final class ResourceJson {
     if (value == null) {
       return List.of();
     }
-    if (!(value instanceof List)) {
+    if (!(value instanceof List<?> array)) {
       throw fail(label + " must be a JSON array, not " + JsonReader.kindOf(value));
     }
-    return (List<?>) value;
+    return array;
   }
 
   private void onlyMembers(String label, Map<?, ?> object, String... allowed) {

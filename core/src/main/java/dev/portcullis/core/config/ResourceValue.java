@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * The value of one agent resource, in one of the three kinds that Mesos accepts for {@code
- * --resources}. Values of the same kind merge the way Mesos adds resources: scalars sum, ranges
- * and sets unite. Each value's {@code toString()} prints the Mesos text form.
+ * --resources}. Values of the same kind merge the way Mesos adds resources: scalars sum, ranges and
+ * sets unite. Each value's {@code toString()} prints the Mesos text form.
  */
 sealed interface ResourceValue
     permits ResourceValue.Scalar, ResourceValue.Ranges, ResourceValue.Items {
@@ -57,8 +57,8 @@ sealed interface ResourceValue
   }
 
   /**
-   * Closed intervals of unsigned 64-bit integers, sorted and merged, as in {@code
-   * [31000-31005, 31010-31010]}.
+   * Closed intervals of unsigned 64-bit integers, sorted and merged, as in {@code [31000-31005,
+   * 31010-31010]}.
    */
   record Ranges(List<Span> spans) implements ResourceValue {
 
@@ -75,11 +75,11 @@ sealed interface ResourceValue
     }
 
     /**
-     * Parses the Mesos range grammar, as {@link dev.portcullis.api.PortRanges#parse} does, but
-     * with bounds up to 2^64 - 1.
+     * Parses the Mesos range grammar, as {@link dev.portcullis.api.PortRanges#parse} does, but with
+     * bounds up to 2^64 - 1.
      *
-     * @throws IllegalArgumentException whose message says what is wrong, without quoting
-     *     {@code text}
+     * @throws IllegalArgumentException whose message says what is wrong, without quoting {@code
+     *     text}
      */
     static Ranges parse(String text) {
       String compact = text.replaceAll("\\s+", "");
@@ -87,7 +87,7 @@ sealed interface ResourceValue
         throw new IllegalArgumentException("a range list must be enclosed in '[' and ']'");
       }
       List<String> tokens = new ArrayList<>();
-      for (String token : compact.split("[\\[\\]\\-,]")) {
+      for (String token : compact.split("[\\[\\]\\-,]", -1)) {
         if (!token.isEmpty()) {
           tokens.add(token);
         }

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Thrown when text is not a valid Mesos agent {@code --resources} value. The message quotes the
- * input (cut to its first 200 characters when longer), names the offending entry and says what
- * is wrong with it.
+ * input (cut to its first 200 characters when longer), names the offending entry and says what is
+ * wrong with it.
  *
  * @since 0.1
  */

@@ -14,8 +14,8 @@ import java.util.Optional;
  * #GRACE_SCANS_SETTING} (default {@value #DEFAULT_GRACE_SCANS}). Until then, and whenever
  * enforcement is off, the violation is logged once per distinct set of unallocated ports.
  *
- * <p>Suits tasks that briefly bind a stray port while starting, for example a framework's
- * ephemeral debug listener that is closed a moment later.
+ * <p>Suits tasks that briefly bind a stray port while starting, for example a framework's ephemeral
+ * debug listener that is closed a moment later.
  *
  * @since 0.1
  */

@@ -19,8 +19,8 @@ final class Causes {
    * may be skipped, a broken JVM may not be ignored.
    */
   static void rethrowIfFatal(Throwable failure) {
-    if (failure instanceof VirtualMachineError) {
-      throw (VirtualMachineError) failure;
+    if (failure instanceof VirtualMachineError fatal) {
+      throw fatal;
     }
   }
 

@@ -163,8 +163,7 @@ class IsolatorConfigTest {
         Optional.empty(),
         fromFlags(Map.of(IsolatorConfig.CONTAINER_PORTS_GUARD, "none")).guardName());
     Map<String, String> properties = Map.of("portcullis.container_ports_guard", "bpf");
-    assertEquals(
-        Optional.of("bpf"), IsolatorConfig.builder().build(properties::get).guardName());
+    assertEquals(Optional.of("bpf"), IsolatorConfig.builder().build(properties::get).guardName());
     assertEquals(
         Optional.empty(),
         IsolatorConfig.builder()

@@ -68,7 +68,8 @@ class MesosPolicyTest {
     Violation v = violation("c", "[80-80]");
 
     Verdict verdict =
-        policy.decide(v, context(true).scan(5).consecutiveScans(3).lastLogged(v.unallocated()).build());
+        policy.decide(
+            v, context(true).scan(5).consecutiveScans(3).lastLogged(v.unallocated()).build());
 
     assertEquals(Verdict.kill(v.message()), verdict);
   }
@@ -141,8 +142,7 @@ class MesosPolicyTest {
   void notEnforcingNeverKillsHoweverLongTheViolationLasts() {
     Violation v = violation("c", "[80-80]");
 
-    Verdict verdict =
-        policy.decide(v, context(false).scan(1000).consecutiveScans(1000).build());
+    Verdict verdict = policy.decide(v, context(false).scan(1000).consecutiveScans(1000).build());
 
     assertEquals(Verdict.Action.LOG, verdict.action());
   }

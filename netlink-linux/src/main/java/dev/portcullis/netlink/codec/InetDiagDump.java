@@ -163,20 +163,16 @@ public final class InetDiagDump {
     int payload = start + Netlink.HEADER_LENGTH;
     int payloadLength = (int) length - Netlink.HEADER_LENGTH;
     switch (type) {
-      case Netlink.SOCK_DIAG_BY_FAMILY:
-        sockets.add(socket(in, payload, payloadLength));
-        break;
-      case Netlink.NLMSG_DONE:
+      case Netlink.SOCK_DIAG_BY_FAMILY -> sockets.add(socket(in, payload, payloadLength));
+      case Netlink.NLMSG_DONE -> {
         done(in, payload, payloadLength);
         doneRead = true;
-        break;
-      case Netlink.NLMSG_ERROR:
-        error(in, start, payload, payloadLength);
-        break;
-      case Netlink.NLMSG_NOOP:
-        break;
-      default:
-        throw malformed(start, "has the unexpected type " + type);
+      }
+      case Netlink.NLMSG_ERROR -> error(in, start, payload, payloadLength);
+      case Netlink.NLMSG_NOOP -> {
+        // A message to be ignored.
+      }
+      default -> throw malformed(start, "has the unexpected type " + type);
     }
     return Math.min(Netlink.align((int) length), remaining);
   }

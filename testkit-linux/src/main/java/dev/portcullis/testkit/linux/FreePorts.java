@@ -19,8 +19,8 @@ public final class FreePorts {
   private FreePorts() {}
 
   /**
-   * Ports handed out by this JVM. The kernel may choose a port it just released again, so two
-   * calls in a row could return the same port; a test that binds both would then collide.
+   * Ports handed out by this JVM. The kernel may choose a port it just released again, so two calls
+   * in a row could return the same port; a test that binds both would then collide.
    */
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
@@ -35,8 +35,7 @@ public final class FreePorts {
         return port;
       }
     }
-    throw new IllegalStateException(
-        "No new port free for both TCP and UDP after 100 attempts");
+    throw new IllegalStateException("No new port free for both TCP and UDP after 100 attempts");
   }
 
   /** A port free for TCP, picked by the kernel. */

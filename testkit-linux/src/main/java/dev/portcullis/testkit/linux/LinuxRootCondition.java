@@ -23,7 +23,7 @@ public final class LinuxRootCondition implements ExecutionCondition, BeforeEachC
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("Uid:")) {
-          String effective = line.split("\\s+")[2];
+          String effective = line.split("\\s+", -1)[2];
           return effective.equals("0")
               ? Optional.empty()
               : Optional.of("not root (effective uid " + effective + ")");
@@ -50,7 +50,10 @@ public final class LinuxRootCondition implements ExecutionCondition, BeforeEachC
       return ConditionEvaluationResult.enabled(REQUIRE_VARIABLE + "=1 forbids skipping");
     }
     return ConditionEvaluationResult.disabled(
-        "Needs root on Linux: " + missing.get() + "; set " + REQUIRE_VARIABLE
+        "Needs root on Linux: "
+            + missing.get()
+            + "; set "
+            + REQUIRE_VARIABLE
             + "=1 to make this a failure");
   }
 

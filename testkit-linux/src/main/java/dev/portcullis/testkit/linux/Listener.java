@@ -71,8 +71,8 @@ public final class Listener implements AutoCloseable {
   }
 
   /**
-   * The pids reported ready: the process, then (with {@link Builder#forked()}) the child that
-   * holds the sockets.
+   * The pids reported ready: the process, then (with {@link Builder#forked()}) the child that holds
+   * the sockets.
    */
   public List<Long> pids() {
     return pids;
@@ -176,8 +176,8 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Starts the process but opens nothing until {@link Started#go()}: the test can move it into
-     * a cgroup first, so that its sockets are created there.
+     * Starts the process but opens nothing until {@link Started#go()}: the test can move it into a
+     * cgroup first, so that its sockets are created there.
      */
     public Builder waitForGo() {
       waitForGo = true;

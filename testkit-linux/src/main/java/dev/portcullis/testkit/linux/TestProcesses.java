@@ -68,18 +68,20 @@ public final class TestProcesses {
   }
 
   /**
-   * A process outside every test cgroup with one child that it never reaps, so that the child
-   * stays a zombie once killed. Closing it ends the parent; init reaps the orphan.
+   * A process outside every test cgroup with one child that it never reaps, so that the child stays
+   * a zombie once killed. Closing it ends the parent; init reaps the orphan.
    */
   public static final class UnreapedChild implements AutoCloseable {
     private static final String SCRIPT =
-        "import os, sys, time\n"
-            + "pid = os.fork()\n"
-            + "if pid == 0:\n"
-            + "    time.sleep(60)\n"
-            + "    os._exit(0)\n"
-            + "print(pid, flush=True)\n"
-            + "sys.stdin.read()\n";
+        """
+        import os, sys, time
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(60)
+            os._exit(0)
+        print(pid, flush=True)
+        sys.stdin.read()
+        """;
 
     private final Process parent;
     private final long child;
