@@ -95,8 +95,8 @@ final class Scan {
 
   /**
    * The in-scope sockets an exact scan found held by no container: none of the judged ones, and
-   * none of those not judged yet (awaiting their allocation, or limited), whose sockets must not
-   * be trusted as the host's once they are judged.
+   * none of those not judged yet (awaiting their allocation, or limited), whose sockets must not be
+   * trusted as the host's once they are judged.
    */
   private Set<Long> heldByNoContainer(
       Map<Long, ListeningSocket> inScope,
@@ -114,8 +114,7 @@ final class Scan {
     }
     if (!notJudged.isEmpty() && !unattributed.isEmpty()) {
       unattributed.removeAll(
-          SocketAttribution.byDescriptors(notJudged, inScope, tracker, source)
-              .attributedInodes());
+          SocketAttribution.byDescriptors(notJudged, inScope, tracker, source).attributedInodes());
     }
     return unattributed;
   }
@@ -262,9 +261,7 @@ final class Scan {
   }
 
   private static PortRanges unallocated(
-      ContainerId container,
-      SocketAttribution attribution,
-      Map<ContainerId, ContainerView> byId) {
+      ContainerId container, SocketAttribution attribution, Map<ContainerId, ContainerView> byId) {
     PortRanges allocated = byId.get(container.root()).allocation().orElse(PortRanges.empty());
     return ports(attribution.sockets(container)).minus(allocated);
   }
@@ -409,7 +406,8 @@ final class Scan {
       LOG.warn(verdict.message());
       decision = new Decision(violation, verdict, Outcome.LOGGED, true);
     } else if (enforcing) {
-      LOG.warn("{}; killing container {} and everything in it", verdict.message(), violation.root());
+      LOG.warn(
+          "{}; killing container {} and everything in it", verdict.message(), violation.root());
       decision = new Decision(violation, verdict, Outcome.KILLED, true);
     } else {
       // A kill verdict repeats every scan; with nothing killed, log it once per set.
@@ -433,8 +431,8 @@ final class Scan {
     try {
       Verdict verdict = policy.decide(violation, context);
       if (verdict == null) {
-        LOG.error("Enforcement policy {} returned no verdict on {}", policy.name(),
-            violation.message());
+        LOG.error(
+            "Enforcement policy {} returned no verdict on {}", policy.name(), violation.message());
       }
       return verdict;
     } catch (RuntimeException e) {

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link ProcessTracker} over the cgroup v1 freezer hierarchy, as the Mesos Linux launcher
- * keeps containers: {@code <freezer mount>/<cgroups_root>/<id>}, nested containers under {@code
+ * A {@link ProcessTracker} over the cgroup v1 freezer hierarchy, as the Mesos Linux launcher keeps
+ * containers: {@code <freezer mount>/<cgroups_root>/<id>}, nested containers under {@code
  * .../mesos/<child>}. It kills a container by freezing its subtree, SIGKILLing every process and
  * thawing, repeated until none is left. It reports no cgroup ids: v1 sockets carry none.
  *
@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  * ContainerCgroups#DEFAULT_ROOT}).
  *
  * <p>On a hybrid host a port guard works in the unified (v2) hierarchy, on the container's
- * directory in the same layout under the cgroup2 mount ({@code cgroups_hierarchy} finds the
- * cgroup2 mount at or under it). When such a directory exists for the container or, failing that,
- * for its nearest ancestor (a nested container is covered by its root's guard), {@link #place}
- * also moves the process there before it returns, and fails naming that directory if it cannot,
- * so that a guarded process never runs unguarded; {@link #remove} removes the container's own v2
- * directory too. The tracker never creates a v2 directory: without a v2 hierarchy or a guard's
- * directory it works as it does alone, and its availability never depends on v2.
+ * directory in the same layout under the cgroup2 mount ({@code cgroups_hierarchy} finds the cgroup2
+ * mount at or under it). When such a directory exists for the container or, failing that, for its
+ * nearest ancestor (a nested container is covered by its root's guard), {@link #place} also moves
+ * the process there before it returns, and fails naming that directory if it cannot, so that a
+ * guarded process never runs unguarded; {@link #remove} removes the container's own v2 directory
+ * too. The tracker never creates a v2 directory: without a v2 hierarchy or a guard's directory it
+ * works as it does alone, and its availability never depends on v2.
  *
  * <p>Thread-safe: the settings are fixed by {@link #initialize} and nothing else is kept.
  */
