@@ -16,7 +16,8 @@ module dev.portcullis.agent {
   // The agent daemon serves its API with the JDK's server; the client commands call it.
   requires jdk.httpserver;
   requires java.net.http;
-  // sun.misc.Signal: SIGTERM and SIGINT must kill the task and remove its cgroup, then exit 1.
+  // sun.misc.Signal, reached by SignalHandlers: SIGTERM and SIGINT must kill the task and remove
+  // its cgroup, then exit 1.
   requires jdk.unsupported;
 
   // picocli sets the annotated option fields reflectively.

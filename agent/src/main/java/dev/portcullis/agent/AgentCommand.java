@@ -26,7 +26,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code portcullis agent}: the agent daemon. It serves an HTTP/JSON API through which executors
@@ -239,10 +238,10 @@ final class AgentCommand implements Callable<Integer> {
   private static void installStopSignals(CountDownLatch stop) {
     for (String name : new String[] {"TERM", "INT"}) {
       try {
-        Signal.handle(
-            new Signal(name),
+        SignalHandlers.handle(
+            name,
             signal -> {
-              LOG.info("Received SIG{}: stopping the agent; tasks go on running", signal.getName());
+              LOG.info("Received SIG{}: stopping the agent; tasks go on running", signal);
               stop.countDown();
             });
       } catch (IllegalArgumentException e) {

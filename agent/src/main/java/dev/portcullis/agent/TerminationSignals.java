@@ -10,7 +10,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * Turns every way {@code portcullis run} can be told to stop into a request to kill the task, so
@@ -44,11 +43,11 @@ final class TerminationSignals {
   static void install(Consumer<String> stop, CompletableFuture<Integer> exitStatus) {
     for (String name : HANDLED) {
       try {
-        Signal.handle(
-            new Signal(name),
+        SignalHandlers.handle(
+            name,
             signal -> {
-              LOG.info("Received SIG{}: killing the task", signal.getName());
-              stop.accept("Killed by SIG" + signal.getName() + " to portcullis run");
+              LOG.info("Received SIG{}: killing the task", signal);
+              stop.accept("Killed by SIG" + signal + " to portcullis run");
             });
       } catch (IllegalArgumentException e) {
         // For example under -Xrs: the shutdown hook below is then the only safeguard.
