@@ -2,6 +2,7 @@ package dev.portcullis.agent;
 
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ListeningSocket;
+import dev.portcullis.api.Protocol;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +23,7 @@ record ScannedSocket(ListeningSocket socket, Optional<ContainerId> container, Li
 
   /** By protocol, port, address (IPv4 before IPv6, then by bytes), then inode. */
   static final Comparator<ScannedSocket> ORDER =
-      Comparator.<ScannedSocket, Integer>comparing(s -> s.socket().protocol().ordinal())
+      Comparator.<ScannedSocket, Protocol>comparing(s -> s.socket().protocol())
           .thenComparingInt(s -> s.socket().port())
           .thenComparing(s -> s.socket().family())
           .thenComparing(

@@ -228,15 +228,20 @@ final class AgentMetrics implements CoreObserver {
     out.append(name).append(' ').append(number(value)).append('\n');
   }
 
+  /** Counts and gauges are whole numbers: written exactly, never through a double. */
+  private static void sample(StringBuilder out, String name, long value) {
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
   private static void sample(
-      StringBuilder out, String name, String label, String labelValue, double value) {
+      StringBuilder out, String name, String label, String labelValue, long value) {
     out.append(name)
         .append('{')
         .append(label)
         .append("=\"")
         .append(escape(labelValue))
         .append("\"} ")
-        .append(number(value))
+        .append(value)
         .append('\n');
   }
 

@@ -1,5 +1,6 @@
 package dev.portcullis.agent.daemon;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -45,7 +46,7 @@ final class StatusStream {
     if (closed) {
       return;
     }
-    for (Subscription subscription : subscriptions) {
+    for (Subscription subscription : List.copyOf(subscriptions)) {
       if (subscription.queue.size() >= BACKLOG || !subscription.queue.offer(Line.of(line))) {
         subscriptions.remove(subscription);
         dropped.incrementAndGet();

@@ -55,7 +55,9 @@ public final class CoreLoop implements AutoCloseable {
   }
 
   private void schedule(String what, Runnable work, Duration interval) {
-    thread.scheduleWithFixedDelay(
+    // Never cancelled but by close(), and never failing: its future says nothing worth keeping.
+    var unused =
+        thread.scheduleWithFixedDelay(
         () -> {
           try {
             work.run();
