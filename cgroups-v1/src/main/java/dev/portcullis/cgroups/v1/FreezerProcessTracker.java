@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Settings: {@code cgroups_hierarchy}, the base directory where the v1 hierarchies are mounted
  * (default: wherever the mount table has the freezer; when given, the freezer must be mounted at
  * {@code <base>/freezer}); {@code cgroups_root}, the subtree the agent owns (default {@value
- * ContainerCgroups#DEFAULT_ROOT}).
+ * ProcessTracker#DEFAULT_CGROUPS_ROOT}).
  *
  * <p>On a hybrid host a port guard works in the unified (v2) hierarchy, on the container's
  * directory in the same layout under the cgroup2 mount ({@code cgroups_hierarchy} finds the
