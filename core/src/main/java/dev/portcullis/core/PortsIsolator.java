@@ -10,7 +10,7 @@ import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.api.SocketSource;
-import dev.portcullis.core.config.Durations;
+import dev.portcullis.core.format.Durations;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
