@@ -168,7 +168,7 @@ final class AgentCommand implements Callable<Integer> {
               cleanup,
               maxCompletedExecutors,
               config,
-              config.providerSettings().get(HostFlags.CGROUPS_ROOT).orElseThrow(),
+              config.providerSettings().get(ProcessTracker.CGROUPS_ROOT_SETTING).orElseThrow(),
               tracker,
               settings.users(),
               ports);

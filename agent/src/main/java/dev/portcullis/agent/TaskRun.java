@@ -136,7 +136,7 @@ final class TaskRun {
   }
 
   private static String cgroupsRoot(IsolatorConfig config) {
-    return config.providerSettings().get(HostFlags.CGROUPS_ROOT).orElse("(default root)");
+    return config.providerSettings().get(ProcessTracker.CGROUPS_ROOT_SETTING).orElse("(default root)");
   }
 
   /**
