@@ -1,18 +1,23 @@
 package dev.portcullis.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,5 +136,103 @@ class ProviderWiringTest {
                             Map.of(IsolatorConfig.CONTAINER_PORTS_GUARD, "bpf")))
                     .selectProviders(loader));
     assertTrue(error.getMessage().contains("bpf"), error.getMessage());
+  }
+
+  @Test
+  void theTrackerIsSelectedAfterTheOthersAndEveryChoiceCanBeReadBack() {
+    RecordingTracker last = new RecordingTracker();
+    ProviderLoader withLast =
+        ProviderLoader.concat(
+            ProviderLoader.of(new FakeSocketSource(host, true), last),
+            ProviderLoader.serviceLoader());
+    // A bad policy name fails before the tracker's probe, which may create cgroups, has run.
+    IsolatorConfig badPolicy =
+        IsolatorConfig.fromFlags(Map.of(IsolatorConfig.CONTAINER_PORTS_POLICY, "nope"));
+    ProviderSelectionException failure =
+        assertThrows(
+            ProviderSelectionException.class,
+            () -> PortsIsolator.builder().config(badPolicy).selectProviders(withLast));
+    assertEquals(java.util.Optional.of(IsolatorConfig.CONTAINER_PORTS_POLICY), failure.flag());
+    assertEquals(EnforcementPolicy.class, failure.kind());
+    assertTrue(
+        failure.getMessage().startsWith("Invalid flag --container_ports_policy=nope: "),
+        failure.getMessage());
+    assertEquals(0, last.probes, "the tracker was probed");
+
+    PortsIsolatorBuilder builder =
+        PortsIsolator.builder()
+            .config(IsolatorConfig.fromFlags(Map.of()))
+            .selectProviders(withLast);
+    assertSame(last, builder.processTracker().orElseThrow());
+    assertEquals(FakeSocketSource.NAME, builder.socketSource().orElseThrow().name());
+    assertEquals("mesos", builder.policy().orElseThrow().name());
+    assertEquals(java.util.Optional.empty(), builder.portGuard());
+    assertEquals(1, last.probes);
+  }
+
+  /** A tracker that counts its probes and tracks nothing: selection is all it takes part in. */
+  private static final class RecordingTracker implements ProcessTracker {
+    int probes;
+
+    @Override
+    public String name() {
+      return "recording";
+    }
+
+    @Override
+    public int order() {
+      return -1;
+    }
+
+    @Override
+    public java.util.Optional<Throwable> unavailabilityCause() {
+      probes++;
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public boolean reportsCgroupIds() {
+      return false;
+    }
+
+    @Override
+    public Set<Long> cgroupIds(ContainerId container) {
+      return Set.of();
+    }
+
+    @Override
+    public Set<Long> pids(ContainerId container) {
+      return Set.of();
+    }
+
+    @Override
+    public boolean exists(ContainerId container) {
+      return false;
+    }
+
+    @Override
+    public Set<ContainerId> containers() {
+      return Set.of();
+    }
+
+    @Override
+    public void create(ContainerId container) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void place(ContainerId container, long pid) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void kill(ContainerId container) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void remove(ContainerId container) {
+      throw new UnsupportedOperationException();
+    }
   }
 }
