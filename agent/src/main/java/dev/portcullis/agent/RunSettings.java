@@ -8,11 +8,7 @@ import java.util.Optional;
 /**
  * What {@code portcullis run} was asked to do, every flag validated.
  *
- * @param isolatesPorts whether {@code --isolation} contains {@value #PORTS_ISOLATOR}: scan and
- *     enforce
- * @param linuxLauncher whether the task gets its own cgroup ({@code --launcher=linux}) rather than
- *     running as a plain child ({@code posix})
- * @param config the isolator's configuration; also the settings the providers are selected with
+ * @param agent the agent's flags: which isolators, which launcher, the isolator's configuration
  * @param taskId the task's id, as reported
  * @param task the task's allocated ports and named networks
  * @param user the user the command runs as; empty for the agent's user
@@ -20,9 +16,7 @@ import java.util.Optional;
  * @param argv what is executed: {@code command}, switched to {@code user} when there is one
  */
 record RunSettings(
-    boolean isolatesPorts,
-    boolean linuxLauncher,
-    IsolatorConfig config,
+    AgentSettings agent,
     String taskId,
     ContainerConfig task,
     Optional<TaskUser> user,
@@ -35,5 +29,20 @@ record RunSettings(
   RunSettings {
     command = List.copyOf(command);
     argv = List.copyOf(argv);
+  }
+
+  /** Whether ports are scanned and enforced: see {@link AgentSettings#isolatesPorts()}. */
+  boolean isolatesPorts() {
+    return agent.isolatesPorts();
+  }
+
+  /** Whether the task gets its own cgroup: see {@link AgentSettings#linuxLauncher()}. */
+  boolean linuxLauncher() {
+    return agent.linuxLauncher();
+  }
+
+  /** The isolator's configuration; also the settings the providers are selected with. */
+  IsolatorConfig config() {
+    return agent.config();
   }
 }

@@ -58,8 +58,9 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     IsolatorConfig config = host.config();
-    SocketSource source = HostProviders.socketSource(config);
-    ProcessTracker tracker = HostProviders.processTracker(config);
+    SocketSource source = HostProviders.one(SocketSource.class, config);
+    // After the source: the tracker's probe creates the cgroups root.
+    ProcessTracker tracker = HostProviders.one(ProcessTracker.class, config);
     List<ScannedSocket> sockets;
     try {
       sockets = SocketScan.ofHost(source, tracker).scan(config.protocols());

@@ -2,10 +2,7 @@ package dev.portcullis.agent;
 
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
-import dev.portcullis.api.EnforcementPolicy;
-import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
-import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.PortsIsolator;
 import dev.portcullis.core.ScanScheduler;
 import dev.portcullis.core.config.IsolatorConfig;
@@ -79,64 +76,49 @@ final class TaskRun {
   static TaskRun prepare(RunSettings settings, PrintWriter out) {
     // A fresh UUID, as Mesos gives every container: never an existing cgroup.
     ContainerId container = ContainerId.of(UUID.randomUUID().toString());
-    IsolatorConfig config = settings.config();
-    if (settings.isolatesPorts()) {
-      // One kind at a time, so that a failure names the flag that chose the provider. The
-      // tracker comes last, since its probe creates --cgroups_root.
-      SocketSource source =
-          HostProviders.selected(
-              IsolatorConfig.SOCKET_SOURCE, config, () -> HostProviders.socketSource(config));
-      EnforcementPolicy policy =
-          HostProviders.selected(
-              IsolatorConfig.CONTAINER_PORTS_POLICY, config, () -> HostProviders.policy(config));
-      ProcessTracker tracker =
-          HostProviders.selected(
-              IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));
-      Optional<PortGuard> guard = HostProviders.guard(config);
-      LOG.info("Isolator network/ports: {}", config.describe());
-      StoppableScanScheduler scheduler = new StoppableScanScheduler(ScanScheduler.singleThread());
-      AtomicLong scans = new AtomicLong();
-      PortsIsolator isolator =
-          PortsIsolator.builder()
-              .config(config)
-              .socketSource(source)
-              .processTracker(tracker)
-              .policy(policy)
-              .portGuard(guard.orElse(null))
-              .scheduler(scheduler)
-              .onScan(report -> scans.incrementAndGet())
-              .build();
+    if (!settings.linuxLauncher()) {
       return new TaskRun(
           settings,
           container,
-          new CgroupConfinement(tracker, container, cgroupsRoot(config)),
-          Optional.of(isolator),
-          Optional.of(scheduler),
-          scans,
+          new ProcessTreeConfinement(),
+          Optional.empty(),
+          Optional.empty(),
+          new AtomicLong(),
           out);
     }
+    HostProviders.Host host = HostProviders.select(settings.agent());
     TaskConfinement confinement =
-        settings.linuxLauncher()
-            ? new CgroupConfinement(
-                HostProviders.selected(
-                    IsolatorConfig.PROCESS_TRACKER,
-                    config,
-                    () -> HostProviders.processTracker(config)),
-                container,
-                cgroupsRoot(config))
-            : new ProcessTreeConfinement();
+        new CgroupConfinement(host.tracker(), container, cgroupsRoot(settings.config()));
+    if (host.ports().isEmpty()) {
+      return new TaskRun(
+          settings,
+          container,
+          confinement,
+          Optional.empty(),
+          Optional.empty(),
+          new AtomicLong(),
+          out);
+    }
+    LOG.info("Isolator network/ports: {}", settings.config().describe());
+    StoppableScanScheduler scheduler = new StoppableScanScheduler(ScanScheduler.singleThread());
+    AtomicLong scans = new AtomicLong();
+    PortsIsolator isolator =
+        host.ports().get().scheduler(scheduler).onScan(report -> scans.incrementAndGet()).build();
     return new TaskRun(
         settings,
         container,
         confinement,
-        Optional.empty(),
-        Optional.empty(),
-        new AtomicLong(),
+        Optional.of(isolator),
+        Optional.of(scheduler),
+        scans,
         out);
   }
 
   private static String cgroupsRoot(IsolatorConfig config) {
-    return config.providerSettings().get(ProcessTracker.CGROUPS_ROOT_SETTING).orElse("(default root)");
+    return config
+        .providerSettings()
+        .get(ProcessTracker.CGROUPS_ROOT_SETTING)
+        .orElse("(default root)");
   }
 
   /**

@@ -122,12 +122,7 @@ final class Agent implements AutoCloseable {
             .ports()
             .map(
                 ports ->
-                    PortsIsolator.builder()
-                        .config(config.config())
-                        .socketSource(ports.source())
-                        .processTracker(tracker)
-                        .policy(ports.policy())
-                        .portGuard(ports.guard().orElse(null))
+                    ports
                         // Scans run on the agent's loop (see scan()), never on this scheduler.
                         .scheduler((scan, initialDelay, delay) -> () -> {})
                         .clock(clock)

@@ -1,6 +1,7 @@
 package dev.portcullis.agent.daemon;
 
 import dev.portcullis.agent.StartupException;
+import dev.portcullis.core.PortsIsolatorBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -34,12 +35,18 @@ public final class AgentDaemon implements AutoCloseable {
    */
   public static AgentDaemon start(DaemonConfig config) {
     Map<String, String> providers = new LinkedHashMap<>();
-    config.ports().ifPresent(ports -> providers.put("socket_source", ports.source().name()));
-    providers.put("process_tracker", config.tracker().name());
-    config.ports().ifPresent(ports -> providers.put("policy", ports.policy().name()));
     config
         .ports()
-        .flatMap(DaemonConfig.PortsProviders::guard)
+        .flatMap(PortsIsolatorBuilder::socketSource)
+        .ifPresent(source -> providers.put("socket_source", source.name()));
+    providers.put("process_tracker", config.tracker().name());
+    config
+        .ports()
+        .flatMap(PortsIsolatorBuilder::policy)
+        .ifPresent(policy -> providers.put("policy", policy.name()));
+    config
+        .ports()
+        .flatMap(PortsIsolatorBuilder::portGuard)
         .ifPresent(guard -> providers.put("port_guard", guard.name()));
     StatusStream stream = new StatusStream();
     Agent agent = new Agent(config, stream, new AgentMetrics(providers), Clock.systemUTC());
