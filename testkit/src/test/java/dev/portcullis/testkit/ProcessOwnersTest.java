@@ -57,13 +57,12 @@ class ProcessOwnersTest {
   }
 
   /** A tracker that cannot list one container's processes. */
-  private static final class FailingFor implements ProcessTracker {
-    private final FakeProcessTracker delegate;
+  private static final class FailingFor extends ForwardingTracker {
     private final ContainerId broken;
     private final IOException failure;
 
     FailingFor(FakeProcessTracker delegate, ContainerId broken, IOException failure) {
-      this.delegate = delegate;
+      super(delegate);
       this.broken = broken;
       this.failure = failure;
     }
@@ -73,57 +72,7 @@ class ProcessOwnersTest {
       if (container.equals(broken)) {
         throw failure;
       }
-      return delegate.pids(container);
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public Optional<Throwable> unavailabilityCause() {
-      return Optional.empty();
-    }
-
-    @Override
-    public boolean reportsCgroupIds() {
-      return false;
-    }
-
-    @Override
-    public Set<Long> cgroupIds(ContainerId container) {
-      return Set.of();
-    }
-
-    @Override
-    public boolean exists(ContainerId container) {
-      return delegate.exists(container);
-    }
-
-    @Override
-    public Set<ContainerId> containers() {
-      return delegate.containers();
-    }
-
-    @Override
-    public void create(ContainerId container) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void place(ContainerId container, long pid) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void kill(ContainerId container) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void remove(ContainerId container) {
-      throw new UnsupportedOperationException();
+      return super.pids(container);
     }
   }
 }

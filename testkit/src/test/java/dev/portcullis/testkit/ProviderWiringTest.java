@@ -9,7 +9,6 @@ import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PortRanges;
-import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.PortsIsolator;
 import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.config.IsolatorConfig;
@@ -17,7 +16,7 @@ import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
 import java.io.IOException;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,7 +106,7 @@ class ProviderWiringTest {
             .selectProviders(withGuard)
             .scheduler(new ManualScanScheduler())
             .build()) {
-      assertEquals(java.util.Optional.empty(), unguarded.guardName());
+      assertEquals(Optional.empty(), unguarded.guardName());
     }
     try (PortsIsolator isolator =
         PortsIsolator.builder()
@@ -117,7 +116,7 @@ class ProviderWiringTest {
             .selectProviders(withGuard)
             .scheduler(new ManualScanScheduler())
             .build()) {
-      assertEquals(java.util.Optional.of(FakePortGuard.NAME), isolator.guardName());
+      assertEquals(Optional.of(FakePortGuard.NAME), isolator.guardName());
       tracker.create(TASK);
       isolator.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
       assertTrue(guard.guards().containsKey(TASK));
@@ -140,7 +139,7 @@ class ProviderWiringTest {
 
   @Test
   void theTrackerIsSelectedAfterTheOthersAndEveryChoiceCanBeReadBack() {
-    RecordingTracker last = new RecordingTracker();
+    RecordingTracker last = new RecordingTracker(tracker);
     ProviderLoader withLast =
         ProviderLoader.concat(
             ProviderLoader.of(new FakeSocketSource(host, true), last),
@@ -152,7 +151,7 @@ class ProviderWiringTest {
         assertThrows(
             ProviderSelectionException.class,
             () -> PortsIsolator.builder().config(badPolicy).selectProviders(withLast));
-    assertEquals(java.util.Optional.of(IsolatorConfig.CONTAINER_PORTS_POLICY), failure.flag());
+    assertEquals(Optional.of(IsolatorConfig.CONTAINER_PORTS_POLICY), failure.flag());
     assertEquals(EnforcementPolicy.class, failure.kind());
     assertTrue(
         failure.getMessage().startsWith("Invalid flag --container_ports_policy=nope: "),
@@ -166,13 +165,17 @@ class ProviderWiringTest {
     assertSame(last, builder.processTracker().orElseThrow());
     assertEquals(FakeSocketSource.NAME, builder.socketSource().orElseThrow().name());
     assertEquals("mesos", builder.policy().orElseThrow().name());
-    assertEquals(java.util.Optional.empty(), builder.portGuard());
+    assertEquals(Optional.empty(), builder.portGuard());
     assertEquals(1, last.probes);
   }
 
-  /** A tracker that counts its probes and tracks nothing: selection is all it takes part in. */
-  private static final class RecordingTracker implements ProcessTracker {
+  /** A tracker that comes first and counts its probes. */
+  private static final class RecordingTracker extends ForwardingTracker {
     int probes;
+
+    RecordingTracker(FakeProcessTracker delegate) {
+      super(delegate);
+    }
 
     @Override
     public String name() {
@@ -185,54 +188,9 @@ class ProviderWiringTest {
     }
 
     @Override
-    public java.util.Optional<Throwable> unavailabilityCause() {
+    public Optional<Throwable> unavailabilityCause() {
       probes++;
-      return java.util.Optional.empty();
-    }
-
-    @Override
-    public boolean reportsCgroupIds() {
-      return false;
-    }
-
-    @Override
-    public Set<Long> cgroupIds(ContainerId container) {
-      return Set.of();
-    }
-
-    @Override
-    public Set<Long> pids(ContainerId container) {
-      return Set.of();
-    }
-
-    @Override
-    public boolean exists(ContainerId container) {
-      return false;
-    }
-
-    @Override
-    public Set<ContainerId> containers() {
-      return Set.of();
-    }
-
-    @Override
-    public void create(ContainerId container) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void place(ContainerId container, long pid) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void kill(ContainerId container) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void remove(ContainerId container) {
-      throw new UnsupportedOperationException();
+      return super.unavailabilityCause();
     }
   }
 }

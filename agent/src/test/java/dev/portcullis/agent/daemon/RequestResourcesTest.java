@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.api.PortRanges;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A request's resources in the JSON form are read from the request's own tree, never from its text
@@ -29,25 +31,20 @@ class RequestResourcesTest {
     assertEquals(PortRanges.range(31000, 31001), launch(body).ports());
   }
 
-  @Test
-  void anArrayIsTheJsonFormWhateverItHolds() {
+  /** An array is the JSON form whatever it holds; Jackson reads a number beyond a double as one. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "['cpus:1;ports:[1-2]'] | resource #1 must be a JSON object, not a string",
+        "[{'name':'cpus','type':'SCALAR','scalar':{'value':1e400}}] | the number Infinity is out of"
+            + " range",
+      })
+  void aResourcesArrayIsRefusedAsTheJsonFormQuotingTheRequest(String resources, String problem) {
     ObjectNode body = launchBody();
-    JsonNode resources = json("['cpus:1;ports:[1-2]']");
-    body.set("resources", resources);
+    JsonNode given = json(resources);
+    body.set("resources", given);
     BadRequest refusal = launchRefused(body, "resources");
-    assertEquals(
-        "Invalid resources '" + resources + "': resource #1 must be a JSON object, not a string",
-        refusal.getMessage());
-  }
-
-  @Test
-  void aNumberBeyondADoubleIsRefusedQuotingTheRequest() {
-    ObjectNode body = launchBody();
-    JsonNode resources = json("[{'name':'cpus','type':'SCALAR','scalar':{'value':1e400}}]");
-    body.set("resources", resources);
-    BadRequest refusal = launchRefused(body, "resources");
-    assertEquals(
-        "Invalid resources '" + resources + "': the number Infinity is out of range",
-        refusal.getMessage());
+    assertEquals("Invalid resources '" + given + "': " + problem, refusal.getMessage());
   }
 }
