@@ -1,8 +1,12 @@
 /**
- * The Portcullis core: the isolator lifecycle and its reconciler ({@code dev.portcullis.core}),
- * flag, range, resource and duration parsing ({@code dev.portcullis.core.config}), provider
- * selection ({@code dev.portcullis.core.providers}) and the built-in enforcement policies ({@code
- * dev.portcullis.core.policy}).
+ * The Portcullis core: the isolator lifecycle and its reconciler ({@code dev.portcullis.core}), the
+ * configuration and the flag, range and resource formats it is written in ({@code
+ * dev.portcullis.core.config}), provider selection ({@code dev.portcullis.core.providers}) and the
+ * built-in enforcement policies ({@code dev.portcullis.core.policy}).
+ *
+ * <p>Only what embedders use is exported. The Mesos duration format ({@code
+ * dev.portcullis.core.format}) and the provider survey command ({@code dev.portcullis.core.survey},
+ * run with {@code java -m}) are core's own.
  */
 module dev.portcullis.core {
   requires transitive dev.portcullis.api;

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -135,28 +134,12 @@ final class AgentCommand implements Callable<Integer> {
     InetSocketAddress address = address();
     Path directory = workDirectory();
     IsolatorConfig config = settings.config();
-    Optional<DaemonConfig.PortsProviders> ports = Optional.empty();
-    if (settings.isolatesPorts()) {
-      ports =
-          Optional.of(
-              new DaemonConfig.PortsProviders(
-                  HostProviders.selected(
-                      IsolatorConfig.SOCKET_SOURCE,
-                      config,
-                      () -> HostProviders.socketSource(config)),
-                  HostProviders.selected(
-                      IsolatorConfig.CONTAINER_PORTS_POLICY,
-                      config,
-                      () -> HostProviders.policy(config)),
-                  HostProviders.guard(config)));
-    }
     try (FileChannel lockFile =
             FileChannel.open(
                 directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lock(lockFile, directory)) {
-      ProcessTracker tracker =
-          HostProviders.selected(
-              IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));
+      // Under the lock, so that a second agent on this work directory probes nothing.
+      HostProviders.Host host = HostProviders.select(settings);
       if (settings.isolatesPorts()) {
         LOG.info("Isolator network/ports: {}", config.describe());
       }
@@ -167,10 +150,9 @@ final class AgentCommand implements Callable<Integer> {
               cleanup,
               maxCompletedExecutors,
               config,
-              config.providerSettings().get(HostFlags.CGROUPS_ROOT).orElseThrow(),
-              tracker,
+              config.providerSettings().get(ProcessTracker.CGROUPS_ROOT_SETTING).orElseThrow(),
               settings.users(),
-              ports);
+              host);
       CountDownLatch stop = new CountDownLatch(1);
       installStopSignals(stop);
       try (AgentDaemon daemon = AgentDaemon.start(daemonConfig)) {

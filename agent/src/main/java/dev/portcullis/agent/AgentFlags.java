@@ -2,7 +2,6 @@ package dev.portcullis.agent;
 
 import dev.portcullis.core.config.FlagException;
 import dev.portcullis.core.config.IsolatorConfig;
-import dev.portcullis.core.policy.GracePolicy;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,12 @@ import picocli.CommandLine.Spec;
  * The agent's flags, named and defaulted as the Mesos agent's, plus Portcullis's provider and
  * policy flags: shared by {@code run}, which embeds an agent for one task, and {@code agent}, the
  * daemon. One declaration, one help text, one validation.
+ *
+ * <p>Picocli does not type the isolator's values: each reaches core as the text given, for the one
+ * parser of its flag, which embedders reach through {@link IsolatorConfig#fromFlags} too. The
+ * exceptions are the booleans, whose Mesos forms ({@code --name}, {@code --no-name}) only picocli
+ * sees; they go to the configuration typed. Defaults are core's (or a provider's): an option given
+ * no value here leaves its setting to them, and help texts quote core's constants.
  */
 final class AgentFlags {
 
@@ -28,9 +33,6 @@ final class AgentFlags {
   private static final String ISOLATION = "isolation";
   private static final String POSIX_LAUNCHER = "posix";
 
-  /** The bpf guard's own setting, which only it reads. */
-  private static final String GUARD_STOP_LISTENERS = "container_ports_guard_stop_listeners";
-
   /** The boolean flags, which Mesos also takes as {@code --no-name} (but never with a value). */
   private static final List<String> BOOLEAN_FLAGS =
       List.of(
@@ -38,7 +40,7 @@ final class AgentFlags {
           IsolatorConfig.CHECK_AGENT_PORT_RANGE_ONLY,
           IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP,
           TaskUsers.SWITCH_USER,
-          GUARD_STOP_LISTENERS);
+          PortsFlags.GUARD_STOP_LISTENERS);
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -77,12 +79,13 @@ final class AgentFlags {
   boolean enforceContainerPorts;
 
   @Option(
-      names = "--container_ports_watch_interval",
+      names = "--" + IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL,
       paramLabel = "DURATION",
-      defaultValue = "30secs",
       description =
           "The delay between scans: a number and one of ns, us, ms, secs, mins, hrs, days,"
-              + " weeks; positive. Default: ${DEFAULT-VALUE}.")
+              + " weeks; positive. Default: "
+              + IsolatorConfig.DEFAULT_WATCH_INTERVAL_TEXT
+              + ".")
   String watchInterval;
 
   @Option(
@@ -130,66 +133,7 @@ final class AgentFlags {
 
   // Portcullis's own agent flags.
 
-  @Option(
-      names = "--container_ports_policy",
-      paramLabel = "NAME",
-      description = "The enforcement policy: mesos or grace. Default: the best available (mesos).")
-  String policy;
-
-  @Option(
-      names = "--container_ports_grace_scans",
-      paramLabel = "N",
-      description =
-          "For the grace policy: kill only after N consecutive scans saw the same violation."
-              + " Default: "
-              + GracePolicy.DEFAULT_GRACE_SCANS
-              + ".")
-  String graceScans;
-
-  @Option(
-      names = "--" + IsolatorConfig.CONTAINER_PORTS_GUARD,
-      paramLabel = "NAME",
-      defaultValue = IsolatorConfig.NO_GUARD,
-      description =
-          "The port guard, which makes the kernel refuse a task's bind() to a port it was not"
-              + " allocated: bpf (cgroup v2 BPF bind hooks) or none, as in Mesos, where only scans"
-              + " enforce. Naming one that cannot work here is a start-up error. Default:"
-              + " ${DEFAULT-VALUE}.")
-  String guard;
-
-  @Option(
-      names = "--" + IsolatorConfig.CONTAINER_PORTS_GUARD_MODE,
-      paramLabel = "scope|strict",
-      defaultValue = "scope",
-      description =
-          "Which binds the guard refuses. scope: a port in the checked scope that is not"
-              + " allocated. strict: any named port that is not allocated, even outside the scope;"
-              + " the kernel's picks for bind(0) still follow the scope. Default:"
-              + " ${DEFAULT-VALUE}.")
-  String guardMode;
-
-  @Option(
-      names = "--container_ports_guard_stop_listeners",
-      negatable = true,
-      arity = "0..1",
-      fallbackValue = "true",
-      defaultValue = "true",
-      paramLabel = "true|false",
-      description =
-          "Where the kernel allows it, the bpf guard kills at once a process that calls listen()"
-              + " on a socket it never bound when the port the kernel picked is not allowed; with"
-              + " false such a listener is left to the next scan. Default: ${DEFAULT-VALUE}.")
-  boolean guardStopsListeners;
-
-  @Option(
-      names = "--container_ports_full_scan_every",
-      paramLabel = "N",
-      description =
-          "When scans attribute sockets by cgroup id, every Nth scan (and the first) reads every"
-              + " process's descriptors instead. Default: "
-              + IsolatorConfig.DEFAULT_FULL_SCAN_EVERY
-              + ".")
-  String fullScanEvery;
+  @Mixin PortsFlags ports;
 
   /**
    * Validates every agent flag, without side effects.
@@ -201,18 +145,46 @@ final class AgentFlags {
     rejectNegatedFlagsWithValues();
     Set<String> isolators = isolators();
     boolean isolatesPorts = isolators.contains(RunSettings.PORTS_ISOLATOR);
-    String launcherName = launcher.strip();
-    if (!launcherName.equals(IsolatorConfig.LINUX_LAUNCHER)
-        && !launcherName.equals(POSIX_LAUNCHER)) {
-      throw FlagException.invalidValue(IsolatorConfig.LAUNCHER, launcher, "must be linux or posix");
-    }
-    IsolatorConfig config = IsolatorConfig.fromFlags(agentFlags(isolatesPorts));
+    boolean linuxLauncher = linuxLauncher();
+    IsolatorConfig config = isolatorConfig(isolatesPorts);
     logWhatIsIgnored(isolators);
-    return new AgentSettings(
-        isolatesPorts,
-        launcherName.equals(IsolatorConfig.LINUX_LAUNCHER),
-        config,
-        TaskUsers.ofHost(switchUser));
+    return new AgentSettings(isolatesPorts, linuxLauncher, config, TaskUsers.ofHost(switchUser));
+  }
+
+  /** The agent's own reading of {@code --launcher}: how tasks are confined. */
+  private boolean linuxLauncher() {
+    switch (launcher.strip()) {
+      case IsolatorConfig.LINUX_LAUNCHER:
+        return true;
+      case POSIX_LAUNCHER:
+        return false;
+      default:
+        throw FlagException.invalidValue(
+            IsolatorConfig.LAUNCHER, launcher, "must be linux or posix");
+    }
+  }
+
+  /**
+   * The configuration of the isolator and its providers: every value as given, for its flag's one
+   * parser, in name order as {@link IsolatorConfig#fromFlags} takes them; the booleans typed.
+   */
+  private IsolatorConfig isolatorConfig(boolean isolatesPorts) {
+    Map<String, String> flags = new TreeMap<>();
+    if (isolatesPorts) {
+      // The isolator refuses every launcher but linux; without it, posix is fine.
+      flags.put(IsolatorConfig.LAUNCHER, launcher);
+    }
+    HostFlags.putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, watchInterval);
+    HostFlags.putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_ISOLATED_RANGE, isolatedRange);
+    HostFlags.putIfGiven(flags, IsolatorConfig.RESOURCES, resources);
+    host.putInto(flags);
+    ports.putInto(flags);
+    return IsolatorConfig.builder()
+        .enforceContainerPorts(enforceContainerPorts)
+        .checkAgentPortRangeOnly(checkAgentPortRangeOnly)
+        .includeUdp(host.includeUdp)
+        .flags(flags)
+        .build();
   }
 
   private static void logWhatIsIgnored(Set<String> isolators) {
@@ -262,52 +234,5 @@ final class AgentFlags {
       names.add(isolator);
     }
     return names;
-  }
-
-  /** The flags for the isolator and its providers, by their names without {@code --}. */
-  private Map<String, String> agentFlags(boolean isolatesPorts) {
-    Map<String, String> flags = new TreeMap<>();
-    if (isolatesPorts) {
-      // The isolator refuses every launcher but linux; without it, posix is fine.
-      flags.put(IsolatorConfig.LAUNCHER, launcher);
-    }
-    flags.put(IsolatorConfig.ENFORCE_CONTAINER_PORTS, String.valueOf(enforceContainerPorts));
-    flags.put(IsolatorConfig.CONTAINER_PORTS_WATCH_INTERVAL, watchInterval);
-    flags.put(IsolatorConfig.CHECK_AGENT_PORT_RANGE_ONLY, String.valueOf(checkAgentPortRangeOnly));
-    host.putInto(flags);
-    putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_ISOLATED_RANGE, isolatedRange);
-    putIfGiven(flags, IsolatorConfig.RESOURCES, resources);
-    putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_POLICY, policy);
-    putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, fullScanEvery);
-    flags.put(IsolatorConfig.CONTAINER_PORTS_GUARD, guard);
-    flags.put(IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, guardMode);
-    flags.put(GUARD_STOP_LISTENERS, String.valueOf(guardStopsListeners));
-    if (graceScans != null) {
-      // Only the grace policy reads it, and only if selected: check it here so that a bad value
-      // is never silently ignored.
-      checkGraceScans(graceScans);
-      flags.put(GracePolicy.GRACE_SCANS_SETTING, graceScans.strip());
-    }
-    return flags;
-  }
-
-  private static void putIfGiven(Map<String, String> flags, String name, String value) {
-    if (value != null) {
-      flags.put(name, value);
-    }
-  }
-
-  private static void checkGraceScans(String value) {
-    int scans;
-    try {
-      scans = Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw FlagException.invalidValue(
-          GracePolicy.GRACE_SCANS_SETTING, value, "must be a whole number of scans, at least 1", e);
-    }
-    if (scans < 1) {
-      throw FlagException.invalidValue(
-          GracePolicy.GRACE_SCANS_SETTING, value, "must be at least 1");
-    }
   }
 }

@@ -1,18 +1,18 @@
 package dev.portcullis.agent;
 
+import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Option;
 
 /**
- * The flags that say which providers to use and where the containers' cgroups are, shared by
- * every command that looks at the host ({@code run}, {@code scan}): one declaration, one help text,
- * one way into the flag map.
+ * The flags that say which providers to use and where the containers' cgroups are, shared by every
+ * command that looks at the host ({@code run}, {@code agent}, {@code scan}): one declaration, one
+ * help text, one way into the configuration. The values go on as given: provider names to core's
+ * parser, cgroup settings to the providers, which read them.
  */
 final class HostFlags {
-
-  /** The cgroups-root setting the trackers read. */
-  static final String CGROUPS_ROOT = "cgroups_root";
 
   private static final String CGROUPS_HIERARCHY = "cgroups_hierarchy";
 
@@ -40,15 +40,17 @@ final class HostFlags {
               + " mount table.")
   String cgroupsHierarchy;
 
+  /** Always given to the providers, so that the daemon's checkpoint can record the root used. */
   @Option(
-      names = "--" + CGROUPS_ROOT,
+      names = "--" + ProcessTracker.CGROUPS_ROOT_SETTING,
       paramLabel = "PATH",
-      defaultValue = "portcullis",
+      defaultValue = ProcessTracker.DEFAULT_CGROUPS_ROOT,
       description =
           "The cgroup, relative to each hierarchy, under which the containers live."
               + " Default: ${DEFAULT-VALUE}.")
   String cgroupsRoot;
 
+  /** Typed, unlike the others: only picocli sees the Mesos forms --name and --no-name. */
   @Option(
       names = "--" + IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP,
       negatable = true,
@@ -60,18 +62,28 @@ final class HostFlags {
           "Include bound UDP sockets, not only listening TCP ones. Default: ${DEFAULT-VALUE}.")
   boolean includeUdp;
 
-  /** Puts the given flags, by their names without {@code --}, into {@code flags}. */
+  /**
+   * Puts the flags given, but for {@link #includeUdp}, by their names without {@code --}, into
+   * {@code flags}.
+   */
   void putInto(Map<String, String> flags) {
-    flags.put(IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP, Boolean.toString(includeUdp));
-    flags.put(CGROUPS_ROOT, cgroupsRoot);
-    if (socketSource != null) {
-      flags.put(IsolatorConfig.SOCKET_SOURCE, socketSource);
+    flags.put(ProcessTracker.CGROUPS_ROOT_SETTING, cgroupsRoot);
+    putIfGiven(flags, IsolatorConfig.SOCKET_SOURCE, socketSource);
+    putIfGiven(flags, IsolatorConfig.PROCESS_TRACKER, processTracker);
+    putIfGiven(flags, CGROUPS_HIERARCHY, cgroupsHierarchy);
+  }
+
+  /** Puts a flag that was given; one that was not is left to its default. */
+  static void putIfGiven(Map<String, String> flags, String name, String value) {
+    if (value != null) {
+      flags.put(name, value);
     }
-    if (processTracker != null) {
-      flags.put(IsolatorConfig.PROCESS_TRACKER, processTracker);
-    }
-    if (cgroupsHierarchy != null) {
-      flags.put(CGROUPS_HIERARCHY, cgroupsHierarchy);
-    }
+  }
+
+  /** The configuration these flags alone describe, for a command that enforces nothing. */
+  IsolatorConfig config() {
+    Map<String, String> flags = new TreeMap<>();
+    putInto(flags);
+    return IsolatorConfig.builder().includeUdp(includeUdp).flags(flags).build();
   }
 }

@@ -1,80 +1,82 @@
 package dev.portcullis.agent;
 
-import dev.portcullis.api.EnforcementPolicy;
-import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Provider;
-import dev.portcullis.api.SocketSource;
+import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
 import dev.portcullis.core.providers.ProviderSelector;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
- * Selects the providers the agent runs with, from the module path: by the names the flags give
- * ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}), else the
- * best available. A selection that fails is a start-up failure naming every provider found and why
- * it could not be used.
+ * Selects the providers the agent runs with, from the module path, as an embedder does: through
+ * core's selection, by the names the flags give ({@code --socket_source}, {@code
+ * --process_tracker}, {@code --container_ports_policy}, {@code --container_ports_guard}), else the
+ * best available. A selection that fails is a {@link StartupException} on one line, naming the flag
+ * that chose the provider when one did, and every provider found with why it could not be used.
  */
-final class HostProviders {
+public final class HostProviders {
+
+  /**
+   * The providers a host supervises its tasks with.
+   *
+   * @param tracker confines every task: creates its cgroup, places and kills its processes
+   * @param ports when ports are isolated, the isolator's builder with the configuration and every
+   *     provider set, {@code tracker} among them; not built, so that whoever supervises the tasks
+   *     adds its own scheduler, clock and scan listeners. Empty when they are not isolated.
+   */
+  public record Host(ProcessTracker tracker, Optional<PortsIsolatorBuilder> ports) {
+
+    /** Checks for nulls. */
+    public Host {
+      Objects.requireNonNull(tracker, "tracker");
+      Objects.requireNonNull(ports, "ports");
+    }
+  }
 
   private HostProviders() {}
 
-  /** Selects the socket source. */
-  static SocketSource socketSource(IsolatorConfig config) {
-    return one(SocketSource.class, config.socketSourceName(), config);
-  }
-
-  /** Selects the process tracker; its probe creates {@code --cgroups_root} if missing. */
-  static ProcessTracker processTracker(IsolatorConfig config) {
-    return one(ProcessTracker.class, config.processTrackerName(), config);
-  }
-
-  /** Selects the port guard, when {@code --container_ports_guard} names one. */
-  static Optional<PortGuard> guard(IsolatorConfig config) {
-    if (config.guardName().isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        selected(
-            IsolatorConfig.CONTAINER_PORTS_GUARD,
-            config,
-            () -> one(PortGuard.class, config.guardName(), config)));
-  }
-
-  /** Selects the enforcement policy. */
-  static EnforcementPolicy policy(IsolatorConfig config) {
-    return one(EnforcementPolicy.class, config.policyName(), config);
-  }
-
-  private static <T extends Provider> T one(
-      Class<T> kind, Optional<String> name, IsolatorConfig config) {
+  /**
+   * The providers for tasks confined in cgroups ({@code --launcher=linux}): with the ports
+   * isolator's when {@code --isolation} holds {@value RunSettings#PORTS_ISOLATOR}, else the process
+   * tracker alone. The tracker is selected last, since its probe creates {@code --cgroups_root}.
+   *
+   * @throws StartupException if a provider cannot be selected
+   */
+  static Host select(AgentSettings settings) {
+    IsolatorConfig config = settings.config();
+    ProviderLoader loader = ProviderLoader.serviceLoader();
     try {
-      return ProviderSelector.select(
-              kind, name, config.providerSettings(), ProviderLoader.serviceLoader())
-          .provider();
+      if (settings.isolatesPorts()) {
+        PortsIsolatorBuilder ports = PortsIsolator.builder().config(config).selectProviders(loader);
+        return new Host(ports.processTracker().orElseThrow(), Optional.of(ports));
+      }
+      return new Host(
+          ProviderSelector.select(ProcessTracker.class, config, loader).provider(),
+          Optional.empty());
     } catch (ProviderSelectionException e) {
-      throw new StartupException(e.getMessage().replace('\n', ' '), e);
+      throw startup(e);
     }
   }
 
   /**
-   * One provider, selected by {@code selection}; when it fails and {@code flag} named the provider,
-   * the error names the flag too.
+   * The one provider of {@code kind} the flags ask for, for a command that only looks at the host.
+   *
+   * @throws StartupException if it cannot be selected
    */
-  static <T extends Provider> T selected(
-      String flag, IsolatorConfig config, Supplier<T> selection) {
+  static <T extends Provider> T one(Class<T> kind, IsolatorConfig config) {
     try {
-      return selection.get();
-    } catch (StartupException e) {
-      Optional<String> given = config.providerSettings().get(flag);
-      if (given.isEmpty()) {
-        throw e;
-      }
-      throw new StartupException(
-          "Invalid flag --" + flag + "=" + given.get() + ": " + e.getMessage(), e);
+      return ProviderSelector.select(kind, config, ProviderLoader.serviceLoader()).provider();
+    } catch (ProviderSelectionException e) {
+      throw startup(e);
     }
+  }
+
+  private static StartupException startup(ProviderSelectionException e) {
+    // A start-up failure is one line: the selection's listing of providers runs over several.
+    return new StartupException(e.getMessage().replace('\n', ' '), e);
   }
 }

@@ -148,15 +148,7 @@ final class RunCommand implements Callable<Integer> {
     String id = taskId();
     TaskUsers users = agentSettings.users();
     Optional<TaskUser> user = taskUser(users, id);
-    return new RunSettings(
-        agentSettings.isolatesPorts(),
-        agentSettings.linuxLauncher(),
-        agentSettings.config(),
-        id,
-        task,
-        user,
-        command,
-        users);
+    return new RunSettings(agentSettings, id, task, user, command);
   }
 
   private String taskId() {

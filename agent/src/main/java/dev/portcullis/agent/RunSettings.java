@@ -8,26 +8,18 @@ import java.util.Optional;
 /**
  * What {@code portcullis run} was asked to do, every flag validated.
  *
- * @param isolatesPorts whether {@code --isolation} contains {@value #PORTS_ISOLATOR}: scan and
- *     enforce
- * @param linuxLauncher whether the task gets its own cgroup ({@code --launcher=linux}) rather than
- *     running as a plain child ({@code posix})
- * @param config the isolator's configuration; also the settings the providers are selected with
+ * @param agent the agent's flags: which isolators, which launcher, the isolator's configuration
  * @param taskId the task's id, as reported
  * @param task the task's allocated ports and named networks
  * @param user the user the command runs as; empty for the agent's user
  * @param command the command and its arguments, as given; never empty
- * @param users how the command is switched to {@code user} ({@code --switch_user})
  */
 record RunSettings(
-    boolean isolatesPorts,
-    boolean linuxLauncher,
-    IsolatorConfig config,
+    AgentSettings agent,
     String taskId,
     ContainerConfig task,
     Optional<TaskUser> user,
-    List<String> command,
-    TaskUsers users) {
+    List<String> command) {
 
   /** The Mesos isolator this agent provides. */
   static final String PORTS_ISOLATOR = "network/ports";
@@ -38,6 +30,26 @@ record RunSettings(
 
   /** What is executed: {@code command}, switched to {@code user} when there is one. */
   List<String> argv() {
-    return users.command(user, command);
+    return users().command(user, command);
+  }
+
+  /** How the command is switched to {@code user} ({@code --switch_user}). */
+  TaskUsers users() {
+    return agent.users();
+  }
+
+  /** Whether ports are scanned and enforced: see {@link AgentSettings#isolatesPorts()}. */
+  boolean isolatesPorts() {
+    return agent.isolatesPorts();
+  }
+
+  /** Whether the task gets its own cgroup: see {@link AgentSettings#linuxLauncher()}. */
+  boolean linuxLauncher() {
+    return agent.linuxLauncher();
+  }
+
+  /** The isolator's configuration; also the settings the providers are selected with. */
+  IsolatorConfig config() {
+    return agent.config();
   }
 }

@@ -4,9 +4,7 @@ import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,9 +57,10 @@ final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    IsolatorConfig config = IsolatorConfig.fromFlags(flags());
-    SocketSource source = HostProviders.socketSource(config);
-    ProcessTracker tracker = HostProviders.processTracker(config);
+    IsolatorConfig config = host.config();
+    SocketSource source = HostProviders.one(SocketSource.class, config);
+    // After the source: the tracker's probe creates the cgroups root.
+    ProcessTracker tracker = HostProviders.one(ProcessTracker.class, config);
     List<ScannedSocket> sockets;
     try {
       sockets = SocketScan.ofHost(source, tracker).scan(config.protocols());
@@ -75,13 +74,6 @@ final class ScanCommand implements Callable<Integer> {
     out.print(format.format(sockets));
     out.flush();
     return 0;
-  }
-
-  /** The flags as the isolator's configuration and the providers read them. */
-  Map<String, String> flags() {
-    Map<String, String> flags = new LinkedHashMap<>();
-    host.putInto(flags);
-    return flags;
   }
 
   /** Reads {@code --format}, naming the values it accepts when it refuses one. */

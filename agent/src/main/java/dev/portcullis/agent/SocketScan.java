@@ -5,12 +5,12 @@ import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Protocol;
 import dev.portcullis.api.SocketSource;
+import dev.portcullis.core.ProcessOwners;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <li>For every process on the host, the socket inodes it holds, matched to the snapshot. A
  *       process that exits meanwhile, or whose descriptors cannot be read, is skipped alone.
  *   <li>For every container the tracker finds, the processes in its subtree; a process in a nested
- *       container belongs to the deepest one.
+ *       container belongs to the deepest one, as the isolator attributes them ({@link
+ *       ProcessOwners}).
  *   <li>A socket belongs to the container of its holders: of the lowest pid among those in a
  *       container, when they are in several.
  * </ol>
@@ -87,13 +88,13 @@ final class SocketScan {
           e);
     }
     Map<Long, SortedSet<Long>> holders = holders(snapshot);
-    Map<Long, ContainerId> owners = owners();
+    ProcessOwners owners = owners();
 
     List<ScannedSocket> scanned = new ArrayList<>();
     for (ListeningSocket socket : snapshot) {
       SortedSet<Long> pids = holders.getOrDefault(socket.inode(), new TreeSet<>());
       Optional<ContainerId> container =
-          pids.stream().map(owners::get).filter(Objects::nonNull).findFirst();
+          pids.stream().map(owners::owner).flatMap(Optional::stream).findFirst();
       scanned.add(new ScannedSocket(socket, container, List.copyOf(pids)));
     }
     scanned.sort(ScannedSocket.ORDER);
@@ -134,25 +135,32 @@ final class SocketScan {
     return holders;
   }
 
-  /** The deepest container of every process in a container. */
-  private Map<Long, ContainerId> owners() throws ScanFailedException {
-    Map<Long, ContainerId> owners = new HashMap<>();
+  /**
+   * The deepest container of every process in a container, among all the tracker finds. Unlike a
+   * scan's, this look fails as a whole when a container cannot be read: a table that silently
+   * missed one would show its sockets as the host's.
+   */
+  private ProcessOwners owners() throws ScanFailedException {
+    ProcessOwners owners;
     try {
-      for (ContainerId container : tracker.containers()) {
-        for (long pid : tracker.pids(container)) {
-          owners.merge(
-              pid, container, (known, other) -> other.depth() > known.depth() ? other : known);
-        }
-      }
+      owners = ProcessOwners.of(tracker.containers(), tracker);
     } catch (IOException | RuntimeException e) {
-      throw new ScanFailedException(
-          "cannot read the containers' cgroups with the "
-              + tracker.name()
-              + " process tracker: "
-              + describe(e),
-          e);
+      throw cgroupsUnreadable(e);
+    }
+    Optional<Exception> unreadable = owners.unreadable().values().stream().findFirst();
+    if (unreadable.isPresent()) {
+      throw cgroupsUnreadable(unreadable.get());
     }
     return owners;
+  }
+
+  private ScanFailedException cgroupsUnreadable(Exception e) {
+    return new ScanFailedException(
+        "cannot read the containers' cgroups with the "
+            + tracker.name()
+            + " process tracker: "
+            + describe(e),
+        e);
   }
 
   private static String describe(Exception e) {

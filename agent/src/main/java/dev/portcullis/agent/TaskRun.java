@@ -13,13 +13,9 @@ import dev.portcullis.agent.executor.TaskSpec;
 import dev.portcullis.agent.executor.TaskState;
 import dev.portcullis.agent.executor.TaskStatus;
 import dev.portcullis.agent.status.StatusLines;
-import dev.portcullis.api.EnforcementPolicy;
-import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
-import dev.portcullis.api.SocketSource;
-import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.ScanReport;
-import dev.portcullis.core.config.IsolatorConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,35 +60,17 @@ final class TaskRun {
    * @throws StartupException if a provider cannot be selected
    */
   static TaskRun prepare(RunSettings settings, PrintWriter out) {
-    IsolatorConfig config = settings.config();
-    Optional<PortsIsolator.Builder> ports = Optional.empty();
     ProcessTracker tracker;
-    if (settings.isolatesPorts()) {
-      // One kind at a time, so that a failure names the flag that chose the provider. The
-      // tracker comes last, since its probe creates --cgroups_root.
-      SocketSource source =
-          HostProviders.selected(
-              IsolatorConfig.SOCKET_SOURCE, config, () -> HostProviders.socketSource(config));
-      EnforcementPolicy policy =
-          HostProviders.selected(
-              IsolatorConfig.CONTAINER_PORTS_POLICY, config, () -> HostProviders.policy(config));
-      tracker =
-          HostProviders.selected(
-              IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));
-      Optional<PortGuard> guard = HostProviders.guard(config);
-      LOG.info("Isolator network/ports: {}", config.describe());
-      ports =
-          Optional.of(
-              PortsIsolator.builder()
-                  .config(config)
-                  .socketSource(source)
-                  .policy(policy)
-                  .portGuard(guard.orElse(null)));
-    } else if (settings.linuxLauncher()) {
-      tracker =
-          HostProviders.selected(
-              IsolatorConfig.PROCESS_TRACKER, config, () -> HostProviders.processTracker(config));
+    Optional<PortsIsolatorBuilder> ports = Optional.empty();
+    if (settings.linuxLauncher()) {
+      HostProviders.Host host = HostProviders.select(settings.agent());
+      tracker = host.tracker();
+      ports = host.ports();
+      if (ports.isPresent()) {
+        LOG.info("Isolator network/ports: {}", settings.config().describe());
+      }
     } else {
+      // The isolator needs the Linux launcher: without cgroups, a task is its process tree.
       tracker = new ProcessTreeTracker();
     }
     StatusLines lines = new StatusLines(out);

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.api.Protocol;
+import dev.portcullis.core.config.IsolatorConfig;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,9 +30,10 @@ class ScanFlagsTest {
     ScanCommand command = parse();
     assertEquals(ScanFormat.TABLE, command.format);
     assertFalse(command.host.includeUdp);
-    assertEquals(
-        Map.of("container_ports_include_udp", "false", "cgroups_root", "portcullis"),
-        command.flags());
+    IsolatorConfig config = command.host.config();
+    assertEquals(Set.of(Protocol.TCP), config.protocols());
+    // The cgroups root always reaches the providers; UDP goes typed, not as text.
+    assertEquals(Map.of("cgroups_root", "portcullis"), config.providerSettings().asMap());
   }
 
   @ParameterizedTest
@@ -41,6 +46,7 @@ class ScanFlagsTest {
   })
   void udpIsAMesosStyleBoolean(String flag, boolean expected) {
     assertEquals(expected, parse(flag).host.includeUdp);
+    assertEquals(expected, parse(flag).host.config().includeUdp());
   }
 
   @Test
@@ -53,14 +59,16 @@ class ScanFlagsTest {
             "--cgroups_hierarchy=/sys/fs/cgroup",
             "--cgroups_root=agents/a1");
     assertEquals(ScanFormat.JSON, command.format);
+    IsolatorConfig config = command.host.config();
     assertEquals(
         Map.of(
-            "container_ports_include_udp", "false",
             "socket_source", "procfs",
             "process_tracker", "cgroups-v1",
             "cgroups_hierarchy", "/sys/fs/cgroup",
             "cgroups_root", "agents/a1"),
-        command.flags());
+        config.providerSettings().asMap());
+    assertEquals(Optional.of("procfs"), config.socketSourceName());
+    assertEquals(Optional.of("cgroups-v1"), config.processTrackerName());
   }
 
   @ParameterizedTest

@@ -94,6 +94,7 @@ class SocketScanTest {
   private static final class Tracker implements ProcessTracker {
     final Map<ContainerId, Set<Long>> own = new LinkedHashMap<>();
     IOException failure;
+    IOException pidsFailure;
 
     void put(ContainerId container, Long... pids) {
       own.put(container, Set.of(pids));
@@ -118,7 +119,10 @@ class SocketScanTest {
     }
 
     @Override
-    public Set<Long> pids(ContainerId container) {
+    public Set<Long> pids(ContainerId container) throws IOException {
+      if (pidsFailure != null) {
+        throw pidsFailure;
+      }
       Set<Long> pids = new TreeSet<>();
       own.forEach(
           (id, p) -> {
@@ -261,5 +265,18 @@ class SocketScanTest {
         error.getMessage().startsWith("cannot read the containers' cgroups with the memory"),
         error.getMessage());
     assertTrue(error.getMessage().endsWith("unavailable: gone"), error.getMessage());
+  }
+
+  @Test
+  void aContainerWhoseProcessesCannotBeReadFailsTheScanNamingTheTracker() {
+    tracker.put(EXECUTOR, 10L);
+    tracker.pidsFailure = new IOException("cgroup.procs: Permission denied");
+    SocketScan.ScanFailedException error =
+        assertThrows(SocketScan.ScanFailedException.class, () -> scan(Set.of(Protocol.TCP)));
+    assertEquals(
+        "cannot read the containers' cgroups with the memory process tracker:"
+            + " cgroup.procs: Permission denied",
+        error.getMessage());
+    assertSame(tracker.pidsFailure, error.getCause());
   }
 }

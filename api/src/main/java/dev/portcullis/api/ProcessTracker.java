@@ -20,6 +20,23 @@ import java.util.Set;
  */
 public interface ProcessTracker extends Provider {
 
+  /**
+   * The setting that names the subtree, in each cgroup hierarchy, under which a tracker keeps the
+   * containers, as Mesos's {@code --cgroups_root} does. A port guard reads it too, so that it finds
+   * the cgroups the tracker makes.
+   *
+   * @since 0.2
+   */
+  String CGROUPS_ROOT_SETTING = "cgroups_root";
+
+  /**
+   * The value of {@value #CGROUPS_ROOT_SETTING} when none is given: {@value}, named for this
+   * project as Mesos's default is named for Mesos.
+   *
+   * @since 0.2
+   */
+  String DEFAULT_CGROUPS_ROOT = "portcullis";
+
   /** Whether {@link #cgroupIds(ContainerId)} can answer: true for a cgroup v2 tracker. */
   boolean reportsCgroupIds();
 

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.api.BindAllowance;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
-import dev.portcullis.linux.ContainerCgroups;
+import dev.portcullis.linux.CgroupSettings;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
 import dev.portcullis.testkit.linux.ScratchCgroups;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class AvailabilityProbeTest {
 
       BpfPortGuard guard = new BpfPortGuard();
       guard.initialize(
-          ProviderSettings.empty().with(ContainerCgroups.ROOT_SETTING, scratch.name()));
+          ProviderSettings.empty().with(ProcessTracker.CGROUPS_ROOT_SETTING, scratch.name()));
       Optional<Throwable> cause = guard.unavailabilityCause();
 
       assertEquals(Optional.empty(), cause.map(Throwable::toString));
@@ -76,7 +77,7 @@ class AvailabilityProbeTest {
   void aHierarchyThatIsNotThereIsTheCause() {
     BpfPortGuard guard = new BpfPortGuard();
     guard.initialize(
-        ProviderSettings.empty().with(ContainerCgroups.HIERARCHY_SETTING, "/nonexistent-cgroups"));
+        ProviderSettings.empty().with(CgroupSettings.HIERARCHY_SETTING, "/nonexistent-cgroups"));
     Throwable cause = guard.unavailabilityCause().orElseThrow();
     assertTrue(cause.getMessage().contains("/nonexistent-cgroups"), cause.toString());
   }

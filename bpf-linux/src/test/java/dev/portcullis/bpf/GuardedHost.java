@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.portcullis.api.BindAllowance;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.bpf.abi.AttachType;
 import dev.portcullis.bpf.abi.ProgramInfo;
@@ -39,7 +40,7 @@ final class GuardedHost implements AutoCloseable {
 
   private final ScratchCgroups scratch = new ScratchCgroups();
   private final ProviderSettings settings =
-      ProviderSettings.empty().with(ContainerCgroups.ROOT_SETTING, scratch.name());
+      ProviderSettings.empty().with(ProcessTracker.CGROUPS_ROOT_SETTING, scratch.name());
   private final BpfPortGuard guard;
 
   GuardedHost() {

@@ -8,26 +8,14 @@ import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
-import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.api.SocketSource;
-import dev.portcullis.core.config.Durations;
 import dev.portcullis.core.config.IsolatorConfig;
-import dev.portcullis.core.providers.ProviderLoader;
-import dev.portcullis.core.providers.ProviderSelectionException;
-import dev.portcullis.core.providers.ProviderSelector;
-import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,41 +59,41 @@ public final class PortsIsolator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PortsIsolator.class);
 
   private final IsolatorConfig config;
-  private final ProcessTracker tracker;
   private final EnforcementPolicy policy;
-  private final ScanScheduler scheduler;
   private final Scan scan;
   private final List<Consumer<ScanReport>> listeners;
   private final Optional<GuardKeeper> guard;
+  private final TrackedContainers containers;
+  private final StoppedListeners stopped;
 
-  /** Guards {@link #containers}; never held during I/O. */
-  private final Object lock = new Object();
-
-  private final Map<ContainerId, TrackedContainer> containers = new HashMap<>();
+  private final ScanLoop loop;
 
   /** Serializes scans: scheduled ones and {@link #reconcileOnce()} never overlap. */
   private final ReentrantLock scanLock = new ReentrantLock();
 
-  private ScanScheduler.Cancellable scheduled;
-  private boolean closed;
-
-  private PortsIsolator(Builder builder) {
+  PortsIsolator(PortsIsolatorBuilder builder) {
     this.config = Objects.requireNonNull(builder.config, "config");
     SocketSource source = Objects.requireNonNull(builder.socketSource, "socketSource");
-    this.tracker = Objects.requireNonNull(builder.processTracker, "processTracker");
+    ProcessTracker tracker = Objects.requireNonNull(builder.processTracker, "processTracker");
     this.policy = Objects.requireNonNull(builder.policy, "policy");
-    this.scheduler = builder.scheduler != null ? builder.scheduler : ScanScheduler.singleThread();
+    this.loop =
+        new ScanLoop(
+            builder.scheduler != null ? builder.scheduler : ScanScheduler.singleThread(),
+            config.watchInterval(),
+            this::reconcileOnce);
     Clock clock = builder.clock != null ? builder.clock : Clock.systemUTC();
     this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
     this.scan = new Scan(config, source, tracker, policy, clock);
+    this.containers = new TrackedContainers(scan::forget);
+    this.stopped = new StoppedListeners(config.enforceContainerPorts(), tracker, containers);
     GuardRules rules = new GuardRules(config);
     this.guard = Optional.ofNullable(builder.portGuard).map(g -> new GuardKeeper(g, rules));
     guard.ifPresent(keeper -> LOG.info("{}", keeper.describe()));
   }
 
   /** A builder; the configuration and the three providers are required, a port guard optional. */
-  public static Builder builder() {
-    return new Builder();
+  public static PortsIsolatorBuilder builder() {
+    return new PortsIsolatorBuilder();
   }
 
   /** The configuration this isolator runs with. */
@@ -125,31 +113,7 @@ public final class PortsIsolator implements AutoCloseable {
    * @throws IllegalStateException if already started or closed
    */
   public void start() {
-    synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("The isolator is closed");
-      }
-      if (scheduled != null) {
-        throw new IllegalStateException("The isolator is already started");
-      }
-      scheduled =
-          scheduler.scheduleWithFixedDelay(
-              this::scheduledScan, config.watchInterval(), config.watchInterval());
-    }
-    LOG.info("Scanning for unallocated ports every {}", Durations.format(config.watchInterval()));
-  }
-
-  private void scheduledScan() {
-    try {
-      reconcileOnce();
-    } catch (ScanFailedException e) {
-      LOG.warn("Scan failed, will retry at the next interval: {}", e.getMessage(), e.getCause());
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable e) {
-      // A scheduled executor silently stops a periodic task that throws: never let it.
-      LOG.error("Scan failed unexpectedly, will retry at the next interval", e);
-    }
+    loop.start();
   }
 
   /**
@@ -162,36 +126,11 @@ public final class PortsIsolator implements AutoCloseable {
    *     tracked container, or a nested container without its parent
    */
   public void recover(Collection<RecoveredContainer> recovered) {
-    List<RecoveredContainer> ordered = new ArrayList<>(recovered);
-    ordered.sort(Comparator.comparingInt(r -> r.id().depth()));
-    synchronized (lock) {
-      Set<ContainerId> seen = new HashSet<>();
-      for (RecoveredContainer state : ordered) {
-        ContainerId id = state.id();
-        if (!seen.add(id) || containers.containsKey(id)) {
-          throw new IllegalArgumentException(
-              "Cannot recover container " + id + ": it is listed twice or already tracked");
-        }
-        Optional<ContainerId> parent = id.parent();
-        if (parent.isPresent()
-            && !seen.contains(parent.get())
-            && !containers.containsKey(parent.get())) {
-          throw new IllegalArgumentException(
-              "Cannot recover nested container "
-                  + id
-                  + ": its parent "
-                  + parent.get()
-                  + " is neither recovered nor tracked");
-        }
-      }
-      for (RecoveredContainer state : ordered) {
-        track(state.id(), state.config());
-      }
-    }
+    List<RecoveredContainer> ordered = containers.recover(recovered);
     guard.ifPresent(
         keeper -> {
           for (RecoveredContainer state : ordered) {
-            if (isGuarded(state.id())) {
+            if (containers.isGuarded(state.id())) {
               keeper.recover(state.id(), state.config().map(ContainerConfig::ports));
             }
           }
@@ -219,62 +158,16 @@ public final class PortsIsolator implements AutoCloseable {
   public void prepare(ContainerId id, ContainerConfig config) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(config, "config");
-    synchronized (lock) {
-      if (containers.containsKey(id)) {
-        throw new IllegalStateException("Container " + id + " is already prepared");
-      }
-      Optional<ContainerId> parent = id.parent();
-      if (parent.isPresent() && !containers.containsKey(parent.get())) {
-        throw new IllegalStateException(
-            "Cannot prepare nested container "
-                + id
-                + ": its parent "
-                + parent.get()
-                + " is not prepared");
-      }
-      track(id, Optional.of(config));
-    }
-    if (guard.isPresent() && isGuarded(id)) {
+    containers.prepare(id, config);
+    if (guard.isPresent() && containers.isGuarded(id)) {
       try {
         guard.get().install(id, config.ports());
       } catch (PortGuardException e) {
-        synchronized (lock) {
-          containers.remove(id);
-        }
+        containers.untrack(id);
         throw e;
       }
     }
     notifyPolicy("prepared", () -> policy.prepared(id, config));
-  }
-
-  /** Whether a container gets a guard of its own: a top-level one on the host network. */
-  private boolean isGuarded(ContainerId id) {
-    synchronized (lock) {
-      TrackedContainer container = containers.get(id);
-      return container != null && !id.isNested() && !container.ignored();
-    }
-  }
-
-  /** Adds a container to the map; the caller holds the lock and has validated it. */
-  private void track(ContainerId id, Optional<ContainerConfig> config) {
-    boolean onNamedNetwork = config.map(ContainerConfig::onNamedNetwork).orElse(false);
-    boolean parentIgnored = id.parent().map(p -> containers.get(p).ignored()).orElse(false);
-    boolean ignored = onNamedNetwork || parentIgnored;
-    Optional<PortRanges> allocation =
-        id.isNested() ? Optional.empty() : config.map(ContainerConfig::ports);
-    if (ignored) {
-      LOG.info(
-          "Container {} has its own network namespace ({}); its ports are not isolated",
-          id,
-          onNamedNetwork ? "networks " + config.get().networks() : "through its parent");
-    } else if (id.isNested() && config.isPresent() && !config.get().ports().isEmpty()) {
-      LOG.info(
-          "Nested container {} carries ports {}; it is judged against its root {}'s allocation",
-          id,
-          config.get().ports(),
-          id.root());
-    }
-    containers.put(id, new TrackedContainer(id, ignored, allocation));
   }
 
   /**
@@ -289,23 +182,8 @@ public final class PortsIsolator implements AutoCloseable {
    */
   public void update(ContainerId id, PortRanges ports) {
     Objects.requireNonNull(ports, "ports");
-    synchronized (lock) {
-      TrackedContainer container = containers.get(id);
-      if (container == null) {
-        throw new IllegalArgumentException("Cannot update unknown container " + id);
-      }
-      if (container.ignored() || id.isNested()) {
-        LOG.info(
-            "Ignoring ports {} for container {}: {}",
-            ports,
-            id,
-            container.ignored()
-                ? "it has its own network namespace"
-                : "nested containers are judged against their root's allocation");
-        return;
-      }
-      container.allocate(ports);
-      scan.forget(id);
+    if (!containers.allocate(id, ports)) {
+      return;
     }
     notifyPolicy("updated", () -> policy.updated(id, ports));
     guard.ifPresent(keeper -> keeper.update(id, ports));
@@ -321,34 +199,8 @@ public final class PortsIsolator implements AutoCloseable {
    *
    * @return a failed stage if the container is not tracked
    */
-  // The stage whenComplete returns is left alone on purpose: it fails exactly when the root's
-  // limitation is cancelled at cleanup, which the callback turns into the watcher's cancellation,
-  // and the callback itself cannot throw.
-  @SuppressWarnings("FutureReturnValueIgnored")
   public CompletionStage<ContainerLimitation> watch(ContainerId id) {
-    synchronized (lock) {
-      TrackedContainer container = containers.get(id);
-      if (container == null) {
-        return CompletableFuture.failedFuture(
-            new IllegalArgumentException("Cannot watch unknown container " + id));
-      }
-      if (container.ignored() || id.isNested()) {
-        return new CompletableFuture<>();
-      }
-      CompletableFuture<ContainerLimitation> watcher = new CompletableFuture<>();
-      container
-          .limitation()
-          .whenComplete(
-              (limitation, failure) -> {
-                if (failure == null) {
-                  watcher.complete(limitation);
-                } else {
-                  // The only way the root's own future fails is its cancellation at cleanup.
-                  watcher.cancel(false);
-                }
-              });
-      return watcher;
-    }
+    return containers.watch(id);
   }
 
   /**
@@ -357,26 +209,11 @@ public final class PortsIsolator implements AutoCloseable {
    * belong to whoever launched the container.
    */
   public void cleanup(ContainerId id) {
-    List<ContainerId> removed = new ArrayList<>();
-    synchronized (lock) {
-      containers
-          .values()
-          .removeIf(
-              container -> {
-                if (id.isAncestorOrSelfOf(container.id())) {
-                  removed.add(container.id());
-                  container.limitation().cancel(false);
-                  return true;
-                }
-                return false;
-              });
-      removed.forEach(scan::forget);
-    }
+    List<ContainerId> removed = containers.remove(id);
     if (removed.isEmpty()) {
       LOG.debug("Ignoring cleanup of unknown container {}", id);
       return;
     }
-    removed.sort(Comparator.comparingInt(ContainerId::depth).reversed());
     for (ContainerId container : removed) {
       notifyPolicy("cleanedUp", () -> policy.cleanedUp(container));
     }
@@ -387,11 +224,7 @@ public final class PortsIsolator implements AutoCloseable {
 
   /** The containers tracked now, sorted so that parents come before their children. */
   public List<ContainerId> trackedContainers() {
-    synchronized (lock) {
-      List<ContainerId> ids = new ArrayList<>(containers.keySet());
-      ids.sort(Comparator.comparing(ContainerId::toString));
-      return ids;
-    }
+    return containers.ids();
   }
 
   /**
@@ -404,16 +237,10 @@ public final class PortsIsolator implements AutoCloseable {
   public ScanReport reconcileOnce() {
     scanLock.lock();
     try {
-      List<ContainerView> snapshot = new ArrayList<>();
-      synchronized (lock) {
-        for (TrackedContainer container : containers.values()) {
-          snapshot.add(container.view());
-        }
-      }
-      ScanReport report = scan.run(snapshot, tracking);
+      ScanReport report = scan.run(containers.views(), containers);
       if (guard.isPresent()) {
         GuardKeeper.Observation seen = guard.get().observe();
-        report = report.withGuards(seen.refusals(), limitStopped(seen.stopped()));
+        report = report.withGuards(seen.refusals(), stopped.limit(seen.stopped()));
       }
       for (Consumer<ScanReport> listener : listeners) {
         try {
@@ -426,50 +253,6 @@ public final class PortsIsolator implements AutoCloseable {
     } finally {
       scanLock.unlock();
     }
-  }
-
-  /**
-   * A listener the guard stopped is a violation the kernel caught first: with enforcement on, its
-   * root is killed and limited as a scan would have done, naming the listener's port; off, it is
-   * only logged (the guard logged it). The caller holds the scan lock.
-   */
-  private List<ContainerLimitation> limitStopped(Map<ContainerId, PortRanges> stopped) {
-    List<ContainerLimitation> raised = new ArrayList<>();
-    for (Map.Entry<ContainerId, PortRanges> entry : stopped.entrySet()) {
-      ContainerId root = entry.getKey();
-      String message =
-          "Container "
-              + root
-              + " is listening on unallocated port(s): "
-              + entry.getValue()
-              + " (its port guard stopped the listener)";
-      if (!config.enforceContainerPorts()) {
-        LOG.warn("{}; not killing it: --enforce_container_ports is off", message);
-        continue;
-      }
-      synchronized (lock) {
-        TrackedContainer live = containers.get(root);
-        if (live == null || live.isLimited()) {
-          continue;
-        }
-      }
-      LOG.warn("{}; killing container {} and everything in it", message, root);
-      try {
-        tracker.kill(root);
-      } catch (IOException | RuntimeException e) {
-        LOG.error("Could not kill every process of container {}: {}", root, e.getMessage(), e);
-      }
-      ContainerLimitation limitation =
-          ContainerLimitation.builder()
-              .container(root)
-              .ports(entry.getValue())
-              .message(message)
-              .build();
-      if (tracking.raise(limitation)) {
-        raised.add(limitation);
-      }
-    }
-    return raised;
   }
 
   /**
@@ -488,32 +271,12 @@ public final class PortsIsolator implements AutoCloseable {
     scanLock.lock();
     try {
       GuardKeeper.Observation seen = guard.get().observe();
-      limitStopped(seen.stopped());
+      stopped.limit(seen.stopped());
       return seen.refusals();
     } finally {
       scanLock.unlock();
     }
   }
-
-  /** The scan's view of the live containers, always consulted under the lock. */
-  private final Scan.Tracking tracking =
-      new Scan.Tracking() {
-        @Override
-        public boolean isCurrent(ContainerView root) {
-          synchronized (lock) {
-            TrackedContainer live = containers.get(root.id());
-            return live != null && !live.isLimited() && live.view().equals(root);
-          }
-        }
-
-        @Override
-        public boolean raise(ContainerLimitation limitation) {
-          synchronized (lock) {
-            TrackedContainer root = containers.get(limitation.container());
-            return root != null && root.limitation().complete(limitation);
-          }
-        }
-      };
 
   /** Adds a listener that receives every scan's report, on the scanning thread. */
   public void addScanListener(Consumer<ScanReport> listener) {
@@ -531,127 +294,6 @@ public final class PortsIsolator implements AutoCloseable {
   /** Stops scheduled scans and the scheduler. Tracked containers are left as they are. */
   @Override
   public void close() {
-    synchronized (lock) {
-      closed = true;
-      if (scheduled != null) {
-        scheduled.cancel();
-      }
-    }
-    scheduler.close();
-  }
-
-  /** Builds a {@link PortsIsolator}. */
-  public static final class Builder {
-    private IsolatorConfig config;
-    private SocketSource socketSource;
-    private ProcessTracker processTracker;
-    private EnforcementPolicy policy;
-    private PortGuard portGuard;
-    private ScanScheduler scheduler;
-    private Clock clock;
-    private final List<Consumer<ScanReport>> listeners = new ArrayList<>();
-
-    private Builder() {}
-
-    /** The configuration; required. */
-    public Builder config(IsolatorConfig config) {
-      this.config = config;
-      return this;
-    }
-
-    /** The socket source; required. */
-    public Builder socketSource(SocketSource socketSource) {
-      this.socketSource = socketSource;
-      return this;
-    }
-
-    /** The process tracker; required. */
-    public Builder processTracker(ProcessTracker processTracker) {
-      this.processTracker = processTracker;
-      return this;
-    }
-
-    /** The enforcement policy; required. */
-    public Builder policy(EnforcementPolicy policy) {
-      this.policy = policy;
-      return this;
-    }
-
-    /**
-     * The port guard; optional. Without one, nothing is refused in the kernel and only scans
-     * enforce, as in Mesos.
-     */
-    public Builder portGuard(PortGuard portGuard) {
-      this.portGuard = portGuard;
-      return this;
-    }
-
-    /**
-     * Selects, through {@code loader}, each provider not set yet: the one the configuration names
-     * ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}, or
-     * their system properties), else the best available. Each selected provider is initialized with
-     * the configuration's provider settings. A port guard is selected only when the configuration
-     * names one ({@code --container_ports_guard}), and must then be available. Call after {@link
-     * #config}.
-     *
-     * @throws IllegalStateException if no configuration was set yet
-     * @throws ProviderSelectionException if a provider cannot be selected; the message lists every
-     *     provider found and why it was not chosen
-     */
-    public Builder selectProviders(ProviderLoader loader) {
-      if (config == null) {
-        throw new IllegalStateException("Set the configuration before selecting providers");
-      }
-      ProviderSettings settings = config.providerSettings();
-      if (socketSource == null) {
-        socketSource =
-            ProviderSelector.select(SocketSource.class, config.socketSourceName(), settings, loader)
-                .provider();
-      }
-      if (processTracker == null) {
-        processTracker =
-            ProviderSelector.select(
-                    ProcessTracker.class, config.processTrackerName(), settings, loader)
-                .provider();
-      }
-      if (policy == null) {
-        policy =
-            ProviderSelector.select(EnforcementPolicy.class, config.policyName(), settings, loader)
-                .provider();
-      }
-      if (portGuard == null && config.guardName().isPresent()) {
-        portGuard =
-            ProviderSelector.select(PortGuard.class, config.guardName(), settings, loader)
-                .provider();
-      }
-      return this;
-    }
-
-    /** The scheduler for {@link #start()}; by default one daemon thread. */
-    public Builder scheduler(ScanScheduler scheduler) {
-      this.scheduler = scheduler;
-      return this;
-    }
-
-    /** The clock that stamps scan reports; by default the system UTC clock. */
-    public Builder clock(Clock clock) {
-      this.clock = clock;
-      return this;
-    }
-
-    /** A listener that receives every scan's report, on the scanning thread. */
-    public Builder onScan(Consumer<ScanReport> listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
-      return this;
-    }
-
-    /**
-     * The isolator, not yet started.
-     *
-     * @throws NullPointerException if a required part is missing
-     */
-    public PortsIsolator build() {
-      return new PortsIsolator(this);
-    }
+    loop.close();
   }
 }

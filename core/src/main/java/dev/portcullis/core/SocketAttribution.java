@@ -6,7 +6,6 @@ import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,15 +20,12 @@ import org.slf4j.LoggerFactory;
  * Which listening sockets belong to which containers: the two attribution paths of a scan.
  *
  * <p>A socket belongs to the deepest tracked container whose subtree holds it, so that a violation
- * names the nested container that caused it rather than its root.
+ * names the nested container that caused it rather than its root: by cgroup id here, by the
+ * processes that hold it through {@link ProcessOwners}.
  */
 final class SocketAttribution {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketAttribution.class);
-
-  /** Deepest first, so that the first container to claim a pid or cgroup is the most specific. */
-  private static final Comparator<ContainerId> DEEPEST_FIRST =
-      Comparator.comparingInt(ContainerId::depth).reversed().thenComparing(ContainerId::toString);
 
   private final Map<ContainerId, Map<Long, ListeningSocket>> socketsByContainer =
       new LinkedHashMap<>();
@@ -77,17 +73,11 @@ final class SocketAttribution {
       ProcessTracker tracker,
       SocketSource source) {
     SocketAttribution attribution = new SocketAttribution();
-    Map<Long, ContainerId> ownerByPid = new HashMap<>();
-    for (ContainerId container : sortedDeepestFirst(containers)) {
-      try {
-        for (long pid : tracker.pids(container)) {
-          ownerByPid.putIfAbsent(pid, container);
-        }
-      } catch (IOException | RuntimeException e) {
-        attribution.markUnreadable(container, "processes", e);
-      }
-    }
-    for (Map.Entry<Long, ContainerId> entry : ownerByPid.entrySet()) {
+    ProcessOwners owners = ProcessOwners.of(containers, tracker);
+    owners
+        .unreadable()
+        .forEach((container, e) -> attribution.markUnreadable(container, "processes", e));
+    for (Map.Entry<Long, ContainerId> entry : owners.byPid().entrySet()) {
       long pid = entry.getKey();
       Set<Long> inodes;
       try {
@@ -109,7 +99,7 @@ final class SocketAttribution {
 
   private static List<ContainerId> sortedDeepestFirst(List<ContainerId> containers) {
     List<ContainerId> sorted = new ArrayList<>(containers);
-    sorted.sort(DEEPEST_FIRST);
+    sorted.sort(ProcessOwners.DEEPEST_FIRST);
     return sorted;
   }
 

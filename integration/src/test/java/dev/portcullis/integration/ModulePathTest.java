@@ -31,7 +31,7 @@ class ModulePathTest {
                 "-p",
                 modulePath,
                 "-m",
-                "dev.portcullis.core/dev.portcullis.core.ProviderSurvey",
+                "dev.portcullis.core/dev.portcullis.core.survey.ProviderSurvey",
                 "--snapshot")
             .redirectErrorStream(true)
             .start();

@@ -2,19 +2,11 @@ package dev.portcullis.linux;
 
 import dev.portcullis.api.ProviderSettings;
 import java.io.IOException;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -39,15 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class ContainerCgroups {
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerCgroups.class);
-
-  /** The {@code --cgroups_root} of Mesos, named for this project. */
-  public static final String DEFAULT_ROOT = "portcullis";
-
-  /** The setting that names the agent's subtree in each hierarchy, as in Mesos. */
-  public static final String ROOT_SETTING = "cgroups_root";
-
-  /** The setting for the base directory where the hierarchies are mounted, as in Mesos. */
-  public static final String HIERARCHY_SETTING = "cgroups_hierarchy";
 
   /** The directory between a container's cgroup and its nested containers' ones, as in Mesos. */
   public static final String NESTED = "mesos";
@@ -87,9 +70,9 @@ public final class ContainerCgroups {
   private record Probe(Path root, IOException cause) {}
 
   /**
-   * The cgroups the provider settings describe: {@value #HIERARCHY_SETTING}, the base directory the
-   * hierarchy is looked for under (by default, the mount table alone decides), and {@value
-   * #ROOT_SETTING} (default {@value #DEFAULT_ROOT}). Both trackers read their settings here.
+   * The cgroups the provider settings describe ({@link CgroupSettings}): the base directory the
+   * hierarchy is looked for under, and the containers' root in it. Every provider that works on the
+   * containers' cgroups reads its settings here.
    *
    * @param locator finds the hierarchy, under the base when one is given
    * @throws IllegalArgumentException naming the setting when a value is invalid
@@ -97,83 +80,19 @@ public final class ContainerCgroups {
   public static ContainerCgroups fromSettings(
       ProviderSettings settings, Function<Optional<Path>, Locator> locator, Check check) {
     return new ContainerCgroups(
-        locator.apply(checkHierarchyBase(settings.get(HIERARCHY_SETTING))),
-        settings.get(ROOT_SETTING).orElse(DEFAULT_ROOT),
+        locator.apply(CgroupSettings.hierarchyBase(settings)),
+        CgroupSettings.rootName(settings),
         check);
   }
 
   /**
    * The containers of the hierarchy {@code locator} finds, under {@code rootName} (checked with
-   * {@link #checkRootName}).
+   * {@link CgroupSettings#checkRootName}).
    */
   public ContainerCgroups(Locator locator, String rootName, Check check) {
     this.locator = locator;
-    this.rootName = checkRootName(rootName);
+    this.rootName = CgroupSettings.checkRootName(rootName);
     this.check = check;
-  }
-
-  /**
-   * Checks a {@code cgroups_root} value: a non-empty relative path with no {@code ..}, so that the
-   * agent's subtree stays inside the hierarchy.
-   *
-   * @return the value, normalized (e.g. without a trailing {@code /})
-   * @throws IllegalArgumentException naming the setting and the value
-   */
-  public static String checkRootName(String value) {
-    Path path;
-    try {
-      path = value == null || value.isBlank() ? null : Path.of(value);
-    } catch (InvalidPathException e) {
-      throw invalid(ROOT_SETTING, value, "it is not a path (" + e.getReason() + ")");
-    }
-    if (path == null) {
-      throw invalid(ROOT_SETTING, value, "it is empty");
-    }
-    if (path.isAbsolute()) {
-      throw invalid(ROOT_SETTING, value, "it must be relative to the hierarchy's mount point");
-    }
-    for (Path part : path) {
-      if (part.toString().equals("..")) {
-        throw invalid(ROOT_SETTING, value, "it may not contain '..'");
-      }
-    }
-    String normalized = path.normalize().toString();
-    if (normalized.isEmpty()) {
-      throw invalid(ROOT_SETTING, value, "it names the hierarchy's root itself");
-    }
-    return normalized;
-  }
-
-  /**
-   * Checks a {@code cgroups_hierarchy} value, if given: an absolute path, as Mesos's default {@code
-   * /sys/fs/cgroup} is, since a relative one would depend on the agent's working directory.
-   *
-   * @return the base directory, normalized; empty when not given
-   * @throws IllegalArgumentException naming the setting and the value
-   */
-  public static Optional<Path> checkHierarchyBase(Optional<String> value) {
-    if (value.isEmpty()) {
-      return Optional.empty();
-    }
-    String text = value.get();
-    Path path;
-    try {
-      path = text.isBlank() ? null : Path.of(text.trim());
-    } catch (InvalidPathException e) {
-      throw invalid(HIERARCHY_SETTING, text, "it is not a path (" + e.getReason() + ")");
-    }
-    if (path == null) {
-      throw invalid(HIERARCHY_SETTING, text, "it is empty");
-    }
-    if (!path.isAbsolute()) {
-      throw invalid(HIERARCHY_SETTING, text, "it must be an absolute path");
-    }
-    return Optional.of(path.normalize());
-  }
-
-  private static IllegalArgumentException invalid(String setting, String value, String why) {
-    return new IllegalArgumentException(
-        "Setting '" + setting + "' is invalid: '" + value + "': " + why);
   }
 
   /**
@@ -315,14 +234,9 @@ public final class ContainerCgroups {
   /**
    * The lineage of every container whose cgroup exists, read back from the Mesos layout: each
    * directory of {@code <cgroups_root>} is a top-level container, and each directory of a
-   * container's {@code mesos} directory is a container nested in it. Any other directory of a
-   * container's cgroup is the task's own sub-cgroup, not a container, and is not looked into.
-   *
-   * <p>A directory whose name {@code isContainerName} refuses is not a container either, and
-   * nothing below it is looked into: its nested containers could not be named. Directories removed
-   * while the tree is read are left out; symbolic links are never followed. One listing of {@code
-   * <cgroups_root>}, one {@code lstat} of each container's {@code mesos} directory, and one listing
-   * of each that exists.
+   * container's {@code mesos} directory is a container nested in it, unless {@code isContainerName}
+   * refuses its name (a task's own sub-cgroups); nothing below a refused directory is looked into.
+   * Directories removed while the tree is read are left out; symbolic links are never followed.
    *
    * @param isContainerName whether a directory's name is a valid container id value
    * @return the lineages (values from the top-level container down), each parent before its
@@ -330,49 +244,7 @@ public final class ContainerCgroups {
    * @throws IOException if a directory cannot be listed, or the hierarchy is unavailable
    */
   public List<List<String>> containers(Predicate<String> isContainerName) throws IOException {
-    List<List<String>> found = new ArrayList<>();
-    Deque<Level> pending = new ArrayDeque<>();
-    pending.add(new Level(root(), List.of()));
-    while (!pending.isEmpty()) {
-      Level level = pending.poll();
-      for (Path dir : subdirectories(level.dir())) {
-        String name = dir.getFileName().toString();
-        if (!isContainerName.test(name)) {
-          continue;
-        }
-        List<String> lineage = new ArrayList<>(level.parent());
-        lineage.add(name);
-        lineage = List.copyOf(lineage);
-        found.add(lineage);
-        Path nested = dir.resolve(NESTED);
-        if (Files.isDirectory(nested, LinkOption.NOFOLLOW_LINKS)) {
-          pending.add(new Level(nested, lineage));
-        }
-      }
-    }
-    return found;
-  }
-
-  /** A directory whose subdirectories are containers, each a child of {@code parent}. */
-  private record Level(Path dir, List<String> parent) {}
-
-  /** The directories in {@code dir}, by name; empty when it does not exist (any more). */
-  private static List<Path> subdirectories(Path dir) throws IOException {
-    List<Path> dirs = new ArrayList<>();
-    try (DirectoryStream<Path> entries =
-        Files.newDirectoryStream(dir, e -> Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS))) {
-      for (Path entry : entries) {
-        dirs.add(entry);
-      }
-    } catch (NoSuchFileException | NotDirectoryException removed) {
-      return List.of();
-    } catch (DirectoryIteratorException e) {
-      if (!(e.getCause() instanceof NoSuchFileException)) {
-        throw e.getCause();
-      }
-    }
-    dirs.sort(null);
-    return dirs;
+    return LayoutWalk.lineages(root(), isContainerName);
   }
 
   /**

@@ -13,8 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Mesos layout, the settings and the probe, over a directory standing in for a mounted
@@ -224,37 +222,5 @@ class ContainerCgroupsTest {
     assertTrue(
         containers.unavailabilityCause().orElseThrow().getMessage().contains("freezer.state"));
     assertTrue(containers(mount).unavailabilityCause().isEmpty());
-  }
-
-  @Test
-  void aValidRootIsNormalized() {
-    assertEquals("portcullis", ContainerCgroups.checkRootName("portcullis/"));
-    assertEquals("a/b", ContainerCgroups.checkRootName("a//b"));
-    assertEquals("a/b", ContainerCgroups.checkRootName("a/./b"));
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"", "  ", "/abs", "..", "../x", "a/../b", ".", "./"})
-  void anInvalidRootNamesTheSetting(String value) {
-    IllegalArgumentException error =
-        assertThrows(IllegalArgumentException.class, () -> ContainerCgroups.checkRootName(value));
-    assertTrue(
-        error.getMessage().startsWith("Setting 'cgroups_root' is invalid: '" + value + "'"),
-        error.getMessage());
-  }
-
-  @Test
-  void theHierarchyBaseIsAnAbsolutePath() {
-    assertEquals(Optional.empty(), ContainerCgroups.checkHierarchyBase(Optional.empty()));
-    assertEquals(
-        Optional.of(Path.of("/sys/fs/cgroup")),
-        ContainerCgroups.checkHierarchyBase(Optional.of("/sys/fs/cgroup/")));
-    for (String bad : List.of("", "sys/fs/cgroup")) {
-      IllegalArgumentException error =
-          assertThrows(
-              IllegalArgumentException.class,
-              () -> ContainerCgroups.checkHierarchyBase(Optional.of(bad)));
-      assertTrue(error.getMessage().contains("cgroups_hierarchy"), error.getMessage());
-    }
   }
 }

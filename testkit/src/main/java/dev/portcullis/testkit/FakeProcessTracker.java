@@ -21,8 +21,8 @@ public final class FakeProcessTracker implements ProcessTracker {
   /** The provider name of every fake process tracker. */
   public static final String NAME = "testkit";
 
-  /** The cgroups root used when none is given. */
-  public static final String DEFAULT_ROOT = "portcullis";
+  /** The cgroups root used when none is given: the real trackers' default. */
+  public static final String DEFAULT_ROOT = DEFAULT_CGROUPS_ROOT;
 
   private final HostModel host;
   private final String cgroupsRoot;
@@ -37,7 +37,7 @@ public final class FakeProcessTracker implements ProcessTracker {
    */
   public record Kill(ContainerId container, Set<Long> pids) {}
 
-  /** A tracker under {@code /portcullis} that reports cgroup ids, like a cgroup v2 tracker. */
+  /** A tracker under {@value #DEFAULT_ROOT} that reports cgroup ids, like a cgroup v2 tracker. */
   public FakeProcessTracker(HostModel host) {
     this(host, DEFAULT_ROOT, true);
   }

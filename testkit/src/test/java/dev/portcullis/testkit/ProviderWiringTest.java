@@ -1,18 +1,22 @@
 package dev.portcullis.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,7 +110,7 @@ class ProviderWiringTest {
             .selectProviders(withGuard)
             .scheduler(new ManualScanScheduler())
             .build()) {
-      assertEquals(java.util.Optional.empty(), unguarded.guardName());
+      assertEquals(Optional.empty(), unguarded.guardName());
     }
     try (PortsIsolator isolator =
         PortsIsolator.builder()
@@ -116,7 +120,7 @@ class ProviderWiringTest {
             .selectProviders(withGuard)
             .scheduler(new ManualScanScheduler())
             .build()) {
-      assertEquals(java.util.Optional.of(FakePortGuard.NAME), isolator.guardName());
+      assertEquals(Optional.of(FakePortGuard.NAME), isolator.guardName());
       tracker.create(TASK);
       isolator.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
       assertTrue(guard.guards().containsKey(TASK));
@@ -135,5 +139,62 @@ class ProviderWiringTest {
                             Map.of(IsolatorConfig.CONTAINER_PORTS_GUARD, "bpf")))
                     .selectProviders(loader));
     assertTrue(error.getMessage().contains("bpf"), error.getMessage());
+  }
+
+  @Test
+  void theTrackerIsSelectedAfterTheOthersAndEveryChoiceCanBeReadBack() {
+    RecordingTracker last = new RecordingTracker(tracker);
+    ProviderLoader withLast =
+        ProviderLoader.concat(
+            ProviderLoader.of(new FakeSocketSource(host, true), last),
+            ProviderLoader.serviceLoader());
+    // A bad policy name fails before the tracker's probe, which may create cgroups, has run.
+    IsolatorConfig badPolicy =
+        IsolatorConfig.fromFlags(Map.of(IsolatorConfig.CONTAINER_PORTS_POLICY, "nope"));
+    ProviderSelectionException failure =
+        assertThrows(
+            ProviderSelectionException.class,
+            () -> PortsIsolator.builder().config(badPolicy).selectProviders(withLast));
+    assertEquals(Optional.of(IsolatorConfig.CONTAINER_PORTS_POLICY), failure.flag());
+    assertEquals(EnforcementPolicy.class, failure.kind());
+    assertTrue(
+        failure.getMessage().startsWith("Invalid flag --container_ports_policy=nope: "),
+        failure.getMessage());
+    assertEquals(0, last.probes, "the tracker was probed");
+
+    PortsIsolatorBuilder builder =
+        PortsIsolator.builder()
+            .config(IsolatorConfig.fromFlags(Map.of()))
+            .selectProviders(withLast);
+    assertSame(last, builder.processTracker().orElseThrow());
+    assertEquals(FakeSocketSource.NAME, builder.socketSource().orElseThrow().name());
+    assertEquals("mesos", builder.policy().orElseThrow().name());
+    assertEquals(Optional.empty(), builder.portGuard());
+    assertEquals(1, last.probes);
+  }
+
+  /** A tracker that comes first and counts its probes. */
+  private static final class RecordingTracker extends ForwardingTracker {
+    int probes;
+
+    RecordingTracker(FakeProcessTracker delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public String name() {
+      return "recording";
+    }
+
+    @Override
+    public int order() {
+      return -1;
+    }
+
+    @Override
+    public Optional<Throwable> unavailabilityCause() {
+      probes++;
+      return super.unavailabilityCause();
+    }
   }
 }

@@ -290,11 +290,10 @@ class ScanningTest {
   }
 
   /** Delegates to a fake tracker but cannot kill. */
-  private static final class KillFailingTracker implements ProcessTracker {
-    private final FakeProcessTracker delegate;
+  private static final class KillFailingTracker extends ForwardingTracker {
 
     KillFailingTracker(FakeProcessTracker delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -303,53 +302,8 @@ class ScanningTest {
     }
 
     @Override
-    public Optional<Throwable> unavailabilityCause() {
-      return Optional.empty();
-    }
-
-    @Override
-    public boolean reportsCgroupIds() {
-      return true;
-    }
-
-    @Override
-    public Set<Long> cgroupIds(ContainerId container) {
-      return delegate.cgroupIds(container);
-    }
-
-    @Override
-    public Set<Long> pids(ContainerId container) {
-      return delegate.pids(container);
-    }
-
-    @Override
-    public boolean exists(ContainerId container) {
-      return delegate.exists(container);
-    }
-
-    @Override
-    public Set<ContainerId> containers() {
-      return delegate.containers();
-    }
-
-    @Override
-    public void create(ContainerId container) throws IOException {
-      delegate.create(container);
-    }
-
-    @Override
-    public void place(ContainerId container, long pid) throws IOException {
-      delegate.place(container, pid);
-    }
-
-    @Override
     public void kill(ContainerId container) throws IOException {
       throw new IOException("freezer stuck");
-    }
-
-    @Override
-    public void remove(ContainerId container) throws IOException {
-      delegate.remove(container);
     }
   }
 }

@@ -8,7 +8,7 @@ import dev.portcullis.agent.executor.ExecutorRecord;
 import dev.portcullis.agent.executor.SandboxLauncher;
 import dev.portcullis.agent.executor.TaskLayout;
 import dev.portcullis.agent.status.StatusJson;
-import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.PortsIsolatorBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -48,16 +48,7 @@ public final class AgentDaemon implements AutoCloseable {
     AgentMetrics metrics = new AgentMetrics(providers(config));
     CheckpointJournal journal =
         new CheckpointJournal(config.workDir(), config.cgroupsRoot(), config.tracker().name());
-    Optional<PortsIsolator.Builder> ports =
-        config
-            .ports()
-            .map(
-                selected ->
-                    PortsIsolator.builder()
-                        .config(config.config())
-                        .socketSource(selected.source())
-                        .policy(selected.policy())
-                        .portGuard(selected.guard().orElse(null)));
+    Optional<PortsIsolatorBuilder> ports = config.ports();
     ExecutorCore core =
         new ExecutorCore(
             config.tracker(),
@@ -97,12 +88,18 @@ public final class AgentDaemon implements AutoCloseable {
 
   private static Map<String, String> providers(DaemonConfig config) {
     Map<String, String> providers = new LinkedHashMap<>();
-    config.ports().ifPresent(ports -> providers.put("socket_source", ports.source().name()));
-    providers.put("process_tracker", config.tracker().name());
-    config.ports().ifPresent(ports -> providers.put("policy", ports.policy().name()));
     config
         .ports()
-        .flatMap(DaemonConfig.PortsProviders::guard)
+        .flatMap(PortsIsolatorBuilder::socketSource)
+        .ifPresent(source -> providers.put("socket_source", source.name()));
+    providers.put("process_tracker", config.tracker().name());
+    config
+        .ports()
+        .flatMap(PortsIsolatorBuilder::policy)
+        .ifPresent(policy -> providers.put("policy", policy.name()));
+    config
+        .ports()
+        .flatMap(PortsIsolatorBuilder::portGuard)
         .ifPresent(guard -> providers.put("port_guard", guard.name()));
     return providers;
   }

@@ -1,10 +1,9 @@
 package dev.portcullis.agent.daemon;
 
+import dev.portcullis.agent.HostProviders;
 import dev.portcullis.agent.TaskUsers;
-import dev.portcullis.api.EnforcementPolicy;
-import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
-import dev.portcullis.api.SocketSource;
+import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -21,10 +20,8 @@ import java.util.Optional;
  * @param maxCompletedExecutors how many terminated executors are kept for listing
  * @param config the isolator's configuration
  * @param cgroupsRoot the process tracker's cgroups root, checked against the checkpoint's
- * @param tracker the process tracker, which runs every task in its cgroup
  * @param users which user each task runs as ({@code --switch_user})
- * @param ports the socket source and policy when ports are isolated ({@code --isolation} holds
- *     {@code network/ports}); empty when they are not
+ * @param host the process tracker, and the ports isolator's builder when ports are isolated
  */
 public record DaemonConfig(
     Path workDir,
@@ -33,9 +30,8 @@ public record DaemonConfig(
     int maxCompletedExecutors,
     IsolatorConfig config,
     String cgroupsRoot,
-    ProcessTracker tracker,
     TaskUsers users,
-    Optional<PortsProviders> ports) {
+    HostProviders.Host host) {
 
   /** Checks for nulls. */
   public DaemonConfig {
@@ -43,17 +39,20 @@ public record DaemonConfig(
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(cgroupsRoot, "cgroupsRoot");
-    Objects.requireNonNull(tracker, "tracker");
     Objects.requireNonNull(users, "users");
-    Objects.requireNonNull(ports, "ports");
+    Objects.requireNonNull(host, "host");
+  }
+
+  /** The process tracker, which runs every task in its cgroup. */
+  public ProcessTracker tracker() {
+    return host.tracker();
   }
 
   /**
-   * The providers the ports isolator needs besides the process tracker.
-   *
-   * @param source lists the host's listening sockets
-   * @param policy judges violations
+   * The ports isolator's builder, every provider set, when ports are isolated ({@code --isolation}
+   * holds {@code network/ports}); empty when they are not.
    */
-  public record PortsProviders(
-      SocketSource source, EnforcementPolicy policy, Optional<PortGuard> guard) {}
+  public Optional<PortsIsolatorBuilder> ports() {
+    return host.ports();
+  }
 }

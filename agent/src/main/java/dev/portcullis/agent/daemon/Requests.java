@@ -1,6 +1,7 @@
 package dev.portcullis.agent.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.agent.TaskUser;
 import dev.portcullis.agent.TaskUsers;
 import dev.portcullis.agent.executor.ExecutorSpec;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Reads the bodies of the API's requests into validated values, refusing the whole request at the
@@ -36,6 +38,9 @@ final class Requests {
   private static final Set<String> TASK_FIELDS = Set.of("task_id", "command", "user");
   private static final Set<String> UPDATE_FIELDS = Set.of("resources");
 
+  /** Turns a tree into the plain maps, lists, strings and numbers core's reader takes. */
+  private static final ObjectMapper JSON_VALUES = new ObjectMapper();
+
   private Requests() {}
 
   /**
@@ -48,8 +53,7 @@ final class Requests {
   static ExecutorSpec launch(JsonNode body, TaskUsers users) {
     requireObject(body, LAUNCH_FIELDS, "");
     String executorId = id(body.get("executor_id"), "executor_id", "executor-");
-    String resources = resources(body.get("resources"));
-    PortRanges ports = ports(resources);
+    Allocation resources = resources(body.get("resources"));
     List<String> networks = networks(body.get("networks"));
     JsonNode tasks = body.get("tasks");
     if (tasks == null || !tasks.isArray() || tasks.isEmpty()) {
@@ -72,10 +76,15 @@ final class Requests {
       Optional<TaskUser> user = user(task.get("user"), field + ".user", taskId, users);
       specs.add(new TaskSpec(taskId, command, user));
     }
-    return new ExecutorSpec(executorId, resources, ports, networks, specs);
+    return new ExecutorSpec(executorId, resources.resources(), resources.ports(), networks, specs);
   }
 
-  /** An update request's resources, as given, and the ports they hold. */
+  /**
+   * A request's resources and the ports they hold.
+   *
+   * @param resources the text form as given, or the JSON form as its text: what the checkpoint
+   *     keeps and the views show, and what {@link #ports(String)} reads back to the same ports
+   */
   record Allocation(String resources, PortRanges ports) {}
 
   /** An update request: {@code {"resources": ...}}; the ports it holds replace the old ones. */
@@ -85,18 +94,21 @@ final class Requests {
       throw BadRequest.field(
           "resources", "is required; give \"\" or a string without ports for no ports");
     }
-    String resources = resources(body.get("resources"));
-    return new Allocation(resources, ports(resources));
+    return resources(body.get("resources"));
   }
 
   /**
-   * The ports of resources read by {@link #resources}; none if they have no {@code ports}.
+   * The ports of resources in either form, as text; none if they have no {@code ports}.
    *
    * @throws BadRequest naming {@code resources} if they cannot be parsed
    */
   static PortRanges ports(String resources) {
+    return ports(() -> AgentResources.parse(resources));
+  }
+
+  private static PortRanges ports(Supplier<AgentResources> resources) {
     try {
-      return AgentResources.parse(resources).ports().orElse(PortRanges.empty());
+      return resources.get().ports().orElse(PortRanges.empty());
     } catch (ResourcesFormatException e) {
       throw BadRequest.field("resources", e.getMessage());
     }
@@ -139,22 +151,24 @@ final class Requests {
   }
 
   /**
-   * The resources in the text form, or the Mesos JSON array as its text; never null. {@link #ports}
-   * validates them.
+   * The resources as the request gives them, each form read once: a string as the agent's {@code
+   * --resources} is read, and a Mesos JSON array straight from the request's tree.
    */
-  private static String resources(JsonNode node) {
-    String text;
+  private static Allocation resources(JsonNode node) {
     if (node == null || node.isNull()) {
-      text = "";
-    } else if (node.isTextual()) {
-      text = node.textValue();
-    } else if (node.isArray()) {
-      text = node.toString();
-    } else {
-      throw BadRequest.field(
-          "resources", "must be a string such as \"cpus:1;ports:[31000-31001]\" or a JSON array");
+      return new Allocation("", PortRanges.empty());
     }
-    return text;
+    if (node.isTextual()) {
+      return new Allocation(node.textValue(), ports(node.textValue()));
+    }
+    if (node.isArray()) {
+      // Its text is kept for the checkpoint and the views, and quoted by errors; it is not read.
+      String text = node.toString();
+      List<?> resources = JSON_VALUES.convertValue(node, List.class);
+      return new Allocation(text, ports(() -> AgentResources.ofJson(resources, text)));
+    }
+    throw BadRequest.field(
+        "resources", "must be a string such as \"cpus:1;ports:[31000-31001]\" or a JSON array");
   }
 
   private static List<String> networks(JsonNode node) {

@@ -4,6 +4,7 @@ import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.PortGuardException;
 import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.ScanReport;
 import java.io.IOException;
 import java.time.Clock;
@@ -48,7 +49,7 @@ public final class ExecutorCore {
    */
   public ExecutorCore(
       ProcessTracker tracker,
-      Optional<PortsIsolator.Builder> ports,
+      Optional<PortsIsolatorBuilder> ports,
       TaskLauncher launcher,
       StatusSink sink,
       Journal journal,

@@ -3,6 +3,7 @@ package dev.portcullis.agent.executor;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.core.PortsIsolator;
+import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.policy.MesosPolicy;
 import dev.portcullis.testkit.FakePortGuard;
@@ -132,7 +133,7 @@ final class CoreFixture implements AutoCloseable {
             : Optional.empty();
     this.launcher = new FakeLauncher(host, disk);
     this.journal = new RecordingJournal(tracker::containers, sink, observer);
-    Optional<PortsIsolator.Builder> ports =
+    Optional<PortsIsolatorBuilder> ports =
         options.isolate
             ? Optional.of(
                 PortsIsolator.builder()

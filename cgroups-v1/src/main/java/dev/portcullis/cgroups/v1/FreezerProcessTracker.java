@@ -6,7 +6,6 @@ import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.linux.CgroupKiller;
 import dev.portcullis.linux.CgroupProcessTracker;
-import dev.portcullis.linux.ContainerCgroups;
 import dev.portcullis.linux.ContainerIds;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Settings: {@code cgroups_hierarchy}, the base directory where the v1 hierarchies are mounted
  * (default: wherever the mount table has the freezer; when given, the freezer must be mounted at
  * {@code <base>/freezer}); {@code cgroups_root}, the subtree the agent owns (default {@value
- * ContainerCgroups#DEFAULT_ROOT}).
+ * ProcessTracker#DEFAULT_CGROUPS_ROOT}).
  *
  * <p>On a hybrid host a port guard works in the unified (v2) hierarchy, on the container's
  * directory in the same layout under the cgroup2 mount ({@code cgroups_hierarchy} finds the cgroup2

@@ -6,7 +6,6 @@ import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.linux.CgroupKiller;
 import dev.portcullis.linux.CgroupProcessTracker;
 import dev.portcullis.linux.CgroupTree;
-import dev.portcullis.linux.ContainerCgroups;
 import dev.portcullis.linux.UnifiedMount;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Settings: {@code cgroups_hierarchy}, the base directory where hierarchies are mounted
  * (default: wherever the mount table has cgroup2; when given, the cgroup2 mount at or under it);
  * {@code cgroups_root}, the subtree the agent owns (default {@value
- * ContainerCgroups#DEFAULT_ROOT}).
+ * ProcessTracker#DEFAULT_CGROUPS_ROOT}).
  *
  * <p>Thread-safe: the settings are fixed by {@link #initialize} and nothing else is kept.
  */

@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
  * isolator needs only {@code ports}.
  *
  * <p>Both Mesos forms are read: the text form {@code cpus:1;mem:32;ports:[31000-32000]} and the
- * JSON form, an array of {@code Resource} objects. The whole value is validated, not only the
- * {@code ports} entry, so that a mistake anywhere in the flag is reported at start-up.
+ * JSON form, an array of {@code Resource} objects, as text or as values a JSON library has read
+ * ({@link #ofJson}). The whole value is validated, not only the {@code ports} entry, so that a
+ * mistake anywhere in the flag is reported at start-up.
  *
  * <p>Entries with the same name merge as Mesos adds resources — whatever their roles: scalars sum,
  * ranges and sets unite. So several {@code ports} entries for different roles yield the union of
@@ -65,7 +66,31 @@ public final class AgentResources {
    */
   public static AgentResources parse(String text) {
     Objects.requireNonNull(text, "text");
-    List<ResourceEntry> entries = isJson(text) ? ResourceJson.read(text) : ResourceText.read(text);
+    return merged(text, isJson(text) ? ResourceJson.read(text) : ResourceText.read(text));
+  }
+
+  /**
+   * The resources of the JSON form that a JSON library of the caller's has already read, without
+   * reading its text again: an array of Mesos {@code Resource} objects, checked exactly as {@link
+   * #parse} checks the JSON form.
+   *
+   * @param resources the array's elements: objects as maps with string keys, arrays as lists,
+   *     strings, numbers of any {@link Number} type (read exactly, as their decimal text),
+   *     booleans, and {@code null} for JSON {@code null}; never null
+   * @param text the JSON text they were read from, which error messages quote; never null
+   * @return never null
+   * @throws ResourcesFormatException quoting {@code text} and naming the offending resource, as
+   *     {@link #parse} does
+   * @throws IllegalArgumentException if an element holds something that is no JSON value
+   * @since 0.2
+   */
+  public static AgentResources ofJson(List<?> resources, String text) {
+    Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(text, "text");
+    return merged(text, ResourceJson.of(resources, text));
+  }
+
+  private static AgentResources merged(String text, List<ResourceEntry> entries) {
     if (entries.isEmpty()) {
       return NONE;
     }

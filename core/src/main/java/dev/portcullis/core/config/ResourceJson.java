@@ -56,16 +56,25 @@ final class ResourceJson {
    *     message names the resource by its position and, when known, its name
    */
   static List<ResourceEntry> read(String input) {
-    return new ResourceJson(input).entries();
-  }
-
-  private List<ResourceEntry> entries() {
     Object root;
     try {
       root = JsonReader.read(input);
     } catch (JsonReader.SyntaxException e) {
       throw new ResourcesFormatException(input, e.getMessage(), e);
     }
+    return new ResourceJson(input).entries(root);
+  }
+
+  /**
+   * The resources of JSON another library has read, as {@link JsonValues#normalized} takes it.
+   *
+   * @param input the text it was read from, which errors quote
+   */
+  static List<ResourceEntry> of(List<?> resources, String input) {
+    return new ResourceJson(input).entries(JsonValues.normalized(resources, input));
+  }
+
+  private List<ResourceEntry> entries(Object root) {
     if (!(root instanceof List<?> elements)) {
       throw fail(
           "the JSON form must be an array of resource objects, not " + JsonReader.kindOf(root));

@@ -6,6 +6,7 @@ import dev.portcullis.api.PolicyContext;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
+import dev.portcullis.core.config.FlagException;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,10 @@ import java.util.Optional;
  *
  * <p>Suits tasks that briefly bind a stray port while starting, for example a framework's ephemeral
  * debug listener that is closed a moment later.
+ *
+ * <p>The count is read and checked in one place, {@link #graceScans(String)}: by {@link
+ * #initialize} when the policy is selected, and by a host that checks its flags before selecting (a
+ * bad count is then an error even when another policy is chosen).
  *
  * @since 0.1
  */
@@ -39,17 +44,36 @@ public final class GracePolicy implements EnforcementPolicy {
   /**
    * A policy that kills at the {@code graceScans}-th consecutive sighting, unless the setting,
    * given to {@link #initialize}, says otherwise.
+   *
+   * @throws FlagException naming the setting if {@code graceScans} is below 1
    */
   public GracePolicy(int graceScans) {
-    this.graceScans = checkGrace(graceScans);
+    this.graceScans = atLeastOne(graceScans, String.valueOf(graceScans));
   }
 
-  private static int checkGrace(int graceScans) {
-    if (graceScans < 1) {
-      throw new IllegalArgumentException(
-          "Setting '" + GRACE_SCANS_SETTING + "' must be at least 1, not " + graceScans);
+  /**
+   * Reads a value of the setting {@value #GRACE_SCANS_SETTING}: a whole number of scans, at least
+   * 1, with surrounding whitespace ignored.
+   *
+   * @throws FlagException naming the setting and quoting the value when it is not
+   * @since 0.2
+   */
+  public static int graceScans(String value) {
+    int scans;
+    try {
+      scans = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw FlagException.invalidValue(
+          GRACE_SCANS_SETTING, value, "must be a whole number of scans, at least 1", e);
     }
-    return graceScans;
+    return atLeastOne(scans, value);
+  }
+
+  private static int atLeastOne(int scans, String given) {
+    if (scans < 1) {
+      throw FlagException.invalidValue(GRACE_SCANS_SETTING, given, "must be at least 1");
+    }
+    return scans;
   }
 
   @Override
@@ -64,7 +88,7 @@ public final class GracePolicy implements EnforcementPolicy {
 
   @Override
   public void initialize(ProviderSettings settings) {
-    graceScans = checkGrace(settings.getInt(GRACE_SCANS_SETTING, graceScans));
+    graceScans = settings.get(GRACE_SCANS_SETTING).map(GracePolicy::graceScans).orElse(graceScans);
   }
 
   @Override

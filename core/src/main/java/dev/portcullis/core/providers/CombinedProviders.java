@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Two loaders asked in turn, their findings kept in that order. */
-final class CombinedProviders implements ProviderLoader {
+final class CombinedProviders extends ProviderLoader {
 
   private final ProviderLoader first;
   private final ProviderLoader second;
@@ -16,7 +16,7 @@ final class CombinedProviders implements ProviderLoader {
   }
 
   @Override
-  public <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind) {
+  <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind) {
     List<LoadedProvider<T>> found = new ArrayList<>(first.load(kind));
     found.addAll(second.load(kind));
     return List.copyOf(found);

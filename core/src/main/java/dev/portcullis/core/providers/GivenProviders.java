@@ -4,7 +4,7 @@ import dev.portcullis.api.Provider;
 import java.util.List;
 
 /** The providers an embedder or a test handed in, filtered by kind on each load. */
-final class GivenProviders implements ProviderLoader {
+final class GivenProviders extends ProviderLoader {
 
   private final List<Provider> providers;
 
@@ -13,7 +13,7 @@ final class GivenProviders implements ProviderLoader {
   }
 
   @Override
-  public <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind) {
+  <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind) {
     return providers.stream()
         .filter(kind::isInstance)
         .map(kind::cast)

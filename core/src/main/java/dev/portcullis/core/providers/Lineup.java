@@ -96,6 +96,7 @@ final class Lineup<T extends Provider> {
       Candidate<T> first = byName.putIfAbsent(candidate.name(), candidate);
       if (first != null) {
         throw new ProviderSelectionException(
+            kind,
             Diagnostics.duplicateName(
                 kind, candidate.name(), first.className(), candidate.className()),
             reports(Optional.empty()),

@@ -12,9 +12,8 @@ import java.util.Optional;
  * so that the selection can name it when it explains its choice. Immutable.
  *
  * @param <T> the kind of provider
- * @since 0.1
  */
-public final class LoadedProvider<T extends Provider> {
+final class LoadedProvider<T extends Provider> {
 
   private final String description;
   private final T provider;
@@ -31,7 +30,7 @@ public final class LoadedProvider<T extends Provider> {
    *
    * @throws NullPointerException if {@code provider} is null
    */
-  public static <T extends Provider> LoadedProvider<T> of(T provider) {
+  static <T extends Provider> LoadedProvider<T> of(T provider) {
     Objects.requireNonNull(provider, "provider");
     return new LoadedProvider<>(provider.getClass().getName(), provider, null);
   }
@@ -43,7 +42,7 @@ public final class LoadedProvider<T extends Provider> {
    * @param cause why it failed
    * @throws IllegalArgumentException if {@code description} is blank
    */
-  public static <T extends Provider> LoadedProvider<T> failed(String description, Throwable cause) {
+  static <T extends Provider> LoadedProvider<T> failed(String description, Throwable cause) {
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(cause, "cause");
     if (description.isBlank()) {
@@ -53,17 +52,17 @@ public final class LoadedProvider<T extends Provider> {
   }
 
   /** Whether a provider instance was constructed: {@link #provider()} is present. */
-  public boolean isLoaded() {
+  boolean isLoaded() {
     return provider != null;
   }
 
   /** The provider instance; empty when loading failed. */
-  public Optional<T> provider() {
+  Optional<T> provider() {
     return Optional.ofNullable(provider);
   }
 
   /** Why loading failed; empty when the provider was constructed. */
-  public Optional<Throwable> failure() {
+  Optional<Throwable> failure() {
     return Optional.ofNullable(failure);
   }
 
@@ -71,7 +70,7 @@ public final class LoadedProvider<T extends Provider> {
    * The provider's class name, or, when loading failed before the class was known, what was being
    * loaded. Never null or blank.
    */
-  public String description() {
+  String description() {
     return description;
   }
 

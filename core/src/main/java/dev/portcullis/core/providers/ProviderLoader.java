@@ -6,40 +6,46 @@ import java.util.Objects;
 
 /**
  * Finds the providers of a kind. The default looks through {@link java.util.ServiceLoader}; tests
- * and embedders hand providers in with {@link #of(Provider...)} instead.
+ * and embedders hand providers in with {@link #of(Provider...)} instead, or combine both with
+ * {@link #concat}.
  *
  * <p>A loader reports what it could not load instead of throwing, so that one broken provider never
- * hides the others.
+ * hides the others. What it finds is core's own business, read by {@link ProviderSelector}: the
+ * loaders are the ones made here, and no other can be written.
  *
  * @since 0.1
  */
-public interface ProviderLoader {
+public abstract class ProviderLoader {
+
+  /** Only this package makes loaders: what they find is its own currency. */
+  ProviderLoader() {}
 
   /**
    * Every provider of {@code kind} that could be found, each either constructed or failed, in the
    * order found. Potentially empty, never null; never throws for a broken provider.
    */
-  <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind);
+  abstract <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind);
 
   /**
    * Where this loader looks, phrased to complete "no provider was found …", for example {@code on
    * the module path or class path}. Never null or blank.
    */
-  default String where() {
+  public String where() {
     return "by " + getClass().getName();
   }
 
   /**
    * Providers found through {@link java.util.ServiceLoader} with the thread's context class loader
-   * at each {@link #load(Class) load}: those a module on the module path {@code provides}, then
-   * those a {@code META-INF/services} file on the class path names.
+   * at each load: those a module on the module path {@code provides}, then those a {@code
+   * META-INF/services} file on the class path names.
    *
    * <p>Each load constructs fresh instances. On the module path, only the kinds {@code
    * dev.portcullis.core} declares it {@code uses} can be loaded: {@link
-   * dev.portcullis.api.SocketSource}, {@link dev.portcullis.api.ProcessTracker} and {@link
-   * dev.portcullis.api.EnforcementPolicy}; for any other kind the result is one failure saying so.
+   * dev.portcullis.api.SocketSource}, {@link dev.portcullis.api.ProcessTracker}, {@link
+   * dev.portcullis.api.EnforcementPolicy} and {@link dev.portcullis.api.PortGuard}; for any other
+   * kind the result is one failure saying so.
    */
-  static ProviderLoader serviceLoader() {
+  public static ProviderLoader serviceLoader() {
     return new ServiceDiscovery(null);
   }
 
@@ -47,7 +53,7 @@ public interface ProviderLoader {
    * Like {@link #serviceLoader()}, but looking through the given class loader and its ancestors,
    * for hosts that load providers from a class loader of their own.
    */
-  static ProviderLoader serviceLoader(ClassLoader classLoader) {
+  public static ProviderLoader serviceLoader(ClassLoader classLoader) {
     return new ServiceDiscovery(Objects.requireNonNull(classLoader, "classLoader"));
   }
 
@@ -58,7 +64,7 @@ public interface ProviderLoader {
    *
    * @throws NullPointerException if an instance is null
    */
-  static ProviderLoader of(Provider... providers) {
+  public static ProviderLoader of(Provider... providers) {
     return of(List.of(providers));
   }
 
@@ -67,7 +73,7 @@ public interface ProviderLoader {
    *
    * @throws NullPointerException if an instance is null
    */
-  static ProviderLoader of(List<? extends Provider> providers) {
+  public static ProviderLoader of(List<? extends Provider> providers) {
     return new GivenProviders(providers);
   }
 
@@ -75,7 +81,7 @@ public interface ProviderLoader {
    * What {@code first} finds followed by what {@code second} finds, for example the built-in
    * providers an embedder hands in plus those on the module path.
    */
-  static ProviderLoader concat(ProviderLoader first, ProviderLoader second) {
+  public static ProviderLoader concat(ProviderLoader first, ProviderLoader second) {
     return new CombinedProviders(
         Objects.requireNonNull(first, "first"), Objects.requireNonNull(second, "second"));
   }

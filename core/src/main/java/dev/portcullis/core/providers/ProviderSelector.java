@@ -1,7 +1,12 @@
 package dev.portcullis.core.providers;
 
+import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.PortGuard;
+import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Provider;
 import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.api.SocketSource;
+import dev.portcullis.core.config.IsolatorConfig;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,6 +83,67 @@ public final class ProviderSelector {
   }
 
   /**
+   * The provider of {@code kind} that {@code config} asks for: the one its flag or system property
+   * names ({@value IsolatorConfig#SOCKET_SOURCE}, {@value IsolatorConfig#PROCESS_TRACKER}, {@value
+   * IsolatorConfig#CONTAINER_PORTS_POLICY}, {@value IsolatorConfig#CONTAINER_PORTS_GUARD}), else
+   * the best available, initialized with the config's {@link IsolatorConfig#providerSettings()
+   * provider settings}. This is how {@code PortsIsolator.Builder.selectProviders} selects each
+   * kind, for hosts that need one kind alone (a launcher that confines tasks without isolating
+   * their ports needs only the tracker).
+   *
+   * @param kind one of the four SPIs; {@code PortGuard.class} only when the config names a guard
+   * @return the choice, never null
+   * @throws ProviderSelectionException as {@link #select(Class, Optional, ProviderSettings,
+   *     ProviderLoader)} does; when a flag given by name chose the provider, its {@link
+   *     ProviderSelectionException#flag() flag} is that flag and its message starts {@code Invalid
+   *     flag --<flag>=<value>: }
+   * @throws IllegalArgumentException if {@code kind} is no SPI the config names, or is the port
+   *     guard and the config names none ({@value IsolatorConfig#NO_GUARD})
+   * @since 0.2
+   */
+  public static <T extends Provider> Selection<T> select(
+      Class<T> kind, IsolatorConfig config, ProviderLoader loader) {
+    Objects.requireNonNull(config, "config");
+    String flag = flagOf(kind);
+    Optional<String> name = nameOf(kind, config);
+    if (kind == PortGuard.class && name.isEmpty()) {
+      throw new IllegalArgumentException(
+          "The configuration names no port guard (--" + flag + "=" + IsolatorConfig.NO_GUARD + ")");
+    }
+    try {
+      return select(kind, name, config.providerSettings(), loader);
+    } catch (ProviderSelectionException e) {
+      // A flag given by name takes precedence over the system property: if given, it chose.
+      Optional<String> given = config.providerSettings().get(flag);
+      throw given.isPresent() ? e.namedBy(flag, given.get()) : e;
+    }
+  }
+
+  private static String flagOf(Class<? extends Provider> kind) {
+    if (kind == SocketSource.class) {
+      return IsolatorConfig.SOCKET_SOURCE;
+    } else if (kind == ProcessTracker.class) {
+      return IsolatorConfig.PROCESS_TRACKER;
+    } else if (kind == EnforcementPolicy.class) {
+      return IsolatorConfig.CONTAINER_PORTS_POLICY;
+    } else if (kind == PortGuard.class) {
+      return IsolatorConfig.CONTAINER_PORTS_GUARD;
+    }
+    throw new IllegalArgumentException("No flag names a provider of " + kind.getName());
+  }
+
+  private static Optional<String> nameOf(Class<? extends Provider> kind, IsolatorConfig config) {
+    if (kind == SocketSource.class) {
+      return config.socketSourceName();
+    } else if (kind == ProcessTracker.class) {
+      return config.processTrackerName();
+    } else if (kind == EnforcementPolicy.class) {
+      return config.policyName();
+    }
+    return config.guardName();
+  }
+
+  /**
    * Every provider of {@code kind} the loader finds, each initialized with {@code settings} and
    * probed: for a diagnostics listing. The named ones come first, in preference order, so the first
    * {@link ProviderReport.Status#AVAILABLE available} one is the one {@link #select} would choose
@@ -121,17 +187,21 @@ public final class ProviderSelector {
         found.stream().filter(report -> report.name().equals(Optional.of(wanted))).findFirst();
     if (wantedReport.isEmpty()) {
       throw new ProviderSelectionException(
-          Diagnostics.noSuchName(kind, wanted, found, loader), found, null);
+          kind, Diagnostics.noSuchName(kind, wanted, found, loader), found, null);
     }
     ProviderReport report = wantedReport.get();
     throw new ProviderSelectionException(
-        Diagnostics.namedUnavailable(kind, report, found), found, report.cause().orElse(null));
+        kind,
+        Diagnostics.namedUnavailable(kind, report, found),
+        found,
+        report.cause().orElse(null));
   }
 
   private static <T extends Provider> Selection<T> selectBest(
       Class<T> kind, ProviderSettings settings, ProviderLoader loader, Lineup<T> lineup) {
     if (lineup.isEmpty()) {
-      throw new ProviderSelectionException(Diagnostics.noneFound(kind, loader), List.of(), null);
+      throw new ProviderSelectionException(
+          kind, Diagnostics.noneFound(kind, loader), List.of(), null);
     }
     for (Candidate<T> candidate : lineup.candidates()) {
       if (candidate.probe(settings).isEmpty()) {
@@ -140,7 +210,7 @@ public final class ProviderSelector {
     }
     List<ProviderReport> found = lineup.reports(Optional.empty());
     ProviderSelectionException failure =
-        new ProviderSelectionException(Diagnostics.noneAvailable(kind, found), found, null);
+        new ProviderSelectionException(kind, Diagnostics.noneAvailable(kind, found), found, null);
     // Every cause travels with the exception, so each stack trace reaches the log.
     found.forEach(report -> report.cause().ifPresent(failure::addSuppressed));
     throw failure;

@@ -14,7 +14,7 @@ import java.util.ServiceLoader;
  * hasNext}, {@code next} or {@code get}, and promises a best effort to go on to the next provider
  * afterwards; each such throw becomes one failed {@link LoadedProvider} and the walk goes on.
  */
-final class ServiceDiscovery implements ProviderLoader {
+final class ServiceDiscovery extends ProviderLoader {
 
   /**
    * How many failures in a row end the walk. Each failure normally consumes one provider, so this
@@ -31,7 +31,7 @@ final class ServiceDiscovery implements ProviderLoader {
   }
 
   @Override
-  public <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind) {
+  <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind) {
     Iterator<ServiceLoader.Provider<T>> lookups;
     try {
       ServiceLoader<T> serviceLoader =

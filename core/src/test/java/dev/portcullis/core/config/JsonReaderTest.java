@@ -1,6 +1,6 @@
 package dev.portcullis.core.config;
 
-import static dev.portcullis.core.config.DurationsTest.assertStartsWith;
+import static dev.portcullis.core.config.MessageAssertions.assertStartsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -10,6 +10,7 @@ import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
+import dev.portcullis.core.config.FlagException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -195,8 +196,21 @@ class GracePolicyTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> initialized(value));
 
-    assertTrue(e.getMessage().contains(SETTING), e.getMessage());
-    assertTrue(e.getMessage().contains("'" + value + "'"), e.getMessage());
+    assertEquals(
+        "Invalid flag --" + SETTING + "=" + value + ": must be a whole number of scans, at least 1",
+        e.getMessage());
+  }
+
+  /** The one reading of the count, which a host also calls to check its flags early. */
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", " 0 "})
+  void theCountMustBeAtLeastOneWhereverItIsRead(String value) {
+    FlagException e = assertThrows(FlagException.class, () -> GracePolicy.graceScans(value));
+
+    assertEquals(
+        "Invalid flag --" + SETTING + "=" + value + ": must be at least 1", e.getMessage());
+    assertEquals(SETTING, e.flag());
+    assertEquals(4, GracePolicy.graceScans(" 4 "));
   }
 
   @Test

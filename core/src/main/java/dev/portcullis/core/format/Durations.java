@@ -1,4 +1,4 @@
-package dev.portcullis.core.config;
+package dev.portcullis.core.format;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -15,13 +15,17 @@ import java.util.stream.Collectors;
  *
  * <p>The units are {@code ns us ms secs mins hrs days weeks}. {@code format(parse(text))} may spell
  * a duration differently from {@code text} ({@code 1.5mins} prints as {@code 90secs}), but {@code
- * parse(format(d)).equals(d)} holds for every positive {@code d} that {@code parse} can return.
+ * parse(format(d)).equals(d)} holds for every {@code d} that {@code parse} can return.
  *
- * @since 0.1
+ * <p>Only the grammar is checked here: whether a duration may be zero or negative is the rule of
+ * the setting that takes it, checked once, where typed and textual values meet.
+ *
+ * <p>Internal to core: the package is not exported. Embedders write durations as flag text or pass
+ * {@link Duration}s.
  */
 public final class Durations {
 
-  /** A sign so that {@code -5secs} is reported as negative rather than as "not a number". */
+  /** An optional sign: {@code -5secs} is a duration, which its setting may refuse. */
   private static final Pattern NUMBER = Pattern.compile("-?(\\d+(\\.\\d*)?|\\.\\d+)");
 
   private static final BigDecimal LONGEST_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -38,9 +42,9 @@ public final class Durations {
    * long as the result is a whole number of nanoseconds.
    *
    * @param text the duration; never null
-   * @return a positive duration of at most {@link Long#MAX_VALUE} nanoseconds; never null
+   * @return a duration of at most {@link Long#MAX_VALUE} nanoseconds either way; never null
    * @throws IllegalArgumentException quoting the text when it is empty, does not start with a
-   *     number, has no unit or an unknown one, or is not positive
+   *     number, or has no unit or an unknown one
    */
   public static Duration parse(String text) {
     Objects.requireNonNull(text, "text");
@@ -53,7 +57,7 @@ public final class Durations {
    * As {@link #parse(String)}, but the problem (which does not quote the text) is turned into the
    * exception to throw by {@code failure}, so that callers can word the error their own way.
    */
-  static Duration parse(String text, Function<String, ? extends RuntimeException> failure) {
+  public static Duration parse(String text, Function<String, ? extends RuntimeException> failure) {
     String trimmed = text.strip();
     if (trimmed.isEmpty()) {
       throw failure.apply("the text is empty; write a number and a unit, for example 30secs");
@@ -81,13 +85,10 @@ public final class Durations {
       throw failure.apply("unknown unit '" + unitText + "'; valid units are " + VALID_UNITS);
     }
     BigDecimal nanos = new BigDecimal(number).multiply(BigDecimal.valueOf(unit.nanos));
-    if (nanos.signum() <= 0) {
-      throw failure.apply("the duration must be positive");
-    }
     if (nanos.stripTrailingZeros().scale() > 0) {
       throw failure.apply("it is not a whole number of nanoseconds");
     }
-    if (nanos.compareTo(LONGEST_NANOS) > 0) {
+    if (nanos.abs().compareTo(LONGEST_NANOS) > 0) {
       throw failure.apply("it is too long; durations are limited to about 292 years");
     }
     return Duration.ofNanos(nanos.longValueExact());

@@ -1,4 +1,4 @@
-package dev.portcullis.core;
+package dev.portcullis.core.survey;
 
 import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.ListeningSocket;
@@ -14,6 +14,7 @@ import dev.portcullis.core.providers.ProviderSelector;
 import java.io.PrintStream;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -21,10 +22,11 @@ import java.util.Optional;
  * why not; with {@code --snapshot}, also takes one snapshot with the best available socket source.
  *
  * <p>Run it on the module path to see what an embedding agent would find: {@code java -p <jars> -m
- * dev.portcullis.core/dev.portcullis.core.ProviderSurvey --snapshot}. Module resolution binds every
- * provider module on the path, because this module {@code uses} the four SPIs.
+ * dev.portcullis.core/dev.portcullis.core.survey.ProviderSurvey --snapshot}. Module resolution
+ * binds every provider module on the path, because this module {@code uses} the four SPIs.
  *
- * @since 0.1
+ * <p>A command, not an API: its package is not exported, and {@code java -m} needs no export to run
+ * it. Programs read the same reports through {@link ProviderSelector#survey}.
  */
 public final class ProviderSurvey {
 
@@ -79,7 +81,7 @@ public final class ProviderSurvey {
               + " "
               + report.name().orElse("?")
               + " "
-              + report.status().name().toLowerCase(java.util.Locale.ROOT)
+              + report.status().name().toLowerCase(Locale.ROOT)
               + report.cause().map(c -> " " + c).orElse(""));
     }
   }

@@ -1,5 +1,6 @@
-package dev.portcullis.core.config;
+package dev.portcullis.core.format;
 
+import static dev.portcullis.core.config.MessageAssertions.assertStartsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -35,6 +36,13 @@ class DurationsTest {
     assertEquals(Duration.ofSeconds(30), Durations.parse("  30secs\n"));
   }
 
+  /** Whether a duration may be zero or negative is for the setting that takes it to say. */
+  @ParameterizedTest
+  @CsvSource({"0secs, PT0S", "0.0ms, PT0S", "-5secs, PT-5S"})
+  void readsZeroAndNegativeDurations(String text, String expected) {
+    assertEquals(Duration.parse(expected), Durations.parse(text));
+  }
+
   @Test
   void acceptsTheLongestDuration() {
     assertEquals(Duration.ofNanos(Long.MAX_VALUE), Durations.parse(Long.MAX_VALUE + "ns"));
@@ -58,13 +66,11 @@ class DurationsTest {
         "1.2.3secs    | Invalid duration '1.2.3secs': '1.2.3' is not a number",
         "1-2secs      | Invalid duration '1-2secs': '1-2' is not a number",
         ".secs        | Invalid duration '.secs': '.' is not a number",
-        "0secs        | Invalid duration '0secs': the duration must be positive",
-        "0.0ms        | Invalid duration '0.0ms': the duration must be positive",
-        "-5secs       | Invalid duration '-5secs': the duration must be positive",
         "`30 secs`    | Invalid duration '30 secs': write the unit right after the number",
         "0.5ns        | Invalid duration '0.5ns': it is not a whole number of nanoseconds",
         "100000weeks  | Invalid duration '100000weeks': it is too long; durations are limited to"
             + " about 292 years",
+        "-100000weeks | Invalid duration '-100000weeks': it is too long",
       })
   void rejectsBadTextQuotingIt(String text, String expectedMessageStart) {
     IllegalArgumentException e =
@@ -115,13 +121,6 @@ class DurationsTest {
   void formatOfParseKeepsTheValue() {
     for (String text : new String[] {"30secs", "500ms", "2mins", "1hrs", "3days", "2weeks"}) {
       assertEquals(text, Durations.format(Durations.parse(text)));
-    }
-  }
-
-  static void assertStartsWith(String expectedStart, String actual) {
-    if (!actual.startsWith(expectedStart)) {
-      throw new AssertionError(
-          "expected a message starting with <" + expectedStart + "> but was <" + actual + ">");
     }
   }
 }
