@@ -23,4 +23,14 @@ module dev.portcullis.agent {
   // picocli sets the annotated option fields reflectively.
   opens dev.portcullis.agent to
       info.picocli;
+  opens dev.portcullis.agent.cli to
+      info.picocli;
+  opens dev.portcullis.agent.run to
+      info.picocli;
+  opens dev.portcullis.agent.sockets to
+      info.picocli;
+  opens dev.portcullis.agent.daemon to
+      info.picocli;
+  opens dev.portcullis.agent.client to
+      info.picocli;
 }

@@ -1,5 +1,15 @@
 package dev.portcullis.agent;
 
+import dev.portcullis.agent.cli.StartupException;
+import dev.portcullis.agent.client.EventsCommand;
+import dev.portcullis.agent.client.KillCommand;
+import dev.portcullis.agent.client.LaunchCommand;
+import dev.portcullis.agent.client.PsCommand;
+import dev.portcullis.agent.client.UpdateCommand;
+import dev.portcullis.agent.daemon.AgentCommand;
+import dev.portcullis.agent.run.RunCommand;
+import dev.portcullis.agent.sockets.ListenCommand;
+import dev.portcullis.agent.sockets.ScanCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -39,9 +49,6 @@ import picocli.CommandLine.Spec;
     })
 public final class Main implements Callable<Integer> {
 
-  /** Exit status for a bad flag or a start-up failure. */
-  public static final int USAGE = 2;
-
   @Spec CommandSpec spec;
 
   private Main() {}
@@ -52,14 +59,14 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Runs the command line and returns its exit status. */
-  static int execute(String... args) {
+  public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setParameterExceptionHandler(
         (failure, arguments) -> {
           PrintWriter err = failure.getCommandLine().getErr();
           err.println(failure.getCommandLine().getCommandName() + ": " + failure.getMessage());
           err.flush();
-          return USAGE;
+          return StartupException.EXIT_STATUS;
         });
     cli.setExecutionExceptionHandler(
         (failure, command, parsed) -> {
@@ -70,7 +77,7 @@ public final class Main implements Callable<Integer> {
             err.println(command.getCommandName() + ": unexpected failure: " + failure);
           }
           err.flush();
-          return USAGE;
+          return StartupException.EXIT_STATUS;
         });
     return cli.execute(args);
   }
@@ -79,7 +86,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    return USAGE;
+    return StartupException.EXIT_STATUS;
   }
 
   /** The version from the jar's manifest, when there is one. */

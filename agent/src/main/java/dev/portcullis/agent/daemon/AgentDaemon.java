@@ -1,12 +1,17 @@
 package dev.portcullis.agent.daemon;
 
-import dev.portcullis.agent.StartupException;
+import dev.portcullis.agent.checkpoint.CheckpointException;
+import dev.portcullis.agent.checkpoint.CheckpointJournal;
+import dev.portcullis.agent.cli.StartupException;
 import dev.portcullis.agent.executor.CoreLoop;
 import dev.portcullis.agent.executor.CoreSettings;
 import dev.portcullis.agent.executor.ExecutorCore;
 import dev.portcullis.agent.executor.ExecutorRecord;
 import dev.portcullis.agent.executor.SandboxLauncher;
 import dev.portcullis.agent.executor.TaskLayout;
+import dev.portcullis.agent.http.AgentMetrics;
+import dev.portcullis.agent.http.ApiServer;
+import dev.portcullis.agent.http.StatusStream;
 import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.core.PortsIsolatorBuilder;
 import java.io.IOException;
@@ -21,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent daemon: the executor core behind HTTP and a checkpoint. It recovers what a previous
- * run left, then serves the API until closed. Closing it leaves the tasks running, checkpointed,
- * for the next start to recover, as a Mesos agent does when it is stopped.
+ * The agent daemon: the executor core behind HTTP and a checkpoint. It recovers what a previous run
+ * left, then serves the API until closed. Closing it leaves the tasks running, checkpointed, for
+ * the next start to recover, as a Mesos agent does when it is stopped.
  */
 public final class AgentDaemon implements AutoCloseable {
 
@@ -105,9 +110,9 @@ public final class AgentDaemon implements AutoCloseable {
   }
 
   /**
-   * Recovers what the checkpoint and the cgroups root hold; with {@code cleanup}, kills and
-   * forgets it all instead, even a corrupt checkpoint. Until this is done the checkpoint is never
-   * written, not even when recovery fails.
+   * Recovers what the checkpoint and the cgroups root hold; with {@code cleanup}, kills and forgets
+   * it all instead, even a corrupt checkpoint. Until this is done the checkpoint is never written,
+   * not even when recovery fails.
    */
   private static void recover(CoreLoop loop, CheckpointJournal journal, boolean cleanup)
       throws CheckpointException {
@@ -126,7 +131,9 @@ public final class AgentDaemon implements AutoCloseable {
         core -> {
           try {
             if (cleanup) {
-              journal.discard().ifPresent(aside -> LOG.warn("Moved the old checkpoint to {}", aside));
+              journal
+                  .discard()
+                  .ifPresent(aside -> LOG.warn("Moved the old checkpoint to {}", aside));
               core.cleanUpEverything();
             } else {
               core.recover(executors);

@@ -1,7 +1,7 @@
 package dev.portcullis.agent.daemon;
 
-import dev.portcullis.agent.HostProviders;
-import dev.portcullis.agent.TaskUsers;
+import dev.portcullis.agent.cli.HostProviders;
+import dev.portcullis.agent.host.TaskUsers;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.config.IsolatorConfig;

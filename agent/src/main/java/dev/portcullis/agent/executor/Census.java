@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * @param taskStates tasks by state
  */
 public record Census(
-    int trackedContainers, Map<String, Integer> executorStates, Map<TaskState, Integer> taskStates) {
+    int trackedContainers,
+    Map<String, Integer> executorStates,
+    Map<TaskState, Integer> taskStates) {
 
   /** Copies the maps, sorted. */
   public Census {

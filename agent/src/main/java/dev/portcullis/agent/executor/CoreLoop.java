@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread an {@link ExecutorCore} runs on: every call is made there, and so are the
- * periodic reaping of ended tasks and the scans, one scheduler for all of them. A slow kill
- * delays other calls, within the process tracker's bound.
+ * The one thread an {@link ExecutorCore} runs on: every call is made there, and so are the periodic
+ * reaping of ended tasks and the scans, one scheduler for all of them. A slow kill delays other
+ * calls, within the process tracker's bound.
  */
 public final class CoreLoop implements AutoCloseable {
 
@@ -44,8 +44,8 @@ public final class CoreLoop implements AutoCloseable {
   }
 
   /**
-   * Starts reaping every {@link #REAP_INTERVAL} and, when ports are isolated, scanning every
-   * {@code scanInterval}.
+   * Starts reaping every {@link #REAP_INTERVAL} and, when ports are isolated, scanning every {@code
+   * scanInterval}.
    */
   public void start(Duration scanInterval) {
     schedule("Checking tasks", core::reap, REAP_INTERVAL);
@@ -58,17 +58,17 @@ public final class CoreLoop implements AutoCloseable {
     // Never cancelled but by close(), and never failing: its future says nothing worth keeping.
     var unused =
         thread.scheduleWithFixedDelay(
-        () -> {
-          try {
-            work.run();
-          } catch (RuntimeException e) {
-            // A periodic task that throws is never run again: never let it.
-            LOG.error("{} failed; will try again", what, e);
-          }
-        },
-        interval.toNanos(),
-        interval.toNanos(),
-        TimeUnit.NANOSECONDS);
+            () -> {
+              try {
+                work.run();
+              } catch (RuntimeException e) {
+                // A periodic task that throws is never run again: never let it.
+                LOG.error("{} failed; will try again", what, e);
+              }
+            },
+            interval.toNanos(),
+            interval.toNanos(),
+            TimeUnit.NANOSECONDS);
   }
 
   /**

@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One executor: a top-level container holding the allocation, and its tasks. Confined to the
- * core's thread.
+ * One executor: a top-level container holding the allocation, and its tasks. Confined to the core's
+ * thread.
  */
 final class Executor {
 

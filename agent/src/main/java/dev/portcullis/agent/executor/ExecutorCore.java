@@ -16,16 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's executor core: every executor it holds and every change to them — launching,
- * watching tasks end, enforcing their ports through the isolator it drives, killing, recovering —
- * as a state machine that answers with domain values. {@code portcullis run} is this core with one
- * executor; the daemon is this core behind HTTP and a checkpoint.
+ * The agent's executor core: every executor it holds and every change to them — launching, watching
+ * tasks end, enforcing their ports through the isolator it drives, killing, recovering — as a state
+ * machine that answers with domain values. {@code portcullis run} is this core with one executor;
+ * the daemon is this core behind HTTP and a checkpoint.
  *
- * <p>Not thread-safe: one thread makes every call (see {@link CoreLoop}), scans included, which
- * the core runs itself through {@link #scan()} rather than on a scheduler of the isolator's. So no
- * two changes race, and a scan that kills an executor for its ports has raised the limitation
- * before the core can see the killed tasks exit: they are reported limited, never merely exited.
- * Each limitation kills once, in the isolator; each other ending kills once, here.
+ * <p>Not thread-safe: one thread makes every call (see {@link CoreLoop}), scans included, which the
+ * core runs itself through {@link #scan()} rather than on a scheduler of the isolator's. So no two
+ * changes race, and a scan that kills an executor for its ports has raised the limitation before
+ * the core can see the killed tasks exit: they are reported limited, never merely exited. Each
+ * limitation kills once, in the isolator; each other ending kills once, here.
  */
 public final class ExecutorCore {
 
@@ -129,8 +129,7 @@ public final class ExecutorCore {
   public ExecutorRecord update(String executorId, String resources, PortRanges ports) {
     Executor executor = find(executorId);
     if (executor.terminated()) {
-      throw new ConflictException(
-          Optional.empty(), "executor '" + executorId + "' has terminated");
+      throw new ConflictException(Optional.empty(), "executor '" + executorId + "' has terminated");
     }
     try {
       holdings.isolator.ifPresent(isolated -> isolated.update(executor.container(), ports));
@@ -147,8 +146,8 @@ public final class ExecutorCore {
   }
 
   /**
-   * Kills an executor's tasks, each reported {@code TASK_KILLED} with {@code message}; a
-   * terminated one is left as it is.
+   * Kills an executor's tasks, each reported {@code TASK_KILLED} with {@code message}; a terminated
+   * one is left as it is.
    *
    * @throws UnknownExecutorException if no such executor is held
    */
@@ -228,6 +227,8 @@ public final class ExecutorCore {
   }
 
   private Executor find(String executorId) {
-    return holdings.executor(executorId).orElseThrow(() -> new UnknownExecutorException(executorId));
+    return holdings
+        .executor(executorId)
+        .orElseThrow(() -> new UnknownExecutorException(executorId));
   }
 }

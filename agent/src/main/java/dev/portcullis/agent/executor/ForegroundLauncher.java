@@ -1,6 +1,6 @@
 package dev.portcullis.agent.executor;
 
-import dev.portcullis.agent.TaskUsers;
+import dev.portcullis.agent.host.TaskUsers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the executor core holds, and the few things every part of it does with that: report a
- * task's state, kill or remove a container, and record the whole. Confined to the core's thread.
+ * What the executor core holds, and the few things every part of it does with that: report a task's
+ * state, kill or remove a container, and record the whole. Confined to the core's thread.
  */
 final class Holdings {
 
@@ -145,7 +145,11 @@ final class Holdings {
 
   private TaskStatus update(Executor executor, Task task, TaskState state) {
     return TaskStatus.of(
-        Optional.of(executor.executorId()), task.taskId(), task.container(), state, clock.instant());
+        Optional.of(executor.executorId()),
+        task.taskId(),
+        task.container(),
+        state,
+        clock.instant());
   }
 
   private void publish(Task task, TaskStatus update) {
@@ -196,7 +200,9 @@ final class Holdings {
     journal.save(records());
   }
 
-  /** Records what is held, once recovery is done; a failure is logged, and the next change retries. */
+  /**
+   * Records what is held, once recovery is done; a failure is logged, and the next change retries.
+   */
   void save() {
     if (!recorded) {
       return;

@@ -123,7 +123,8 @@ final class Launches {
       } while (holdings.tracker.exists(root));
       return root;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot tell whether a container exists: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot tell whether a container exists: " + e.getMessage(), e);
     }
   }
 
@@ -134,8 +135,7 @@ final class Launches {
       holdings.launcher.prepare(task.files());
       if (!task.container().equals(executor.container())) {
         holdings.tracker.create(task.container());
-        holdings.isolator.ifPresent(
-            ports -> ports.prepare(task.container(), Holdings.noPorts()));
+        holdings.isolator.ifPresent(ports -> ports.prepare(task.container(), Holdings.noPorts()));
       }
     }
     holdings.watch(executor);

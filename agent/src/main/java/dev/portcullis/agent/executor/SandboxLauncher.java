@@ -1,7 +1,7 @@
 package dev.portcullis.agent.executor;
 
-import dev.portcullis.agent.TaskUser;
-import dev.portcullis.agent.TaskUsers;
+import dev.portcullis.agent.host.TaskUser;
+import dev.portcullis.agent.host.TaskUsers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,8 +37,8 @@ public final class SandboxLauncher implements TaskLauncher {
   public static final String SANDBOXES = "sandboxes";
 
   /**
-   * The file, in the sandbox, where a task that runs as the agent's user records its exit status;
-   * a checkpoint that names no status file, written before tasks had users, means this one.
+   * The file, in the sandbox, where a task that runs as the agent's user records its exit status; a
+   * checkpoint that names no status file, written before tasks had users, means this one.
    */
   public static final String EXIT_STATUS_FILE = "exit_status";
 
@@ -90,10 +90,14 @@ public final class SandboxLauncher implements TaskLauncher {
             sandbox,
             task.exitStatusFile(),
             Map.of(
-                "PORTCULLIS_SANDBOX", sandbox.toString(),
-                "PORTCULLIS_EXECUTOR_ID", executor,
-                "PORTCULLIS_TASK_ID", task.taskId(),
-                "PORTCULLIS_ALLOCATED_PORTS", ports),
+                "PORTCULLIS_SANDBOX",
+                sandbox.toString(),
+                "PORTCULLIS_EXECUTOR_ID",
+                executor,
+                "PORTCULLIS_TASK_ID",
+                task.taskId(),
+                "PORTCULLIS_ALLOCATED_PORTS",
+                ports),
             TaskShell.Output.AS_REDIRECTED,
             new ProcessBuilder()
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
@@ -108,7 +112,12 @@ public final class SandboxLauncher implements TaskLauncher {
       } catch (IOException | RuntimeException e) {
         shell.destroyForcibly();
         throw new IOException(
-            "cannot give the sandbox " + sandbox + " to user " + task.user().get().name() + ": " + e,
+            "cannot give the sandbox "
+                + sandbox
+                + " to user "
+                + task.user().get().name()
+                + ": "
+                + e,
             e);
       }
     }

@@ -1,6 +1,6 @@
 package dev.portcullis.agent.executor;
 
-import dev.portcullis.agent.TaskUser;
+import dev.portcullis.agent.host.TaskUser;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import java.nio.file.Path;

@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Starts tasks' processes for the executor core: where their files go, what they run as, with
- * which environment and where their output goes. The core decides when; the launcher decides
- * how.
+ * Starts tasks' processes for the executor core: where their files go, what they run as, with which
+ * environment and where their output goes. The core decides when; the launcher decides how.
  */
 public interface TaskLauncher {
 
@@ -37,8 +36,8 @@ public interface TaskLauncher {
   HeldProcess start(String executor, String ports, TaskRecord task) throws IOException;
 
   /**
-   * The exit status recorded for a task whose process is no child of this agent (one it
-   * recovered), if the task has ended and recorded one.
+   * The exit status recorded for a task whose process is no child of this agent (one it recovered),
+   * if the task has ended and recorded one.
    *
    * @throws IOException if a record exists but cannot be read
    */

@@ -8,8 +8,8 @@ public enum TaskLayout {
    */
   NESTED,
   /**
-   * The executor's one task in the executor's container itself: {@code portcullis run}, whose
-   * task is its container.
+   * The executor's one task in the executor's container itself: {@code portcullis run}, whose task
+   * is its container.
    */
   IN_EXECUTOR
 }

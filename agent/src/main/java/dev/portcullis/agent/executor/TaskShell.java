@@ -1,6 +1,6 @@
 package dev.portcullis.agent.executor;
 
-import dev.portcullis.agent.SearchPath;
+import dev.portcullis.agent.host.SearchPath;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The one way a task starts, for {@code portcullis run} and the daemon alike: a shell, held until
- * released, that runs the command and, if asked, records its exit status once it exits, then
- * exits with it.
+ * released, that runs the command and, if asked, records its exit status once it exits, then exits
+ * with it.
  *
  * <p>The hold lets the core move the shell into the task's container before the command runs, so
  * the command never runs outside it. The recorded status lets a restarted agent, no longer the
@@ -42,10 +42,9 @@ final class TaskShell implements HeldProcess {
    * without running the command and without a status.
    */
   private static final String SUPERVISE =
-      "f=$1; e=$2; shift 2; read _ || exit 111;"
-          + " if [ \"$e\" = 2 ]; then ( \"$@\" ) </dev/null >&2; else ( \"$@\" ) </dev/null; fi;"
-          + " s=$?; [ -z \"$f\" ] || { printf '%s\\n' \"$s\" > \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\"; };"
-          + " exit $s";
+      "f=$1; e=$2; shift 2; read _ || exit 111; if [ \"$e\" = 2 ]; then ( \"$@\" ) </dev/null >&2;"
+          + " else ( \"$@\" ) </dev/null; fi; s=$?; [ -z \"$f\" ] || { printf '%s\\n"
+          + "' \"$s\" > \"$f.tmp\" && mv -f \"$f.tmp\" \"$f\"; }; exit $s";
 
   private static final Optional<Path> SETSID = SearchPath.find("setsid");
 

@@ -1,6 +1,6 @@
 package dev.portcullis.agent.executor;
 
-import dev.portcullis.agent.TaskUser;
+import dev.portcullis.agent.host.TaskUser;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One status update of a task. Rendered as JSON in one place, by the agent's status writer, in
- * the shape of the Mesos v1 {@code TaskStatus}:
+ * One status update of a task. Rendered as JSON in one place, by the agent's status writer, in the
+ * shape of the Mesos v1 {@code TaskStatus}:
  *
  * <pre>{@code
  * {"task_id":{"value":"t"},"executor_id":{"value":"e"},"container_id":{"value":"c"},

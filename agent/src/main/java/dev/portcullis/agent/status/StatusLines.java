@@ -8,12 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code portcullis run}'s standard output: one JSON status update per line, flushed at once
- * since a reader may be waiting for it, without the executor, which {@code run} does not show.
+ * {@code portcullis run}'s standard output: one JSON status update per line, flushed at once since
+ * a reader may be waiting for it, without the executor, which {@code run} does not show.
  *
- * <p>Output begins with {@code TASK_STARTING}: a terminal update for a task that never got that
- * far (its container could not be made) is not written, since {@code run} reports that as a
- * start-up failure instead, with nothing on standard output.
+ * <p>Output begins with {@code TASK_STARTING}: a terminal update for a task that never got that far
+ * (its container could not be made) is not written, since {@code run} reports that as a start-up
+ * failure instead, with nothing on standard output.
  */
 public final class StatusLines implements StatusSink {
 

@@ -80,9 +80,7 @@ class ExecutorCoreExitTest {
     fixture.launcher.process("a").exit(status);
     core.reap();
 
-    assertEquals(
-        List.of(update(web, "a", TaskState.TASK_FAILED, message)),
-        fixture.sink.since(2));
+    assertEquals(List.of(update(web, "a", TaskState.TASK_FAILED, message)), fixture.sink.since(2));
   }
 
   @Test
@@ -212,8 +210,7 @@ class ExecutorCoreExitTest {
                 web, "c", TaskState.TASK_KILLED, "Killed because task b of its task group failed")),
         fixture.sink.since(mark));
     assertEquals(
-        List.of(
-            kill(container(web, "a")), kill(container(web, "b")), kill(web.container(), c)),
+        List.of(kill(container(web, "a")), kill(container(web, "b")), kill(web.container(), c)),
         fixture.tracker.kills());
   }
 

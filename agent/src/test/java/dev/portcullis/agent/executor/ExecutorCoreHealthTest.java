@@ -32,8 +32,7 @@ class ExecutorCoreHealthTest {
   void aFreshCoreHoldsNothingAndHasNotScanned() {
     try (CoreFixture fixture = CoreFixture.started()) {
       assertEquals(new Health(0, true, 0, Optional.empty()), fixture.core.health());
-      assertEquals(
-          new Census(0, executors(0, 0), tasks(0, 0, 0, 0)), fixture.core.census());
+      assertEquals(new Census(0, executors(0, 0), tasks(0, 0, 0, 0)), fixture.core.census());
       assertTrue(fixture.core.isolatesPorts());
     }
   }
@@ -46,8 +45,7 @@ class ExecutorCoreHealthTest {
       fixture.launch("job", "j");
       fixture.core.scan();
 
-      assertEquals(
-          new Health(3, true, 1, Optional.of(CoreFixture.NOW)), fixture.core.health());
+      assertEquals(new Health(3, true, 1, Optional.of(CoreFixture.NOW)), fixture.core.health());
       assertEquals(new Census(7, executors(3, 0), tasks(4, 0, 0, 0)), fixture.core.census());
 
       fixture.core.kill("api", "Killed on request");
@@ -56,8 +54,7 @@ class ExecutorCoreHealthTest {
       fixture.core.reap();
       fixture.core.scan();
 
-      assertEquals(
-          new Health(0, true, 2, Optional.of(CoreFixture.NOW)), fixture.core.health());
+      assertEquals(new Health(0, true, 2, Optional.of(CoreFixture.NOW)), fixture.core.health());
       assertEquals(new Census(0, executors(0, 3), tasks(0, 1, 1, 2)), fixture.core.census());
     }
   }

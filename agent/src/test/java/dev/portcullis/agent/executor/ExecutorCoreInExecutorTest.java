@@ -78,8 +78,7 @@ class ExecutorCoreInExecutorTest {
     core.kill("run", "Killed by SIGINT to portcullis run");
 
     assertEquals(
-        List.of(
-            update(run, "task", TaskState.TASK_KILLED, "Killed by SIGINT to portcullis run")),
+        List.of(update(run, "task", TaskState.TASK_KILLED, "Killed by SIGINT to portcullis run")),
         fixture.sink.since(2));
     assertEquals(List.of(kill(run.container(), pid)), fixture.tracker.kills());
   }

@@ -319,8 +319,7 @@ class ExecutorCoreLaunchTest {
       guarded.guard.orElseThrow().failNext(new IOException("cannot attach the program"));
 
       LaunchFailedException e =
-          assertThrows(
-              LaunchFailedException.class, () -> guarded.core.launch(spec("web", "a")));
+          assertThrows(LaunchFailedException.class, () -> guarded.core.launch(spec("web", "a")));
 
       assertFalse(e.started());
       ExecutorRecord web = e.executor();

@@ -60,8 +60,7 @@ class ExecutorCorePropertyTest {
   @Provide
   Arbitrary<List<Step>> steps() {
     Arbitrary<Integer> index = Arbitraries.integers().between(0, 11);
-    Arbitrary<Step> exit =
-        Combinators.combine(index, Arbitraries.of(0, 1, 137)).as(Exit::new);
+    Arbitrary<Step> exit = Combinators.combine(index, Arbitraries.of(0, 1, 137)).as(Exit::new);
     Arbitrary<Step> listen =
         Combinators.combine(index, Arbitraries.of(31000, 31001, 9090, 9091)).as(Listen::new);
     return Arbitraries.frequencyOf(

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A restarted agent taking over what the previous one recorded, from the records its journal
- * kept, on the host the previous one left.
+ * A restarted agent taking over what the previous one recorded, from the records its journal kept,
+ * on the host the previous one left.
  */
 class ExecutorCoreRecoveryTest {
 

@@ -89,8 +89,7 @@ class ExecutorCoreUpdateKillTest {
 
       PortGuardException e =
           assertThrows(
-              PortGuardException.class,
-              () -> fixture.core.update("web", WIDER_RESOURCES, WIDER));
+              PortGuardException.class, () -> fixture.core.update("web", WIDER_RESOURCES, WIDER));
 
       assertTrue(e.getMessage().contains("still enforces the old one"), e.getMessage());
       ExecutorRecord recorded = fixture.core.executor("web");

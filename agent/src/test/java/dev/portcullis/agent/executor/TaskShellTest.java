@@ -270,17 +270,14 @@ class TaskShellTest {
   @Test
   void startingInAMissingSandboxFails() {
     Path missing = sandbox.resolve("absent");
-    assertThrows(
-        IOException.class,
-        () -> shell(List.of("true"), missing, status, Map.of()));
+    assertThrows(IOException.class, () -> shell(List.of("true"), missing, status, Map.of()));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"3\n", "3", " 3 \n", "0\n"})
   void aRecordedStatusIsReadFromTheFile(String text) throws Exception {
     Files.writeString(status, text);
-    assertEquals(
-        Optional.of(Integer.parseInt(text.strip())), TaskShell.recordedExitStatus(status));
+    assertEquals(Optional.of(Integer.parseInt(text.strip())), TaskShell.recordedExitStatus(status));
   }
 
   @ParameterizedTest

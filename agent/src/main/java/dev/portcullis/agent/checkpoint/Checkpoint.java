@@ -1,0 +1,115 @@
+package dev.portcullis.agent.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * The agent's checkpoint file, {@code checkpoint.json} in the work directory, written so that a
+ * crash at any instant leaves either the old content or the new, whole: each write goes to a
+ * temporary file, is forced to disk, and replaces the checkpoint by an atomic rename, after which
+ * the directory is forced too, so that the rename itself survives a power loss.
+ */
+final class Checkpoint {
+
+  static final String FILE_NAME = "checkpoint.json";
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final Path directory;
+  private final Path file;
+  private final Path temporary;
+
+  Checkpoint(Path workDir) {
+    this.directory = workDir;
+    this.file = workDir.resolve(FILE_NAME);
+    this.temporary = workDir.resolve(FILE_NAME + ".tmp");
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /**
+   * The checkpoint's content; empty if none was ever written.
+   *
+   * @throws CheckpointException if it exists but cannot be read or is not JSON
+   */
+  Optional<JsonNode> read() throws CheckpointException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read the checkpoint " + file + ": " + e, e);
+    }
+    try {
+      JsonNode content = json.readTree(bytes);
+      if (content == null || content.isMissingNode()) {
+        throw new CheckpointException("the checkpoint " + file + " is empty");
+      }
+      return Optional.of(content);
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(
+          "the checkpoint " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot parse the checkpoint " + file + ": " + e, e);
+    }
+  }
+
+  /** Replaces the checkpoint with {@code content}, atomically and durably. */
+  void write(JsonNode content) throws IOException {
+    byte[] bytes = json.writeValueAsString(content).getBytes(StandardCharsets.UTF_8);
+    try (FileChannel channel =
+        FileChannel.open(
+            temporary,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+    try {
+      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the work directory " + directory + " cannot rename atomically", e);
+    }
+    forceDirectory();
+  }
+
+  /**
+   * Moves the checkpoint aside, to {@code checkpoint.json.discarded-<millis>}, for whoever wants to
+   * see what was forgotten; nothing happens if there is none.
+   *
+   * @return where it went, if there was one
+   */
+  Optional<Path> discard() throws IOException {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    Path aside = directory.resolve(FILE_NAME + ".discarded-" + System.currentTimeMillis());
+    Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+    forceDirectory();
+    return Optional.of(aside);
+  }
+
+  private void forceDirectory() throws IOException {
+    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package dev.portcullis.agent.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.agent.executor.ExecutorRecord;
+import dev.portcullis.agent.executor.SandboxLauncher;
+import dev.portcullis.agent.executor.TaskRecord;
+import dev.portcullis.agent.executor.TaskState;
+import dev.portcullis.agent.executor.TaskStatus;
+import dev.portcullis.agent.host.TaskUser;
+import dev.portcullis.agent.status.StatusJson;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.PortRanges;
+import dev.portcullis.core.config.AgentResources;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The checkpoint's content: which cgroups root and process tracker the agent ran with, and every
+ * executor and task it held, with their containers, allocations, states and last status updates.
+ * Reading is strict: anything missing or malformed makes the whole checkpoint unreadable, named by
+ * its path in the document, because recovering from half a checkpoint could kill the wrong thing or
+ * lose a task.
+ *
+ * <pre>{@code
+ * {"format":1,"cgroups_root":"portcullis","process_tracker":"cgroups-v2",
+ *  "executors":[{"executor_id":"web","container_id":"<uuid>","resources":"ports:[31000-31000]",
+ *                "networks":[],"terminated":false,
+ *                "tasks":[{"task_id":"a","container_id":"<uuid>.<uuid>","command":["sleep","60"],
+ *                          "user":{"name":"nobody","uid":65534,"gid":65534},
+ *                          "sandbox":"/var/lib/portcullis/sandboxes/<uuid>/a",
+ *                          "exit_status":"/var/lib/portcullis/sandboxes/<uuid>/a.exit_status",
+ *                          "state":"TASK_RUNNING","pid":1234,"status":{...}}]}]}
+ * }</pre>
+ *
+ * <p>{@code user} is absent for a task that runs as the agent's user. Checkpoints written before
+ * tasks had users have neither {@code user} nor {@code exit_status}: their tasks run as the agent's
+ * user and record their status in the sandbox, as the shells started then still do.
+ */
+final class CheckpointFormat {
+
+  static final int FORMAT = 1;
+
+  /** What a checkpoint holds. */
+  record Content(String cgroupsRoot, String processTracker, List<ExecutorRecord> executors) {}
+
+  private CheckpointFormat() {}
+
+  static ObjectNode write(
+      String cgroupsRoot, String processTracker, List<ExecutorRecord> executors) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("format", FORMAT);
+    root.put("cgroups_root", cgroupsRoot);
+    root.put("process_tracker", processTracker);
+    ArrayNode list = root.putArray("executors");
+    for (ExecutorRecord executor : executors) {
+      ObjectNode e = list.addObject();
+      e.put("executor_id", executor.executorId());
+      e.put("container_id", executor.container().toString());
+      e.put("resources", executor.resources());
+      ArrayNode networks = e.putArray("networks");
+      executor.networks().forEach(networks::add);
+      e.put("terminated", executor.terminated());
+      ArrayNode tasks = e.putArray("tasks");
+      for (TaskRecord task : executor.tasks()) {
+        ObjectNode t = tasks.addObject();
+        t.put("task_id", task.taskId());
+        t.put("container_id", task.container().toString());
+        ArrayNode command = t.putArray("command");
+        task.command().forEach(command::add);
+        task.user()
+            .ifPresent(
+                user -> {
+                  ObjectNode u = t.putObject("user");
+                  u.put("name", user.name());
+                  u.put("uid", user.uid());
+                  u.put("gid", user.gid());
+                });
+        t.put("sandbox", task.sandbox().toString());
+        task.exitStatusFile().ifPresent(file -> t.put("exit_status", file.toString()));
+        t.put("state", task.state().name());
+        task.pid().ifPresent(pid -> t.put("pid", pid));
+        task.status().ifPresent(status -> t.set("status", StatusJson.write(status)));
+      }
+    }
+    return root;
+  }
+
+  /**
+   * Reads a checkpoint back.
+   *
+   * @throws CheckpointException naming the first field that is missing or wrong
+   */
+  static Content read(JsonNode root) throws CheckpointException {
+    CheckpointFields.object(root, "the document");
+    long format = CheckpointFields.integer(root, "format", "").longValue();
+    if (format != FORMAT) {
+      throw new CheckpointException(
+          "format " + format + " is not one this agent reads (" + FORMAT + ")");
+    }
+    String cgroupsRoot = CheckpointFields.text(root, "cgroups_root", "");
+    String processTracker = CheckpointFields.text(root, "process_tracker", "");
+    JsonNode list = CheckpointFields.array(root.get("executors"), "executors");
+    List<ExecutorRecord> executors = new ArrayList<>();
+    Set<String> executorIds = new HashSet<>();
+    Set<String> taskIds = new HashSet<>();
+    Set<ContainerId> containers = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String at = "executors[" + i + "].";
+      JsonNode e = CheckpointFields.object(list.get(i), "executors[" + i + "]");
+      String executorId = CheckpointFields.id(e, "executor_id", at);
+      if (!executorIds.add(executorId)) {
+        throw new CheckpointException(at + "executor_id: '" + executorId + "' appears twice");
+      }
+      ContainerId container = CheckpointFields.container(e, "container_id", at);
+      if (container.isNested()) {
+        throw new CheckpointException(at + "container_id: '" + container + "' is nested");
+      }
+      if (!containers.add(container)) {
+        throw new CheckpointException(at + "container_id: '" + container + "' appears twice");
+      }
+      String resources = CheckpointFields.text(e, "resources", at);
+      PortRanges ports;
+      try {
+        ports = AgentResources.parse(resources).ports().orElse(PortRanges.empty());
+      } catch (IllegalArgumentException ex) {
+        throw new CheckpointException(at + "resources: " + ex.getMessage(), ex);
+      }
+      List<String> networks = CheckpointFields.strings(e, "networks", at, true);
+      boolean terminated = CheckpointFields.bool(e, "terminated", at);
+      List<TaskRecord> taskRecords = new ArrayList<>();
+      JsonNode tasks = CheckpointFields.array(e.get("tasks"), at + "tasks");
+      if (tasks.isEmpty()) {
+        throw new CheckpointException(at + "tasks: an executor has at least one task");
+      }
+      for (int j = 0; j < tasks.size(); j++) {
+        String tat = at + "tasks[" + j + "].";
+        JsonNode t = CheckpointFields.object(tasks.get(j), at + "tasks[" + j + "]");
+        String taskId = CheckpointFields.id(t, "task_id", tat);
+        if (!taskIds.add(taskId)) {
+          throw new CheckpointException(tat + "task_id: '" + taskId + "' appears twice");
+        }
+        ContainerId taskContainer = CheckpointFields.container(t, "container_id", tat);
+        if (!taskContainer.parent().equals(Optional.of(container))) {
+          throw new CheckpointException(
+              tat + "container_id: '" + taskContainer + "' is not nested in " + container);
+        }
+        if (!containers.add(taskContainer)) {
+          throw new CheckpointException(
+              tat + "container_id: '" + taskContainer + "' appears twice");
+        }
+        List<String> command = CheckpointFields.strings(t, "command", tat, false);
+        Optional<TaskUser> user =
+            t.has("user") ? Optional.of(CheckpointFields.user(t, tat)) : Optional.empty();
+        Path sandbox = CheckpointFields.path(t, "sandbox", tat);
+        Path exitStatus =
+            t.has("exit_status")
+                ? CheckpointFields.path(t, "exit_status", tat)
+                : sandbox.resolve(SandboxLauncher.EXIT_STATUS_FILE);
+        TaskState state = CheckpointFields.state(t, tat);
+        OptionalLong pid =
+            t.has("pid")
+                ? OptionalLong.of(CheckpointFields.integer(t, "pid", tat).longValue())
+                : OptionalLong.empty();
+        Optional<TaskStatus> status = Optional.empty();
+        if (t.has("status")) {
+          try {
+            status = Optional.of(StatusJson.read(t.get("status")));
+          } catch (IllegalArgumentException ex) {
+            throw new CheckpointException(tat + "status: " + ex.getMessage(), ex);
+          }
+        }
+        taskRecords.add(
+            new TaskRecord(
+                taskId,
+                taskContainer,
+                command,
+                user,
+                sandbox,
+                Optional.of(exitStatus),
+                state,
+                status,
+                pid,
+                Optional.empty()));
+      }
+      executors.add(
+          new ExecutorRecord(
+              executorId,
+              container,
+              resources,
+              ports,
+              networks,
+              terminated,
+              Optional.empty(),
+              Optional.empty(),
+              taskRecords));
+    }
+    return new Content(cgroupsRoot, processTracker, executors);
+  }
+}

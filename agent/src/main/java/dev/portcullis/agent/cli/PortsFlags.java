@@ -1,0 +1,100 @@
+package dev.portcullis.agent.cli;
+
+import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.policy.GracePolicy;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Portcullis's own flags for the ports isolator, beyond the Mesos agent's: the policy, the port
+ * guard and how often a scan reads every descriptor. A mixin of {@link AgentFlags}; like it, it
+ * hands each value to core as given, or leaves the setting to its default when none is given.
+ */
+final class PortsFlags {
+
+  /** The bpf guard's own setting, which only it reads and parses. */
+  static final String GUARD_STOP_LISTENERS = "container_ports_guard_stop_listeners";
+
+  @Option(
+      names = "--" + IsolatorConfig.CONTAINER_PORTS_POLICY,
+      paramLabel = "NAME",
+      description = "The enforcement policy: mesos or grace. Default: the best available (mesos).")
+  String policy;
+
+  @Option(
+      names = "--" + GracePolicy.GRACE_SCANS_SETTING,
+      paramLabel = "N",
+      description =
+          "For the grace policy: kill only after N consecutive scans saw the same violation."
+              + " Default: "
+              + GracePolicy.DEFAULT_GRACE_SCANS
+              + ".")
+  String graceScans;
+
+  @Option(
+      names = "--" + IsolatorConfig.CONTAINER_PORTS_GUARD,
+      paramLabel = "NAME",
+      defaultValue = IsolatorConfig.NO_GUARD,
+      description =
+          "The port guard, which makes the kernel refuse a task's bind() to a port it was not"
+              + " allocated: bpf (cgroup v2 BPF bind hooks) or none, as in Mesos, where only scans"
+              + " enforce. Naming one that cannot work here is a start-up error. Default:"
+              + " ${DEFAULT-VALUE}.")
+  String guard;
+
+  @Option(
+      names = "--" + IsolatorConfig.CONTAINER_PORTS_GUARD_MODE,
+      paramLabel = "scope|strict",
+      description =
+          "Which binds the guard refuses. scope: a port in the checked scope that is not"
+              + " allocated. strict: any named port that is not allocated, even outside the scope;"
+              + " the kernel's picks for bind(0) still follow the scope. Default: "
+              + IsolatorConfig.DEFAULT_GUARD_MODE_TEXT
+              + ".")
+  String guardMode;
+
+  /** Null unless given: the guard keeps its own default then. */
+  @Option(
+      names = "--" + GUARD_STOP_LISTENERS,
+      negatable = true,
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Where the kernel allows it, the bpf guard kills at once a process that calls listen()"
+              + " on a socket it never bound when the port the kernel picked is not allowed; with"
+              + " false such a listener is left to the next scan. Default: true, the guard's own.")
+  Boolean guardStopsListeners;
+
+  @Option(
+      names = "--" + IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY,
+      paramLabel = "N",
+      description =
+          "When scans attribute sockets by cgroup id, every Nth scan (and the first) reads every"
+              + " process's descriptors instead. Default: "
+              + IsolatorConfig.DEFAULT_FULL_SCAN_EVERY
+              + ".")
+  String fullScanEvery;
+
+  /**
+   * Puts the flags given, by their names without {@code --}, into {@code flags}.
+   *
+   * @throws dev.portcullis.core.config.FlagException if the grace count is bad
+   */
+  void putInto(Map<String, String> flags) {
+    if (graceScans != null) {
+      // Only the grace policy reads it, and only once selected: its own reading checks it now, so
+      // that a bad value is never silently ignored under another policy.
+      GracePolicy.graceScans(graceScans);
+    }
+    HostFlags.putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_POLICY, policy);
+    HostFlags.putIfGiven(flags, GracePolicy.GRACE_SCANS_SETTING, graceScans);
+    flags.put(IsolatorConfig.CONTAINER_PORTS_GUARD, guard);
+    HostFlags.putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, guardMode);
+    if (guardStopsListeners != null) {
+      // Providers take their settings as text: the guard reads this one itself.
+      flags.put(GUARD_STOP_LISTENERS, guardStopsListeners.toString());
+    }
+    HostFlags.putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, fullScanEvery);
+  }
+}

@@ -1,0 +1,258 @@
+package dev.portcullis.agent.http;
+
+import dev.portcullis.agent.executor.Census;
+import dev.portcullis.agent.executor.CoreObserver;
+import dev.portcullis.agent.executor.KillReason;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.GuardRefusals;
+import dev.portcullis.core.EnforcementAction;
+import dev.portcullis.core.ScanMode;
+import dev.portcullis.core.ScanReport;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The agent's metrics, written in the Prometheus text exposition format (version 0.0.4). Every
+ * labelled series that can exist is written from the start, at zero, so that a rate or an alert
+ * never has to wait for a first occurrence.
+ */
+public final class AgentMetrics implements CoreObserver {
+
+  private final Map<ScanMode, AtomicLong> scans = new EnumMap<>(ScanMode.class);
+  private final AtomicLong scanNanos = new AtomicLong();
+  private final AtomicLong socketsSeen = new AtomicLong();
+  private final AtomicLong scanFailures = new AtomicLong();
+  private final Map<EnforcementAction.Outcome, AtomicLong> violations =
+      new EnumMap<>(EnforcementAction.Outcome.class);
+  private final Map<KillReason, AtomicLong> kills = new EnumMap<>(KillReason.class);
+  private final AtomicLong refusedBinds = new AtomicLong();
+  private final AtomicLong stoppedListeners = new AtomicLong();
+  private final AtomicLong guarded = new AtomicLong();
+
+  /** What each guard had refused at the last scan, so that counters grow by what is new. */
+  private final Map<ContainerId, GuardRefusals> refusalsSeen = new HashMap<>();
+
+  private final Map<String, String> providers;
+
+  /**
+   * @param providers the provider in use for each kind, such as {@code socket_source} → {@code
+   *     netlink}
+   */
+  public AgentMetrics(Map<String, String> providers) {
+    this.providers = new LinkedHashMap<>(providers);
+    for (ScanMode mode : ScanMode.values()) {
+      scans.put(mode, new AtomicLong());
+    }
+    for (EnforcementAction.Outcome outcome : EnforcementAction.Outcome.values()) {
+      violations.put(outcome, new AtomicLong());
+    }
+    for (KillReason reason : KillReason.values()) {
+      kills.put(reason, new AtomicLong());
+    }
+  }
+
+  /** Counts one scan; a scan listener. */
+  @Override
+  public void scanned(ScanReport report) {
+    scans.get(report.mode()).incrementAndGet();
+    scanNanos.addAndGet(report.duration().toNanos());
+    socketsSeen.set(report.socketsSeen());
+    for (EnforcementAction action : report.actions()) {
+      violations.get(action.outcome()).incrementAndGet();
+    }
+    guardsRead(report.guardRefusals());
+  }
+
+  /**
+   * Counts what the port guards refused, from a read of every guard (after a scan, or when a task
+   * ended): only what grew since the previous read counts.
+   */
+  @Override
+  public synchronized void guardsRead(Map<ContainerId, GuardRefusals> now) {
+    for (Map.Entry<ContainerId, GuardRefusals> entry : now.entrySet()) {
+      GuardRefusals before = refusalsSeen.getOrDefault(entry.getKey(), GuardRefusals.none());
+      GuardRefusals after = entry.getValue();
+      // A guard installed again starts from zero: only growth counts.
+      refusedBinds.addAndGet(Math.max(0, after.binds() - before.binds()));
+      stoppedListeners.addAndGet(Math.max(0, after.listeners() - before.listeners()));
+    }
+    refusalsSeen.keySet().retainAll(now.keySet());
+    refusalsSeen.putAll(now);
+    guarded.set(now.size());
+  }
+
+  @Override
+  public void scanFailed() {
+    scanFailures.incrementAndGet();
+  }
+
+  @Override
+  public void killed(KillReason reason) {
+    kills.get(reason).incrementAndGet();
+  }
+
+  /** What the agent holds now, read when the metrics are written. */
+  record Gauges(
+      int containersTracked,
+      Map<String, Integer> executorsByState,
+      Map<String, Integer> tasksByState,
+      int eventReaders,
+      long eventReadersDropped) {
+
+    /** The core's census and the event stream's readers. */
+    static Gauges of(Census census, StatusStream stream) {
+      Map<String, Integer> tasks = new TreeMap<>();
+      census.taskStates().forEach((state, count) -> tasks.put(state.name(), count));
+      return new Gauges(
+          census.trackedContainers(),
+          census.executorStates(),
+          tasks,
+          stream.readers(),
+          stream.dropped());
+    }
+  }
+
+  /** The metrics in the Prometheus text format. */
+  String render(Supplier<Gauges> current) {
+    Gauges gauges = current.get();
+    StringBuilder out = new StringBuilder();
+    family(
+        out,
+        "portcullis_scans_total",
+        "counter",
+        "Scans of the host's listening sockets, by how sockets were attributed.");
+    long count = 0;
+    for (Map.Entry<ScanMode, AtomicLong> mode : scans.entrySet()) {
+      count += mode.getValue().get();
+      sample(
+          out,
+          "portcullis_scans_total",
+          "mode",
+          mode.getKey().name().toLowerCase(Locale.ROOT),
+          mode.getValue().get());
+    }
+    family(
+        out,
+        "portcullis_scan_failures_total",
+        "counter",
+        "Scans that could not list the host's sockets.");
+    sample(out, "portcullis_scan_failures_total", scanFailures.get());
+    family(out, "portcullis_scan_duration_seconds", "summary", "How long scans took.");
+    sample(out, "portcullis_scan_duration_seconds_sum", scanNanos.get() / 1e9);
+    sample(out, "portcullis_scan_duration_seconds_count", count);
+    family(
+        out,
+        "portcullis_sockets_seen",
+        "gauge",
+        "Listening sockets the last scan saw on the host.");
+    sample(out, "portcullis_sockets_seen", socketsSeen.get());
+    family(
+        out,
+        "portcullis_containers_tracked",
+        "gauge",
+        "Containers the isolator tracks, nested ones included.");
+    sample(out, "portcullis_containers_tracked", gauges.containersTracked());
+    family(
+        out,
+        "portcullis_violations_total",
+        "counter",
+        "Violations found by scans, by what was done about them.");
+    for (Map.Entry<EnforcementAction.Outcome, AtomicLong> outcome : violations.entrySet()) {
+      sample(
+          out,
+          "portcullis_violations_total",
+          "outcome",
+          outcome.getKey().name().toLowerCase(Locale.ROOT),
+          outcome.getValue().get());
+    }
+    family(
+        out,
+        "portcullis_kills_total",
+        "counter",
+        "Executors whose containers the agent killed, by reason.");
+    for (Map.Entry<KillReason, AtomicLong> reason : kills.entrySet()) {
+      sample(
+          out,
+          "portcullis_kills_total",
+          "reason",
+          reason.getKey().label(),
+          reason.getValue().get());
+    }
+    family(
+        out,
+        "portcullis_guard_refusals_total",
+        "counter",
+        "What the port guards refused, by kind: binds refused, listeners stopped.");
+    sample(out, "portcullis_guard_refusals_total", "kind", "bind", refusedBinds.get());
+    sample(out, "portcullis_guard_refusals_total", "kind", "listener", stoppedListeners.get());
+    family(out, "portcullis_guarded_containers", "gauge", "Root containers with a port guard.");
+    sample(out, "portcullis_guarded_containers", guarded.get());
+    family(out, "portcullis_executors", "gauge", "Executors the agent holds, by state.");
+    gauges
+        .executorsByState()
+        .forEach((state, n) -> sample(out, "portcullis_executors", "state", state, n));
+    family(out, "portcullis_tasks", "gauge", "Tasks the agent holds, by state.");
+    gauges.tasksByState().forEach((state, n) -> sample(out, "portcullis_tasks", "state", state, n));
+    family(out, "portcullis_event_readers", "gauge", "Readers of the status update stream.");
+    sample(out, "portcullis_event_readers", gauges.eventReaders());
+    family(
+        out,
+        "portcullis_event_readers_dropped_total",
+        "counter",
+        "Readers dropped for falling too far behind.");
+    sample(out, "portcullis_event_readers_dropped_total", gauges.eventReadersDropped());
+    family(
+        out, "portcullis_provider_info", "gauge", "The provider in use for each kind; always 1.");
+    for (Map.Entry<String, String> provider : providers.entrySet()) {
+      out.append("portcullis_provider_info{kind=\"")
+          .append(escape(provider.getKey()))
+          .append("\",name=\"")
+          .append(escape(provider.getValue()))
+          .append("\"} 1\n");
+    }
+    return out.toString();
+  }
+
+  private static void family(StringBuilder out, String name, String type, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static void sample(StringBuilder out, String name, double value) {
+    out.append(name).append(' ').append(number(value)).append('\n');
+  }
+
+  /** Counts and gauges are whole numbers: written exactly, never through a double. */
+  private static void sample(StringBuilder out, String name, long value) {
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void sample(
+      StringBuilder out, String name, String label, String labelValue, long value) {
+    out.append(name)
+        .append('{')
+        .append(label)
+        .append("=\"")
+        .append(escape(labelValue))
+        .append("\"} ")
+        .append(value)
+        .append('\n');
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15
+        ? Long.toString((long) value)
+        : Double.toString(value);
+  }
+
+  /** Label values escape backslash, double quote and line feed. */
+  private static String escape(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+}
