@@ -154,15 +154,13 @@ public final class AgentFlags {
 
   /** The agent's own reading of {@code --launcher}: how tasks are confined. */
   private boolean linuxLauncher() {
-    switch (launcher.strip()) {
-      case IsolatorConfig.LINUX_LAUNCHER:
-        return true;
-      case POSIX_LAUNCHER:
-        return false;
-      default:
-        throw FlagException.invalidValue(
-            IsolatorConfig.LAUNCHER, launcher, "must be linux or posix");
-    }
+    return switch (launcher.strip()) {
+      case IsolatorConfig.LINUX_LAUNCHER -> true;
+      case POSIX_LAUNCHER -> false;
+      default ->
+          throw FlagException.invalidValue(
+              IsolatorConfig.LAUNCHER, launcher, "must be linux or posix");
+    };
   }
 
   /**

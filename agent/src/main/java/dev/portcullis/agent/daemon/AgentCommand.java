@@ -13,12 +13,9 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -67,8 +64,6 @@ public final class AgentCommand implements Callable<Integer> {
 
   private static final String WORK_DIR = "work_dir";
   private static final String RECOVER = "recover";
-  private static final String LOCK_FILE = "agent.lock";
-
   @Spec CommandSpec spec;
 
   @Mixin AgentFlags agent;
@@ -137,10 +132,8 @@ public final class AgentCommand implements Callable<Integer> {
     InetSocketAddress address = address();
     Path directory = workDirectory();
     IsolatorConfig config = settings.config();
-    try (FileChannel lockFile =
-            FileChannel.open(
-                directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = lock(lockFile, directory)) {
+    WorkDirLock lock = WorkDirLock.acquire(directory);
+    try (lock) {
       // Under the lock, so that a second agent on this work directory probes nothing.
       HostProviders.Host host = HostProviders.select(settings);
       if (settings.isolatesPorts()) {
@@ -167,19 +160,16 @@ public final class AgentCommand implements Callable<Integer> {
       return 0;
     } catch (IOException e) {
       throw new StartupException(
-          "cannot lock the work directory " + directory + ": " + e.getMessage(), e);
+          "cannot unlock the work directory " + directory + ": " + e.getMessage(), e);
     }
   }
 
   private boolean recoverMode() {
-    switch (recover.strip()) {
-      case "reconnect":
-        return false;
-      case "cleanup":
-        return true;
-      default:
-        throw FlagException.invalidValue(RECOVER, recover, "must be reconnect or cleanup");
-    }
+    return switch (recover.strip()) {
+      case "reconnect" -> false;
+      case "cleanup" -> true;
+      default -> throw FlagException.invalidValue(RECOVER, recover, "must be reconnect or cleanup");
+    };
   }
 
   private InetSocketAddress address() {
@@ -203,15 +193,6 @@ public final class AgentCommand implements Callable<Integer> {
       throw FlagException.invalidValue(WORK_DIR, workDir, "cannot be created: " + e, e);
     }
     return directory;
-  }
-
-  private static FileLock lock(FileChannel channel, Path directory) throws IOException {
-    FileLock lock = channel.tryLock();
-    if (lock == null) {
-      throw new StartupException(
-          "another agent is running with --work_dir=" + directory + "; stop it first");
-    }
-    return lock;
   }
 
   private static String hostForUrl(InetSocketAddress address) {
