@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -30,18 +29,10 @@ public final class KillCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin AgentEndpoint agent;
-
-  @Option(
-      names = "--executor_id",
-      paramLabel = "ID",
-      required = true,
-      description = "The executor to kill.")
-  String executorId;
+  @Mixin ExecutorTarget executor;
 
   @Override
   public Integer call() throws InterruptedException {
-    AgentClient client = agent.client();
-    return client.delete(AgentClient.executorPath(executorId)).print(spec);
+    return executor.client().delete(executor.path()).print(spec);
   }
 }

@@ -30,14 +30,7 @@ public final class UpdateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin AgentEndpoint agent;
-
-  @Option(
-      names = "--executor_id",
-      paramLabel = "ID",
-      required = true,
-      description = "The executor to update.")
-  String executorId;
+  @Mixin ExecutorTarget executor;
 
   @Option(
       names = "--resources",
@@ -50,10 +43,11 @@ public final class UpdateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AgentClient client = agent.client();
-    String path = AgentClient.executorPath(executorId) + "/resources";
-    return client
-        .put(path, AgentClient.JSON.createObjectNode().put("resources", resources))
+    return executor
+        .client()
+        .put(
+            executor.path() + "/resources",
+            AgentClient.JSON.createObjectNode().put("resources", resources))
         .print(spec);
   }
 }
