@@ -1,6 +1,8 @@
 package dev.portcullis.agent.executor;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,28 +28,31 @@ final class Reaper {
   /** Reports every task that has ended since the last look. */
   void reap() {
     endings.settleLimitations();
+    List<Ended> ended = new ArrayList<>();
     for (Executor executor : holdings.running()) {
       for (Task task : executor.liveTasks()) {
-        if (executor.terminated()) {
-          break;
+        if (task.state() == TaskState.TASK_RUNNING) {
+          ending(task).ifPresent(ending -> ended.add(new Ended(executor, task, ending)));
         }
-        if (task.state() != TaskState.TASK_RUNNING) {
-          continue;
-        }
-        Optional<Termination> ending = ending(task);
-        if (ending.isEmpty()) {
-          continue;
-        }
-        // A process that a port guard killed for listening is a limitation, not an exit: read
-        // the guards before settling how the task ended.
-        scans.readGuards();
-        if (endings.settleLimitations() && executor.terminated()) {
-          break;
-        }
-        endings.taskEnded(executor, task, ending.get());
+      }
+    }
+    if (ended.isEmpty()) {
+      return;
+    }
+    // A process that a port guard killed for listening is a limitation, not an exit: read the
+    // guards, once for all the tasks that ended, before settling how they ended.
+    scans.readGuards();
+    endings.settleLimitations();
+    for (Ended end : ended) {
+      // One ending may have ended others before their turn: a failed task kills its group.
+      if (!end.executor().terminated() && !end.task().state().isTerminal()) {
+        endings.taskEnded(end.executor(), end.task(), end.ending());
       }
     }
   }
+
+  /** A running task seen to have ended, not reported yet. */
+  private record Ended(Executor executor, Task task, Termination ending) {}
 
   /** How a running task ended, if it has. */
   Optional<Termination> ending(Task task) {
