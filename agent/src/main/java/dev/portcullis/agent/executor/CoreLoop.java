@@ -56,19 +56,24 @@ public final class CoreLoop implements AutoCloseable {
 
   private void schedule(String what, Runnable work, Duration interval) {
     // Never cancelled but by close(), and never failing: its future says nothing worth keeping.
+    // A periodic task that throws is never run again: never let it.
     var unused =
         thread.scheduleWithFixedDelay(
-            () -> {
-              try {
-                work.run();
-              } catch (RuntimeException e) {
-                // A periodic task that throws is never run again: never let it.
-                LOG.error("{} failed; will try again", what, e);
-              }
-            },
+            logged(what + " failed; will try again", work),
             interval.toNanos(),
             interval.toNanos(),
             TimeUnit.NANOSECONDS);
+  }
+
+  /** {@code work}, its runtime failure logged with {@code failure} rather than thrown. */
+  private static Runnable logged(String failure, Runnable work) {
+    return () -> {
+      try {
+        work.run();
+      } catch (RuntimeException e) {
+        LOG.error(failure, e);
+      }
+    };
   }
 
   /**
@@ -100,14 +105,7 @@ public final class CoreLoop implements AutoCloseable {
   /** Runs {@code work} on the loop later, without waiting; a failure is logged. */
   public void submit(String what, Runnable work) {
     try {
-      thread.execute(
-          () -> {
-            try {
-              work.run();
-            } catch (RuntimeException e) {
-              LOG.error("{} failed", what, e);
-            }
-          });
+      thread.execute(logged(what + " failed", work));
     } catch (RejectedExecutionException e) {
       LOG.info("{}: not done, the agent has stopped", what);
     }
