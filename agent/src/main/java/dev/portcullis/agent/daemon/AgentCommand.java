@@ -5,7 +5,6 @@ import dev.portcullis.agent.cli.AgentSettings;
 import dev.portcullis.agent.cli.HostProviders;
 import dev.portcullis.agent.cli.SignalHandlers;
 import dev.portcullis.agent.cli.StartupException;
-import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.config.FlagException;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.io.IOException;
@@ -141,14 +140,7 @@ public final class AgentCommand implements Callable<Integer> {
       }
       DaemonConfig daemonConfig =
           new DaemonConfig(
-              directory,
-              address,
-              cleanup,
-              maxCompletedExecutors,
-              config,
-              config.providerSettings().get(ProcessTracker.CGROUPS_ROOT_SETTING).orElseThrow(),
-              settings.users(),
-              host);
+              directory, address, cleanup, maxCompletedExecutors, config, settings.users(), host);
       CountDownLatch stop = new CountDownLatch(1);
       installStopSignals(stop);
       try (AgentDaemon daemon = AgentDaemon.start(daemonConfig)) {

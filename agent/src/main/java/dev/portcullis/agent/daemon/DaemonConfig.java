@@ -19,7 +19,6 @@ import java.util.Optional;
  *     hold, instead of recovering it
  * @param maxCompletedExecutors how many terminated executors are kept for listing
  * @param config the isolator's configuration
- * @param cgroupsRoot the process tracker's cgroups root, checked against the checkpoint's
  * @param users which user each task runs as ({@code --switch_user})
  * @param host the process tracker, and the ports isolator's builder when ports are isolated
  */
@@ -29,7 +28,6 @@ public record DaemonConfig(
     boolean recoverCleanup,
     int maxCompletedExecutors,
     IsolatorConfig config,
-    String cgroupsRoot,
     TaskUsers users,
     HostProviders.Host host) {
 
@@ -38,7 +36,6 @@ public record DaemonConfig(
     Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(cgroupsRoot, "cgroupsRoot");
     Objects.requireNonNull(users, "users");
     Objects.requireNonNull(host, "host");
   }
@@ -54,5 +51,13 @@ public record DaemonConfig(
    */
   public Optional<PortsIsolatorBuilder> ports() {
     return host.ports();
+  }
+
+  /** The process tracker's cgroups root, as the flags gave it; checked against the checkpoint's. */
+  public String cgroupsRoot() {
+    return config
+        .providerSettings()
+        .get(ProcessTracker.CGROUPS_ROOT_SETTING)
+        .orElse(ProcessTracker.DEFAULT_CGROUPS_ROOT);
   }
 }
