@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the log-once memory is per offending container and starts afresh when the container is seen
  *       clean or its root's allocation changes;
  *   <li>a kill verdict kills the root's tree through the {@link ProcessTracker} before the
- *       limitation is raised, so no offending process outlives the limitation;
+ *       limitation is raised, so no offending process outlives the limitation; {@link
+ *       PortsIsolatorBuilder#beforeKill before-kill listeners} hear of the limitation before the
+ *       kill, so that its owner can record it where a crash cannot lose it;
  *   <li>with a {@link PortGuard}, the kernel refuses a bind to an unallocated port in the first
  *       place: {@link #prepare} installs the guard on a top-level container before the launcher
  *       places a process in it, {@link #update} changes what it allows, {@link #recover} finds it
@@ -83,9 +85,11 @@ public final class PortsIsolator implements AutoCloseable {
             this::reconcileOnce);
     Clock clock = builder.clock != null ? builder.clock : Clock.systemUTC();
     this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
-    this.scan = new Scan(config, source, tracker, policy, clock);
+    KillNotices notices = new KillNotices(builder.killListeners);
+    this.scan = new Scan(config, source, tracker, policy, clock, notices);
     this.containers = new TrackedContainers(scan::forget);
-    this.stopped = new StoppedListeners(config.enforceContainerPorts(), tracker, containers);
+    this.stopped =
+        new StoppedListeners(config.enforceContainerPorts(), tracker, containers, notices);
     GuardRules rules = new GuardRules(config);
     this.guard = Optional.ofNullable(builder.portGuard).map(g -> new GuardKeeper(g, rules));
     guard.ifPresent(keeper -> LOG.info("{}", keeper.describe()));

@@ -1,5 +1,6 @@
 package dev.portcullis.core;
 
+import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
@@ -35,6 +36,7 @@ public final class PortsIsolatorBuilder {
   ScanScheduler scheduler;
   Clock clock;
   final List<Consumer<ScanReport>> listeners = new ArrayList<>();
+  final List<Consumer<ContainerLimitation>> killListeners = new ArrayList<>();
 
   PortsIsolatorBuilder() {}
 
@@ -122,6 +124,21 @@ public final class PortsIsolatorBuilder {
   /** A listener that receives every scan's report, on the scanning thread. */
   public PortsIsolatorBuilder onScan(Consumer<ScanReport> listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /**
+   * A listener told of every limitation the isolator is about to raise, on the scanning thread,
+   * before it kills the container's tree: the moment for an owner to record durably what it will
+   * report, so that a crash between the kill and the report cannot lose the limitation. The kill
+   * goes ahead when the listener returns, and also when it throws (the throw is logged): a violator
+   * is killed whatever its owner could record. A root whose kill must be repeated, because the last
+   * one left a process, is announced again.
+   *
+   * @since 0.2
+   */
+  public PortsIsolatorBuilder beforeKill(Consumer<ContainerLimitation> listener) {
+    killListeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 

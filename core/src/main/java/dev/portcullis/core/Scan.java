@@ -55,6 +55,7 @@ final class Scan {
   private final ProcessTracker tracker;
   private final EnforcementPolicy policy;
   private final Clock clock;
+  private final KillNotices notices;
   private final boolean fastPathPossible;
 
   /** Per offending container; touched by lifecycle threads through {@link #forget}. */
@@ -67,12 +68,14 @@ final class Scan {
       SocketSource source,
       ProcessTracker tracker,
       EnforcementPolicy policy,
-      Clock clock) {
+      Clock clock,
+      KillNotices notices) {
     this.config = config;
     this.source = source;
     this.tracker = tracker;
     this.policy = policy;
     this.clock = clock;
+    this.notices = notices;
     this.fastPathPossible = source.reportsCgroupIds() && tracker.reportsCgroupIds();
   }
 
@@ -358,6 +361,8 @@ final class Scan {
     Map<ContainerId, String> killFailures = new HashMap<>();
     for (Map.Entry<ContainerId, List<Decision>> kill : killsByRoot.entrySet()) {
       ContainerId root = kill.getKey();
+      ContainerLimitation limitation = limitation(root, kill.getValue());
+      notices.announce(limitation);
       try {
         tracker.kill(root);
       } catch (IOException | RuntimeException e) {
@@ -365,7 +370,6 @@ final class Scan {
         killFailures.put(root, String.valueOf(e.getMessage()));
       }
       // Raised even when the kill failed, so that the container's owner destroys it.
-      ContainerLimitation limitation = limitation(root, kill.getValue());
       if (tracking.raise(limitation)) {
         enforcement.limitations.add(limitation);
       }

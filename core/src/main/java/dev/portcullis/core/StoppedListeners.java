@@ -24,11 +24,17 @@ final class StoppedListeners {
   private final boolean enforcing;
   private final ProcessTracker tracker;
   private final TrackedContainers containers;
+  private final KillNotices notices;
 
-  StoppedListeners(boolean enforcing, ProcessTracker tracker, TrackedContainers containers) {
+  StoppedListeners(
+      boolean enforcing,
+      ProcessTracker tracker,
+      TrackedContainers containers,
+      KillNotices notices) {
     this.enforcing = enforcing;
     this.tracker = tracker;
     this.containers = containers;
+    this.notices = notices;
   }
 
   /**
@@ -56,17 +62,18 @@ final class StoppedListeners {
         continue;
       }
       LOG.warn("{}; killing container {} and everything in it", message, root);
-      try {
-        tracker.kill(root);
-      } catch (IOException | RuntimeException e) {
-        LOG.error("Could not kill every process of container {}: {}", root, e.getMessage(), e);
-      }
       ContainerLimitation limitation =
           ContainerLimitation.builder()
               .container(root)
               .ports(entry.getValue())
               .message(message)
               .build();
+      notices.announce(limitation);
+      try {
+        tracker.kill(root);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("Could not kill every process of container {}: {}", root, e.getMessage(), e);
+      }
       if (containers.raise(limitation)) {
         raised.add(limitation);
       }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Drives a real {@link PortsIsolator} over an in-memory {@link HostModel}, scan by scan, and
@@ -72,6 +73,7 @@ public final class IsolatorHarness implements AutoCloseable {
             .scheduler(scheduler)
             .clock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
             .onScan(this::record)
+            .beforeKill(builder.beforeKill)
             .build();
   }
 
@@ -290,8 +292,18 @@ public final class IsolatorHarness implements AutoCloseable {
     private EnforcementPolicy policy = new MesosPolicy();
     private boolean cgroupIds = true;
     private Optional<FakePortGuard.State> guardState = Optional.empty();
+    private Consumer<ContainerLimitation> beforeKill = limitation -> {};
 
     private Builder() {}
+
+    /**
+     * Hears of each limitation before the isolator kills for it, as {@link
+     * dev.portcullis.core.PortsIsolatorBuilder#beforeKill} does; by default nobody does.
+     */
+    public Builder beforeKill(Consumer<ContainerLimitation> listener) {
+      this.beforeKill = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
 
     /**
      * Gives the isolator a {@link FakePortGuard} over {@code state}: a fresh {@link
