@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.agent.executor.Decision;
 import dev.portcullis.agent.executor.ExecutorRecord;
 import dev.portcullis.agent.executor.SandboxLauncher;
 import dev.portcullis.agent.executor.TaskRecord;
@@ -32,7 +33,7 @@ import java.util.Set;
  * <pre>{@code
  * {"format":1,"cgroups_root":"portcullis","process_tracker":"cgroups-v2",
  *  "executors":[{"executor_id":"web","container_id":"<uuid>","resources":"ports:[31000-31000]",
- *                "networks":[],"terminated":false,
+ *                "networks":[],"terminated":false,"decision":{...},
  *                "tasks":[{"task_id":"a","container_id":"<uuid>.<uuid>","command":["sleep","60"],
  *                          "user":{"name":"nobody","uid":65534,"gid":65534},
  *                          "sandbox":"/var/lib/portcullis/sandboxes/<uuid>/a",
@@ -40,9 +41,11 @@ import java.util.Set;
  *                          "state":"TASK_RUNNING","pid":1234,"status":{...}}]}]}
  * }</pre>
  *
- * <p>{@code user} is absent for a task that runs as the agent's user. Checkpoints written before
- * tasks had users have neither {@code user} nor {@code exit_status}: their tasks run as the agent's
- * user and record their status in the sandbox, as the shells started then still do.
+ * <p>{@code decision} is present once a kill of the executor is decided on: it is recorded before
+ * the kill is carried out (see {@link CheckpointDecision}). {@code user} is absent for a task that
+ * runs as the agent's user. Checkpoints written before tasks had users have neither {@code user}
+ * nor {@code exit_status}: their tasks run as the agent's user and record their status in the
+ * sandbox, as the shells started then still do.
  */
 final class CheckpointFormat {
 
@@ -68,6 +71,9 @@ final class CheckpointFormat {
       ArrayNode networks = e.putArray("networks");
       executor.networks().forEach(networks::add);
       e.put("terminated", executor.terminated());
+      executor
+          .decision()
+          .ifPresent(decision -> e.set("decision", CheckpointDecision.write(decision)));
       ArrayNode tasks = e.putArray("tasks");
       for (TaskRecord task : executor.tasks()) {
         ObjectNode t = tasks.addObject();
@@ -135,6 +141,10 @@ final class CheckpointFormat {
       }
       List<String> networks = CheckpointFields.strings(e, "networks", at, true);
       boolean terminated = CheckpointFields.bool(e, "terminated", at);
+      Optional<Decision> decision =
+          e.has("decision")
+              ? Optional.of(CheckpointDecision.read(e.get("decision"), container, at + "decision."))
+              : Optional.empty();
       List<TaskRecord> taskRecords = new ArrayList<>();
       JsonNode tasks = CheckpointFields.array(e.get("tasks"), at + "tasks");
       if (tasks.isEmpty()) {
@@ -200,6 +210,7 @@ final class CheckpointFormat {
               terminated,
               Optional.empty(),
               Optional.empty(),
+              decision,
               taskRecords));
     }
     return new Content(cgroupsRoot, processTracker, executors);

@@ -34,11 +34,7 @@ final class Endings {
         ending.message());
     holdings.report(executor, task, ending);
     if (ending.state() == TaskState.TASK_FAILED && !executor.liveTasks().isEmpty()) {
-      kill(
-          executor,
-          new Termination.Killed(
-              "Killed because task " + task.taskId() + " of its task group failed"),
-          KillReason.TASK_GROUP_FAILED);
+      kill(executor, groupFailed(task), KillReason.TASK_GROUP_FAILED);
       return;
     }
     if (executor.liveTasks().isEmpty()) {
@@ -48,14 +44,48 @@ final class Endings {
     }
   }
 
+  /** How the other tasks of a group end when one of them fails. */
+  static Termination groupFailed(Task failed) {
+    return new Termination.Killed(
+        "Killed because task " + failed.taskId() + " of its task group failed");
+  }
+
   /**
-   * Kills the executor's whole tree, reports each live task with {@code ending}, and tears the
-   * executor down.
+   * Decides to kill the executor, records the decision, kills its whole tree, reports each live
+   * task with {@code ending}, and tears the executor down. A kill decided earlier and not carried
+   * out, as when the agent stopped part-way through one, is the one carried out.
    */
   void kill(Executor executor, Termination ending, KillReason reason) {
+    decide(executor, new Decision(ending, reason));
+    Decision decided = executor.decision().orElseThrow();
     holdings.killQuietly(executor.container());
-    reportLive(executor, ending, reason);
+    reportLive(executor, decided.ending(), decided.reason());
     finish(executor);
+  }
+
+  /**
+   * Decides to kill the executor, and records it before anything is killed, unless a kill is
+   * decided already. A decision that cannot be recorded is still carried out: the kill cannot wait.
+   */
+  void decide(Executor executor, Decision decision) {
+    if (executor.decide(decision)) {
+      holdings.saveDecision(executor);
+    }
+  }
+
+  /**
+   * Records that the isolator is about to kill an executor's root for a limitation, before it does.
+   * A container that is no running executor's root is left to the isolator.
+   */
+  void limiting(ContainerLimitation limitation) {
+    holdings
+        .runningWithRoot(limitation.container())
+        .ifPresent(
+            executor ->
+                decide(
+                    executor,
+                    new Decision(
+                        new Termination.Limited(limitation), KillReason.CONTAINER_LIMITATION)));
   }
 
   /**
@@ -71,11 +101,17 @@ final class Endings {
       Optional<ContainerLimitation> limitation = executor.limitation();
       if (limitation.isPresent()) {
         LOG.warn("Executor {} is limited: {}", executor.executorId(), limitation.get().message());
+        // Decided before the isolator's kill, as it announced the limitation; decided here only if
+        // that record could not be kept.
+        decide(
+            executor,
+            new Decision(
+                new Termination.Limited(limitation.get()), KillReason.CONTAINER_LIMITATION));
+        Decision decided = executor.decision().orElseThrow();
         if (!holdings.isEmpty(executor.container())) {
           holdings.killQuietly(executor.container());
         }
-        reportLive(
-            executor, new Termination.Limited(limitation.get()), KillReason.CONTAINER_LIMITATION);
+        reportLive(executor, decided.ending(), decided.reason());
         finish(executor);
         any = true;
       }

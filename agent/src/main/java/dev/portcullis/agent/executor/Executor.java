@@ -29,6 +29,7 @@ final class Executor {
   private boolean terminated;
   private Optional<PortRanges> listening = Optional.empty();
   private Optional<GuardRefusals> guardRefusals = Optional.empty();
+  private Optional<Decision> decision = Optional.empty();
   private CompletableFuture<ContainerLimitation> limitation = new CompletableFuture<>();
 
   Executor(
@@ -57,6 +58,7 @@ final class Executor {
             record.networks(),
             record.terminated());
     record.tasks().forEach(task -> executor.add(Task.restore(task)));
+    executor.decision = record.decision();
     return executor;
   }
 
@@ -117,6 +119,24 @@ final class Executor {
     tasks.values().forEach(task -> task.listening(Optional.empty()));
   }
 
+  /** The kill decided on, once one is; the first decision stands. */
+  Optional<Decision> decision() {
+    return decision;
+  }
+
+  /**
+   * Decides to kill this executor, unless a kill is decided already.
+   *
+   * @return whether this decision is the one that stands
+   */
+  boolean decide(Decision kill) {
+    if (decision.isPresent()) {
+      return false;
+    }
+    decision = Optional.of(kill);
+    return true;
+  }
+
   /** The limitation the isolator raised on this executor's root, once it has. */
   Optional<ContainerLimitation> limitation() {
     if (limitation.isDone() && !limitation.isCompletedExceptionally()) {
@@ -150,6 +170,7 @@ final class Executor {
         terminated,
         listening,
         guardRefusals,
+        decision,
         records);
   }
 }

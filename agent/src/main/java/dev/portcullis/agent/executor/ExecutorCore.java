@@ -1,5 +1,7 @@
 package dev.portcullis.agent.executor;
 
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.PortGuardException;
@@ -63,6 +65,7 @@ public final class ExecutorCore {
                     .processTracker(tracker)
                     .clock(clock)
                     .onScan(report -> scanned(report))
+                    .beforeKill(limitation -> limiting(limitation))
                     .build());
     this.holdings =
         new Holdings(tracker, isolator, launcher, sink, journal, observer, settings, clock);
@@ -77,33 +80,47 @@ public final class ExecutorCore {
     scans.scanned(report);
   }
 
+  private void limiting(ContainerLimitation limitation) {
+    endings.limiting(limitation);
+  }
+
   /** Starts with nothing to recover, leaving whatever else the tracker's root holds alone. */
   public void startFresh() {
-    holdings.recoveryDone();
+    holdings.startRecording();
+  }
+
+  /** Recovers, as {@link #recover(List, Map)} does, knowing of no update reported since. */
+  public void recover(List<ExecutorRecord> recorded) throws IOException {
+    recover(recorded, Map.of());
   }
 
   /**
-   * Takes over what a previous agent recorded, kills every container under the root that no record
-   * knows, reports the tasks that ended meanwhile, and runs a first scan, so that recovered tasks
-   * are enforced at once; only then is anything recorded.
+   * Takes over what a previous agent recorded: completes every kill it decided on and did not
+   * finish, kills every container under the root that no record knows, reports the tasks that ended
+   * meanwhile, and runs a first scan, so that recovered tasks are enforced at once. Changes are
+   * recorded from the moment every recorded executor is held again.
    *
+   * @param reported the last status update reported of each task container, as a durable log of
+   *     them holds it: one later than the record's was reported before the agent stopped, and is
+   *     never reported again or contradicted
    * @throws IOException if the tracker cannot list its root
    */
-  public void recover(List<ExecutorRecord> recorded) throws IOException {
-    int live = recovery.recover(recorded);
+  public void recover(List<ExecutorRecord> recorded, Map<ContainerId, TaskStatus> reported)
+      throws IOException {
+    int live = recovery.recover(recorded, reported);
     reaper.reap();
     LOG.info(
         "Recovered {} executor(s); {} task(s) were running when the agent stopped",
         holdings.executors().size(),
         live);
     scan();
-    holdings.recoveryDone();
+    holdings.save();
   }
 
   /** Kills and removes every container under the root, recovering nothing. */
   public void cleanUpEverything() throws IOException {
     recovery.cleanUpEverything();
-    holdings.recoveryDone();
+    holdings.startRecording();
   }
 
   /**
@@ -215,7 +232,7 @@ public final class ExecutorCore {
 
   /**
    * Records what is held once more, as before stopping: a record that failed at the last change is
-   * then retried. Nothing is recorded before recovery is done.
+   * then retried. Nothing is recorded before recovery holds every recorded executor again.
    */
   public void save() {
     holdings.save();

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param terminated whether every task has ended and its containers are gone
  * @param listening the in-scope ports the last scan saw its containers listen on, if judged
  * @param guardRefusals what its port guard refused so far, as last read; empty without a guard
+ * @param decision the kill decided on, once one is: recorded before it is carried out
  * @param tasks its tasks, in launch order; never empty
  */
 public record ExecutorRecord(
@@ -30,6 +31,7 @@ public record ExecutorRecord(
     boolean terminated,
     Optional<PortRanges> listening,
     Optional<GuardRefusals> guardRefusals,
+    Optional<Decision> decision,
     List<TaskRecord> tasks) {
 
   /** Checks for nulls. */
@@ -41,6 +43,7 @@ public record ExecutorRecord(
     networks = List.copyOf(networks);
     Objects.requireNonNull(listening, "listening");
     Objects.requireNonNull(guardRefusals, "guardRefusals");
+    Objects.requireNonNull(decision, "decision");
     tasks = List.copyOf(tasks);
   }
 }

@@ -50,8 +50,9 @@ final class Holdings {
   private final Map<String, String> taskOwners = new HashMap<>();
 
   /**
-   * Whether recovery is done: until then the journal holds what the previous run left, and must
-   * never be overwritten.
+   * Whether changes are recorded: not before recovery holds every executor the journal recorded
+   * again, since until then the journal holds what the previous run left, and must never be
+   * overwritten with less.
    */
   private boolean recorded;
 
@@ -91,6 +92,16 @@ final class Holdings {
 
   Optional<Executor> executor(String executorId) {
     return Optional.ofNullable(executors.get(executorId));
+  }
+
+  /** The running executor whose top-level container this is, if any. */
+  Optional<Executor> runningWithRoot(ContainerId root) {
+    for (Executor executor : executors.values()) {
+      if (!executor.terminated() && executor.container().equals(root)) {
+        return Optional.of(executor);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The executor that holds a task id, if any does. */
@@ -201,7 +212,8 @@ final class Holdings {
   }
 
   /**
-   * Records what is held, once recovery is done; a failure is logged, and the next change retries.
+   * Records what is held, once changes are recorded; a failure is logged, and the next change
+   * retries.
    */
   void save() {
     if (!recorded) {
@@ -214,8 +226,31 @@ final class Holdings {
     }
   }
 
-  /** Recovery is over: from now on every change is recorded. */
-  void recoveryDone() {
+  /**
+   * Records a kill just decided on, before it is carried out; a failure is logged, since the kill
+   * goes ahead.
+   */
+  void saveDecision(Executor executor) {
+    if (!recorded) {
+      return;
+    }
+    try {
+      journal.save(records());
+    } catch (IOException e) {
+      LOG.error(
+          "Cannot record the decision to kill executor {} before carrying it out: {}; were the"
+              + " agent to stop before reporting it, the next start would not know why its tasks"
+              + " ended",
+          executor.executorId(),
+          e.getMessage());
+    }
+  }
+
+  /**
+   * From now on every change is recorded: there was nothing to recover, or recovery holds every
+   * recorded executor again.
+   */
+  void startRecording() {
     recorded = true;
     save();
   }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -29,18 +30,28 @@ final class Recovery {
   }
 
   /**
-   * Holds the recorded executors again, kills and removes every orphan, and hands the running
-   * executors back to the isolator with their last allocation.
+   * Holds the recorded executors again, with the updates reported since they were recorded, kills
+   * and removes every orphan, hands the running executors back to the isolator with their last
+   * allocation, and carries out what the previous agent decided or had to decide and did not.
    *
    * @return how many tasks were running when the previous agent stopped
    * @throws IOException if the tracker cannot list the containers under its root
    */
-  int recover(List<ExecutorRecord> recorded) throws IOException {
-    List<RecoveredContainer> recovered = new ArrayList<>();
-    Set<ContainerId> known = new HashSet<>();
+  int recover(List<ExecutorRecord> recorded, Map<ContainerId, TaskStatus> reported)
+      throws IOException {
+    List<Executor> executors = new ArrayList<>();
     for (ExecutorRecord record : recorded) {
       Executor executor = Executor.restore(record);
+      for (Task task : executor.tasks()) {
+        Optional.ofNullable(reported.get(task.container())).ifPresent(task::caughtUp);
+      }
       holdings.register(executor);
+      executors.add(executor);
+    }
+    holdings.startRecording();
+    List<RecoveredContainer> recovered = new ArrayList<>();
+    Set<ContainerId> known = new HashSet<>();
+    for (Executor executor : executors) {
       if (executor.terminated()) {
         finishTeardown(executor);
         continue;
@@ -60,7 +71,16 @@ final class Recovery {
     int live = 0;
     for (Executor executor : holdings.running()) {
       holdings.watch(executor);
-      if (executor.liveTasks().stream().anyMatch(task -> task.state() == TaskState.TASK_STARTING)) {
+      live += executor.liveTasks().size();
+      Optional<Decision> decided = executor.decision();
+      if (decided.isPresent()) {
+        LOG.info(
+            "Completing the kill of executor {} that the agent decided on before it stopped ({})",
+            executor.executorId(),
+            decided.get().reason().label());
+        endings.kill(executor, decided.get().ending(), decided.get().reason());
+      } else if (executor.liveTasks().stream()
+          .anyMatch(task -> task.state() == TaskState.TASK_STARTING)) {
         // The agent stopped during the launch: the journal holds the record kept before any
         // container was made, in which every task is starting (the next record is kept once all
         // run). So the launch failed as a whole, as one that fails while the agent runs does: every
@@ -71,10 +91,30 @@ final class Recovery {
             executor,
             new Termination.LaunchFailed("the agent stopped before it could start the task"),
             KillReason.LAUNCH_FAILED);
+      } else {
+        settleReported(executor);
       }
-      live += executor.liveTasks().size();
     }
     return live;
+  }
+
+  /**
+   * Carries out what the updates reported before the agent stopped call for, when it stopped before
+   * it could: a failed task fails its group; an executor whose tasks have all ended is torn down.
+   */
+  private void settleReported(Executor executor) {
+    if (executor.liveTasks().isEmpty()) {
+      // Whatever the ended tasks left behind goes too, as when they ended.
+      holdings.killQuietly(executor.container());
+      endings.finish(executor);
+      return;
+    }
+    executor.tasks().stream()
+        .filter(task -> task.state() == TaskState.TASK_FAILED)
+        .findFirst()
+        .ifPresent(
+            failed ->
+                endings.kill(executor, Endings.groupFailed(failed), KillReason.TASK_GROUP_FAILED));
   }
 
   /** Kills and removes every container under the root, for {@code --recover=cleanup}. */

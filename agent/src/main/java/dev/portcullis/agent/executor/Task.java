@@ -80,6 +80,16 @@ final class Task {
     return state;
   }
 
+  /**
+   * Takes the update a journal of status updates holds for this task when it is later than the
+   * state recorded here: it was reported, but the agent stopped before recording the change.
+   */
+  void caughtUp(TaskStatus update) {
+    if (update.state().follows(state)) {
+      reported(update);
+    }
+  }
+
   void reported(TaskStatus update) {
     this.state = update.state();
     this.status = Optional.of(update);

@@ -19,4 +19,20 @@ public enum TaskState {
   public boolean isTerminal() {
     return this == TASK_FINISHED || this == TASK_FAILED || this == TASK_KILLED;
   }
+
+  /**
+   * Whether a task in {@code other} can move on to this state: starting comes before running, and
+   * both before any terminal state; a terminal state is never followed by another.
+   */
+  public boolean follows(TaskState other) {
+    return progress() > other.progress();
+  }
+
+  private int progress() {
+    return switch (this) {
+      case TASK_STARTING -> 0;
+      case TASK_RUNNING -> 1;
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED -> 2;
+    };
+  }
 }

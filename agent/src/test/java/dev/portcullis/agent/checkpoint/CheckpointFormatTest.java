@@ -9,13 +9,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.agent.executor.Decision;
 import dev.portcullis.agent.executor.ExecutorRecord;
+import dev.portcullis.agent.executor.KillReason;
 import dev.portcullis.agent.executor.TaskRecord;
 import dev.portcullis.agent.executor.TaskState;
 import dev.portcullis.agent.executor.TaskStatus;
+import dev.portcullis.agent.executor.Termination;
 import dev.portcullis.agent.host.TaskUser;
 import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -103,6 +107,15 @@ class CheckpointFormatTest {
             false,
             Optional.empty(),
             Optional.empty(),
+            Optional.of(
+                new Decision(
+                    new Termination.Limited(
+                        ContainerLimitation.builder()
+                            .container(WEB)
+                            .ports(PortRanges.of(31002, 40000))
+                            .message("Container web is listening on unallocated port(s)")
+                            .build()),
+                    KillReason.CONTAINER_LIMITATION)),
             List.of(a, b));
     TaskRecord c =
         task(
@@ -124,6 +137,10 @@ class CheckpointFormatTest {
             true,
             Optional.empty(),
             Optional.empty(),
+            Optional.of(
+                new Decision(
+                    new Termination.Killed("Killed by a kill request to the agent"),
+                    KillReason.KILL_REQUEST)),
             List.of(c));
     return List.of(web, batch);
   }
@@ -199,6 +216,54 @@ class CheckpointFormatTest {
         TaskState.TASK_FINISHED, content.executors().get(1).tasks().iterator().next().state());
     // Written again, it is the same document.
     assertEquals(document, CheckpointFormat.write("portcullis", "cgroups-v2", content.executors()));
+  }
+
+  @Test
+  void eachKindOfDecisionReadsBack() throws Exception {
+    assertEquals(
+        "{\"kill_reason\":\"CONTAINER_LIMITATION\",\"ending\":\"limited\",\"message\":\"Container"
+            + " web is listening on unallocated port(s)\",\"ports\":\"[31002-31002,"
+            + " 40000-40000]\"}",
+        executor(document(), 0).get("decision").toString());
+    ObjectNode document = document();
+    ObjectNode launchFailed = executor(document, 1).putObject("decision");
+    launchFailed.put("kill_reason", "LAUNCH_FAILED");
+    launchFailed.put("ending", "launch_failed");
+    launchFailed.put("problem", "cannot move its process 7 into container x");
+    Decision read = CheckpointFormat.read(document).executors().get(1).decision().orElseThrow();
+    assertEquals(
+        new Decision(
+            new Termination.LaunchFailed("cannot move its process 7 into container x"),
+            KillReason.LAUNCH_FAILED),
+        read);
+    executor(document, 1).remove("decision");
+    assertEquals(Optional.empty(), CheckpointFormat.read(document).executors().get(1).decision());
+  }
+
+  @Test
+  void malformedDecisionsAreRefusedByPath() {
+    refused(d -> executor(d, 0).put("decision", 1), "executors[0].decision");
+    refused(
+        d -> ((ObjectNode) executor(d, 0).get("decision")).remove("kill_reason"),
+        "executors[0].decision.kill_reason");
+    refused(
+        d -> ((ObjectNode) executor(d, 0).get("decision")).put("kill_reason", "BOREDOM"),
+        "executors[0].decision.kill_reason");
+    refused(
+        d -> ((ObjectNode) executor(d, 0).get("decision")).put("ending", "exited"),
+        "executors[0].decision.ending");
+    refused(
+        d -> ((ObjectNode) executor(d, 0).get("decision")).remove("message"),
+        "executors[0].decision.message");
+    refused(
+        d -> ((ObjectNode) executor(d, 0).get("decision")).put("ports", "31002"),
+        "executors[0].decision.ports");
+    refused(
+        d -> ((ObjectNode) executor(d, 0).get("decision")).put("ports", "[]"),
+        "executors[0].decision.ports");
+    refused(
+        d -> ((ObjectNode) executor(d, 1).get("decision")).put("ending", "launch_failed"),
+        "executors[1].decision.problem");
   }
 
   @Test

@@ -102,7 +102,8 @@ final class CoreFixture implements AutoCloseable {
   final Optional<FakePortGuard> guard;
   final FakeLauncher.Disk disk;
   final FakeLauncher launcher;
-  final RecordingSink sink = new RecordingSink();
+  final Crashes crashes = new Crashes();
+  final RecordingSink sink = new RecordingSink(crashes);
   final RecordingObserver observer = new RecordingObserver();
   final RecordingJournal journal;
   final ExecutorCore core;
@@ -125,14 +126,14 @@ final class CoreFixture implements AutoCloseable {
     this.disk = disk;
     this.guardState = guardState;
     this.tracker = new FakeProcessTracker(host);
-    this.faults = new FaultyTracker(tracker);
+    this.faults = new FaultyTracker(tracker, crashes);
     this.sockets = new FakeSocketSource(host, true);
     this.guard =
         options.guarded
             ? Optional.of(new FakePortGuard(host, tracker, guardState))
             : Optional.empty();
     this.launcher = new FakeLauncher(host, disk);
-    this.journal = new RecordingJournal(tracker::containers, sink, observer);
+    this.journal = new RecordingJournal(tracker::containers, sink, observer, crashes);
     Optional<PortsIsolatorBuilder> ports =
         options.isolate
             ? Optional.of(

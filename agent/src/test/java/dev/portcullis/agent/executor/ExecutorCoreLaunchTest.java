@@ -343,13 +343,13 @@ class ExecutorCoreLaunchTest {
     fixture.journal.failNext(new IOException("disk full"));
     int saves = fixture.journal.saves().size();
 
-    ExecutorRecord killed = core.kill("web", "Killed on request");
+    ExecutorRecord updated = core.update("web", "ports:[31005]", PortRanges.of(31005));
 
-    assertTrue(killed.terminated(), "the change is made all the same");
+    assertEquals(PortRanges.of(31005), updated.ports(), "the change is made all the same");
     assertEquals(saves, fixture.journal.saves().size());
 
     ExecutorRecord api = fixture.launch("api", "x");
-    assertEquals(List.of(killed, api), fixture.journal.last().orElseThrow());
+    assertEquals(List.of(updated, api), fixture.journal.last().orElseThrow());
   }
 
   @Test

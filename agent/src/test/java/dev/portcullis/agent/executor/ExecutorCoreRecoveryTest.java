@@ -304,7 +304,8 @@ class ExecutorCoreRecoveryTest {
   }
 
   @Test
-  void nothingIsSavedBeforeRecoveryCompletesAndTheJournalIsSavedOnceItDoes() throws Exception {
+  void nothingIsSavedBeforeEveryRecordedExecutorIsHeldAgainAndEveryChangeIsSavedAfter()
+      throws Exception {
     ExecutorRecord web = before.launch("web", "a", "b");
     before.launch("api", "x");
     List<ExecutorRecord> checkpoint = checkpoint();
@@ -317,11 +318,13 @@ class ExecutorCoreRecoveryTest {
 
     assertEquals(2, after.sink.size());
     List<RecordingJournal.Save> saves = after.journal.saves();
-    assertEquals(1, saves.size(), "one save, once recovery is done");
-    RecordingJournal.Save save = saves.get(0);
-    assertEquals(after.core.executors(), save.executors());
-    assertEquals(2, save.updatesPublished(), "after every ending was reported");
-    assertEquals(1, save.scansRun(), "after the first scan");
+    RecordingJournal.Save first = saves.get(0);
+    assertEquals(checkpoint, first.executors(), "the first save holds what was recorded");
+    assertEquals(0, first.updatesPublished(), "before any ending was reported");
+    RecordingJournal.Save last = saves.get(saves.size() - 1);
+    assertEquals(after.core.executors(), last.executors());
+    assertEquals(2, last.updatesPublished(), "after every ending was reported");
+    assertEquals(1, last.scansRun(), "after the first scan");
   }
 
   @Test

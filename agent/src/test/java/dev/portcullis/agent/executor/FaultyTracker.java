@@ -18,8 +18,11 @@ final class FaultyTracker implements ProcessTracker {
   private Predicate<ContainerId> failCreate = container -> false;
   private Predicate<ContainerId> failPlace = container -> false;
 
-  FaultyTracker(FakeProcessTracker tracker) {
+  private final Crashes crashes;
+
+  FaultyTracker(FakeProcessTracker tracker, Crashes crashes) {
     this.tracker = tracker;
+    this.crashes = crashes;
   }
 
   /** Makes every creation of a container that {@code which} accepts fail. */
@@ -85,6 +88,7 @@ final class FaultyTracker implements ProcessTracker {
 
   @Override
   public void kill(ContainerId container) {
+    crashes.step("killing " + container);
     tracker.kill(container);
   }
 

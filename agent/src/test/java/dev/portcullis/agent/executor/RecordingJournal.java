@@ -34,8 +34,14 @@ final class RecordingJournal implements Journal {
   private final List<Save> saves = new ArrayList<>();
   private IOException nextFailure;
 
+  private final Crashes crashes;
+
   RecordingJournal(
-      Supplier<Set<ContainerId>> containers, RecordingSink sink, RecordingObserver observer) {
+      Supplier<Set<ContainerId>> containers,
+      RecordingSink sink,
+      RecordingObserver observer,
+      Crashes crashes) {
+    this.crashes = crashes;
     this.containers = containers;
     this.sink = sink;
     this.observer = observer;
@@ -48,6 +54,7 @@ final class RecordingJournal implements Journal {
 
   @Override
   public void save(List<ExecutorRecord> executors) throws IOException {
+    crashes.step("saving the journal");
     IOException failure = nextFailure;
     if (failure != null) {
       nextFailure = null;

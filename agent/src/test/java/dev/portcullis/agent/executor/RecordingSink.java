@@ -7,9 +7,15 @@ import java.util.List;
 final class RecordingSink implements StatusSink {
 
   private final List<TaskStatus> updates = new ArrayList<>();
+  private final Crashes crashes;
+
+  RecordingSink(Crashes crashes) {
+    this.crashes = crashes;
+  }
 
   @Override
   public void publish(TaskStatus update) {
+    crashes.step("publishing " + update);
     updates.add(update);
   }
 
