@@ -1,6 +1,7 @@
 package dev.portcullis.agent;
 
 import dev.portcullis.agent.cli.StartupException;
+import dev.portcullis.agent.client.AckCommand;
 import dev.portcullis.agent.client.EventsCommand;
 import dev.portcullis.agent.client.KillCommand;
 import dev.portcullis.agent.client.LaunchCommand;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
       UpdateCommand.class,
       KillCommand.class,
       PsCommand.class,
-      EventsCommand.class
+      EventsCommand.class,
+      AckCommand.class
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

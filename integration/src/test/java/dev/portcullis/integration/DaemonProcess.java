@@ -168,9 +168,18 @@ final class DaemonProcess implements AutoCloseable {
 
   /** Reads {@code /v1/events} from now on, line by line, in the background. */
   Events events() {
+    return events("/v1/events");
+  }
+
+  /** Reads {@code /v1/events?after=SEQ}: the retained updates after SEQ, then the live ones. */
+  Events eventsAfter(long sequence) {
+    return events("/v1/events?after=" + sequence);
+  }
+
+  private Events events(String path) {
     Events events = new Events();
     http.sendAsync(
-            HttpRequest.newBuilder(URI.create(url + "/v1/events")).GET().build(),
+            HttpRequest.newBuilder(URI.create(url + path)).GET().build(),
             HttpResponse.BodyHandlers.ofLines())
         .thenAccept(
             response ->
@@ -207,6 +216,41 @@ final class DaemonProcess implements AutoCloseable {
       }
       return read;
     }
+
+    /** Every update until the stream ends, as when the agent dies; fails if it does not end. */
+    List<JsonNode> untilEnd() throws InterruptedException {
+      List<JsonNode> read = new ArrayList<>();
+      long deadline = System.nanoTime() + BOUND.toNanos();
+      while (true) {
+        Optional<JsonNode> line =
+            lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (line == null) {
+          throw new AssertionError("the stream did not end; read " + read);
+        }
+        if (line.isEmpty()) {
+          return read;
+        }
+        read.add(line.get());
+      }
+    }
+
+    /** What has come so far, without waiting. */
+    List<JsonNode> sofar() {
+      List<JsonNode> read = new ArrayList<>();
+      for (Optional<JsonNode> line; (line = lines.peek()) != null && line.isPresent(); ) {
+        read.add(lines.remove().get());
+      }
+      return read;
+    }
+  }
+
+  /**
+   * Waits for the agent to die by itself, as when strace kills it.
+   *
+   * @return whether it died within the bound
+   */
+  boolean awaitDeath() throws InterruptedException {
+    return running.process().waitFor(BOUND.toSeconds(), TimeUnit.SECONDS);
   }
 
   /** The pid of the agent's JVM. */

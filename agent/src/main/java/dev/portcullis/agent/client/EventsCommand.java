@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -20,7 +21,9 @@ import picocli.CommandLine.Spec;
  * object per line, until the agent ends it. Each line is printed and flushed as it arrives, since a
  * reader may be waiting for it. Blank lines, which only keep the connection alive, are skipped.
  *
- * <p>A stream that ends with an error document, {@code {"error":...}}, ends it with status 1.
+ * <p>With {@code --after=SEQ} it asks for the updates after {@code SEQ} first; with {@code --ack}
+ * it acknowledges each update once printed. A stream that ends with an error document, {@code
+ * {"error":...}}, ends it with status 1.
  */
 @Command(
     name = "events",
@@ -49,10 +52,33 @@ public final class EventsCommand implements Callable<Integer> {
       description = "Print only this executor's events. Default: every executor's.")
   String executorId;
 
+  @Option(
+      names = "--after",
+      paramLabel = "SEQ",
+      description =
+          "First print every update the agent still keeps whose sequence number is greater than"
+              + " SEQ, such as the last one this reader printed, then the live ones, with none"
+              + " missed or repeated. 0 for every update kept. Default: only the live ones.")
+  Long after;
+
+  @Option(
+      names = "--ack",
+      description =
+          "Acknowledge each update once it is printed and flushed, so that the agent need no"
+              + " longer keep it for a later --after.")
+  boolean acknowledge;
+
+  private AgentClient client;
+
   @Override
   public Integer call() throws InterruptedException {
-    AgentClient client = agent.client();
-    HttpResponse<Stream<String>> response = client.lines("/v1/events");
+    if (after != null && after < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--after: " + after + " is not a sequence number: give 0 or more");
+    }
+    client = agent.client();
+    HttpResponse<Stream<String>> response =
+        client.lines(after == null ? "/v1/events" : "/v1/events?after=" + after);
     try (Stream<String> lines = response.body()) {
       if (response.statusCode() / 100 != 2) {
         return new AgentReply(response.statusCode(), lines.collect(Collectors.joining("\n")))
@@ -64,7 +90,7 @@ public final class EventsCommand implements Callable<Integer> {
     }
   }
 
-  private int follow(Iterator<String> lines) {
+  private int follow(Iterator<String> lines) throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     boolean endedInError = false;
     while (lines.hasNext()) {
@@ -76,12 +102,26 @@ public final class EventsCommand implements Callable<Integer> {
       endedInError = event.filter(AgentReply::isError).isPresent();
       if (endedInError) {
         AgentReply.reportError(spec, AgentReply.describe(event.get()));
-      } else if (executorId == null || event.map(this::isOfExecutor).orElse(false)) {
-        out.println(line);
-        out.flush();
+      } else {
+        if (executorId == null || event.map(this::isOfExecutor).orElse(false)) {
+          out.println(line);
+          out.flush();
+        }
+        if (acknowledge && event.isPresent() && event.get().path("sequence").canConvertToLong()) {
+          int status = acknowledgeUpTo(event.get().get("sequence").longValue());
+          if (status != 0) {
+            return status;
+          }
+        }
       }
     }
     return endedInError ? AgentReply.AGENT_ERROR : 0;
+  }
+
+  /** Acknowledges an update printed, or one this reader skips: either way it is done with it. */
+  private int acknowledgeUpTo(long sequence) throws InterruptedException {
+    AgentReply reply = client.post("/v1/acknowledgements", AckCommand.body(sequence));
+    return reply.ok() ? 0 : reply.reportError(spec);
   }
 
   private boolean isOfExecutor(JsonNode event) {

@@ -110,6 +110,16 @@ public final class AgentCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}.")
   int maxCompletedExecutors;
 
+  @Option(
+      names = "--max_unacknowledged_updates",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description =
+          "How many status updates are kept for replay (GET /v1/events?after=SEQ) until they are"
+              + " acknowledged; beyond that, the oldest are dropped and counted in"
+              + " portcullis_status_updates_dropped_total. Default: ${DEFAULT-VALUE}.")
+  int maxUnacknowledgedUpdates;
+
   @Override
   public Integer call() throws InterruptedException {
     AgentSettings settings = agent.settings();
@@ -128,6 +138,12 @@ public final class AgentCommand implements Callable<Integer> {
       throw FlagException.invalidValue(
           "max_completed_executors", String.valueOf(maxCompletedExecutors), "must be 0 or more");
     }
+    if (maxUnacknowledgedUpdates < 1) {
+      throw FlagException.invalidValue(
+          "max_unacknowledged_updates",
+          String.valueOf(maxUnacknowledgedUpdates),
+          "must be 1 or more");
+    }
     InetSocketAddress address = address();
     Path directory = workDirectory();
     IsolatorConfig config = settings.config();
@@ -140,7 +156,14 @@ public final class AgentCommand implements Callable<Integer> {
       }
       DaemonConfig daemonConfig =
           new DaemonConfig(
-              directory, address, cleanup, maxCompletedExecutors, config, settings.users(), host);
+              directory,
+              address,
+              cleanup,
+              maxCompletedExecutors,
+              maxUnacknowledgedUpdates,
+              config,
+              settings.users(),
+              host);
       CountDownLatch stop = new CountDownLatch(1);
       installStopSignals(stop);
       try (AgentDaemon daemon = AgentDaemon.start(daemonConfig)) {

@@ -11,8 +11,10 @@ import dev.portcullis.agent.executor.SandboxLauncher;
 import dev.portcullis.agent.executor.TaskLayout;
 import dev.portcullis.agent.http.AgentMetrics;
 import dev.portcullis.agent.http.ApiServer;
+import dev.portcullis.agent.http.StatusFeed;
 import dev.portcullis.agent.http.StatusStream;
-import dev.portcullis.agent.status.StatusJson;
+import dev.portcullis.agent.updates.UpdateLog;
+import dev.portcullis.agent.updates.UpdateLogException;
 import dev.portcullis.core.PortsIsolatorBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,10 +38,14 @@ public final class AgentDaemon implements AutoCloseable {
 
   private final ApiServer server;
   private final CoreLoop loop;
+  private final StatusFeed feed;
+  private final UpdateLog log;
 
-  private AgentDaemon(ApiServer server, CoreLoop loop) {
+  private AgentDaemon(ApiServer server, CoreLoop loop, StatusFeed feed, UpdateLog log) {
     this.server = server;
     this.loop = loop;
+    this.feed = feed;
+    this.log = log;
   }
 
   /**
@@ -49,7 +55,8 @@ public final class AgentDaemon implements AutoCloseable {
    *     nothing was killed or launched then
    */
   public static AgentDaemon start(DaemonConfig config) {
-    StatusStream stream = new StatusStream();
+    UpdateLog log = openLog(config);
+    StatusFeed feed = new StatusFeed(log, new StatusStream());
     AgentMetrics metrics = new AgentMetrics(providers(config));
     CheckpointJournal journal =
         new CheckpointJournal(config.workDir(), config.cgroupsRoot(), config.tracker().name());
@@ -59,36 +66,69 @@ public final class AgentDaemon implements AutoCloseable {
             config.tracker(),
             ports,
             new SandboxLauncher(config.workDir(), config.users()),
-            update -> stream.publish(StatusJson.line(update)),
-            journal,
+            feed,
+            new LoggedJournal(journal, log),
             metrics,
             new CoreSettings(TaskLayout.NESTED, config.maxCompletedExecutors()),
             Clock.systemUTC());
     CoreLoop loop = new CoreLoop(core, "portcullis-agent");
     ApiServer server;
     try {
-      server = new ApiServer(config.address(), loop, stream, metrics, config.users());
+      server = new ApiServer(config.address(), loop, feed, metrics, config.users());
     } catch (IOException e) {
       loop.close();
+      log.close();
       throw new StartupException(
           "cannot serve the API on " + address(config.address()) + ": " + e.getMessage(), e);
     }
     try {
-      recover(loop, journal, config.recoverCleanup());
+      recover(loop, journal, log, config.recoverCleanup());
     } catch (CheckpointException e) {
       server.close();
       loop.close();
+      log.close();
       throw new StartupException(
           e.getMessage() + "; start with --recover=cleanup to kill and forget what it held", e);
     } catch (RuntimeException e) {
       server.close();
       loop.close();
+      log.close();
       throw new StartupException("cannot recover: " + e.getMessage(), e);
     }
     loop.start(config.config().watchInterval());
     server.start();
     LOG.info("Agent serving on http://{}/v1", address(server.address()));
-    return new AgentDaemon(server, loop);
+    return new AgentDaemon(server, loop, feed, log);
+  }
+
+  /**
+   * Opens the status update log, strictly; with {@code --recover=cleanup}, moves it aside and
+   * starts a fresh one whose sequence numbers go on from the old one's.
+   */
+  private static UpdateLog openLog(DaemonConfig config) {
+    int retained = config.maxUnacknowledgedUpdates();
+    if (config.recoverCleanup()) {
+      try {
+        UpdateLog log = UpdateLog.openAfresh(config.workDir(), retained);
+        log.discarded()
+            .ifPresent(
+                aside -> LOG.warn("--recover=cleanup: moved the old update log to {}", aside));
+        return log;
+      } catch (IOException e) {
+        throw new StartupException(
+            "cannot start a fresh status update log in " + config.workDir() + ": " + e.getMessage(),
+            e);
+      }
+    }
+    try {
+      return UpdateLog.open(config.workDir(), retained);
+    } catch (UpdateLogException e) {
+      throw new StartupException(
+          e.getMessage()
+              + "; start with --recover=cleanup to kill and forget what the agent held and start"
+              + " a fresh log",
+          e);
+    }
   }
 
   private static Map<String, String> providers(DaemonConfig config) {
@@ -114,7 +154,8 @@ public final class AgentDaemon implements AutoCloseable {
    * it all instead, even a corrupt checkpoint. Until this is done the checkpoint is never written,
    * not even when recovery fails.
    */
-  private static void recover(CoreLoop loop, CheckpointJournal journal, boolean cleanup)
+  private static void recover(
+      CoreLoop loop, CheckpointJournal journal, UpdateLog log, boolean cleanup)
       throws CheckpointException {
     Optional<List<ExecutorRecord>> recorded;
     try {
@@ -136,7 +177,7 @@ public final class AgentDaemon implements AutoCloseable {
                   .ifPresent(aside -> LOG.warn("Moved the old checkpoint to {}", aside));
               core.cleanUpEverything();
             } else {
-              core.recover(executors);
+              core.recover(executors, log.lastReportedAtOpen());
               LOG.info("Recovered from {}", journal.file());
             }
           } catch (IOException e) {
@@ -169,6 +210,8 @@ public final class AgentDaemon implements AutoCloseable {
       LOG.warn("Could not write the last checkpoint: {}", e.getMessage());
     }
     loop.close();
+    feed.retryPending();
+    log.close();
     LOG.info("Agent stopped; its tasks go on running and will be recovered at the next start");
   }
 }

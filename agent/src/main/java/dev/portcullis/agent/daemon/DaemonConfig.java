@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param recoverCleanup whether to kill and forget whatever the work directory and the cgroups root
  *     hold, instead of recovering it
  * @param maxCompletedExecutors how many terminated executors are kept for listing
+ * @param maxUnacknowledgedUpdates how many unacknowledged status updates are kept for replay
  * @param config the isolator's configuration
  * @param users which user each task runs as ({@code --switch_user})
  * @param host the process tracker, and the ports isolator's builder when ports are isolated
@@ -27,6 +28,7 @@ public record DaemonConfig(
     InetSocketAddress address,
     boolean recoverCleanup,
     int maxCompletedExecutors,
+    int maxUnacknowledgedUpdates,
     IsolatorConfig config,
     TaskUsers users,
     HostProviders.Host host) {
@@ -35,6 +37,9 @@ public record DaemonConfig(
   public DaemonConfig {
     Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(address, "address");
+    if (maxUnacknowledgedUpdates < 1) {
+      throw new IllegalArgumentException("at least one unacknowledged update must be kept");
+    }
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(users, "users");
     Objects.requireNonNull(host, "host");

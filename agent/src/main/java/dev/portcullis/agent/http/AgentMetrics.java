@@ -103,10 +103,11 @@ public final class AgentMetrics implements CoreObserver {
       Map<String, Integer> executorsByState,
       Map<String, Integer> tasksByState,
       int eventReaders,
-      long eventReadersDropped) {
+      long eventReadersDropped,
+      StatusFeed.UpdateLogGauges updates) {
 
-    /** The core's census and the event stream's readers. */
-    static Gauges of(Census census, StatusStream stream) {
+    /** The core's census, the event stream's readers, and the update log's figures. */
+    static Gauges of(Census census, StatusStream stream, StatusFeed.UpdateLogGauges updates) {
       Map<String, Integer> tasks = new TreeMap<>();
       census.taskStates().forEach((state, count) -> tasks.put(state.name(), count));
       return new Gauges(
@@ -114,7 +115,8 @@ public final class AgentMetrics implements CoreObserver {
           census.executorStates(),
           tasks,
           stream.readers(),
-          stream.dropped());
+          stream.dropped(),
+          updates);
     }
   }
 
@@ -207,6 +209,43 @@ public final class AgentMetrics implements CoreObserver {
         "counter",
         "Readers dropped for falling too far behind.");
     sample(out, "portcullis_event_readers_dropped_total", gauges.eventReadersDropped());
+    StatusFeed.UpdateLogGauges updates = gauges.updates();
+    family(
+        out,
+        "portcullis_status_update_sequence",
+        "gauge",
+        "The sequence number of the last status update; it only grows, across restarts.");
+    sample(out, "portcullis_status_update_sequence", updates.lastSequence());
+    family(
+        out,
+        "portcullis_status_updates_acknowledged",
+        "gauge",
+        "The sequence number every status update up to which is acknowledged.");
+    sample(out, "portcullis_status_updates_acknowledged", updates.acknowledged());
+    family(
+        out,
+        "portcullis_status_updates_retained",
+        "gauge",
+        "Status updates kept for replay: unacknowledged, within --max_unacknowledged_updates.");
+    sample(out, "portcullis_status_updates_retained", updates.retained());
+    family(
+        out,
+        "portcullis_status_updates_dropped_total",
+        "counter",
+        "Unacknowledged status updates dropped, oldest first, over --max_unacknowledged_updates.");
+    sample(out, "portcullis_status_updates_dropped_total", updates.dropped());
+    family(
+        out,
+        "portcullis_status_update_log_write_failures_total",
+        "counter",
+        "Writes to the status update log that failed; a failed update is held and written later.");
+    sample(out, "portcullis_status_update_log_write_failures_total", updates.writeFailures());
+    family(
+        out,
+        "portcullis_status_update_log_compactions_total",
+        "counter",
+        "Rewrites of the status update log without what is no longer needed.");
+    sample(out, "portcullis_status_update_log_compactions_total", updates.compactions());
     family(
         out, "portcullis_provider_info", "gauge", "The provider in use for each kind; always 1.");
     for (Map.Entry<String, String> provider : providers.entrySet()) {

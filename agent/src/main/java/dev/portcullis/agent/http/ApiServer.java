@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/executors}: launch; {@code GET /v1/executors}: list;
  *   <li>{@code GET|DELETE /v1/executors/ID}: one executor, or kill it;
  *   <li>{@code PUT /v1/executors/ID/resources}: update its allocation;
- *   <li>{@code GET /v1/events}: status updates as JSON lines, from the request on;
+ *   <li>{@code GET /v1/events}: status updates as JSON lines, each with its sequence number, from
+ *       the request on; {@code GET /v1/events?after=SEQ}: every retained update after {@code SEQ}
+ *       first;
+ *   <li>{@code POST /v1/acknowledgements}: acknowledges every update up to a sequence number;
  *   <li>{@code GET /metrics} (Prometheus text) and {@code GET /health}.
  * </ul>
  *
@@ -50,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
   static final int MAX_BODY_BYTES = 1 << 20;
 
   private static final String EXECUTORS = "/v1/executors";
+  private static final String ACKNOWLEDGEMENTS = "/v1/acknowledgements";
   private static final String JSON = "application/json";
 
   /** The message of the {@code TASK_KILLED} updates of a kill request. */
@@ -59,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService handlers;
   private final CoreLoop loop;
+  private final StatusFeed feed;
   private final StatusStream stream;
   private final AgentMetrics metrics;
   private final TaskUsers users;
@@ -73,12 +79,13 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(
       InetSocketAddress address,
       CoreLoop loop,
-      StatusStream stream,
+      StatusFeed feed,
       AgentMetrics metrics,
       TaskUsers users)
       throws IOException {
     this.loop = loop;
-    this.stream = stream;
+    this.feed = feed;
+    this.stream = feed.stream();
     this.metrics = metrics;
     this.users = users;
     this.server = HttpServer.create(address, 64);
@@ -174,14 +181,26 @@ public final class ApiServer implements AutoCloseable {
       if (!method.equals("GET")) {
         throw notAllowed(exchange, "GET");
       }
-      events(exchange);
+      OptionalLong after = Requests.after(exchange.getRequestURI().getRawQuery());
+      events(exchange, after.isPresent() ? feed.subscribe(after.getAsLong()) : feed.subscribe());
+    } else if (path.equals(ACKNOWLEDGEMENTS)) {
+      if (!method.equals("POST")) {
+        throw notAllowed(exchange, "POST");
+      }
+      long upTo = Requests.acknowledgement(body(exchange));
+      ObjectNode acknowledged = JsonNodeFactory.instance.objectNode();
+      acknowledged.put("acknowledged", acknowledgeOrFail(upTo));
+      reply(exchange, 200, acknowledged);
     } else if (path.equals("/metrics")) {
       if (!method.equals("GET")) {
         throw notAllowed(exchange, "GET");
       }
       byte[] text =
           metrics
-              .render(() -> AgentMetrics.Gauges.of(loop.call(ExecutorCore::census), stream))
+              .render(
+                  () ->
+                      AgentMetrics.Gauges.of(
+                          loop.call(ExecutorCore::census), stream, feed.gauges()))
               .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       exchange.sendResponseHeaders(200, text.length);
@@ -196,9 +215,19 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  private long acknowledgeOrFail(long upTo) {
+    try {
+      return feed.acknowledge(upTo);
+    } catch (IOException e) {
+      LOG.error("Cannot record an acknowledgement up to {}: {}", upTo, e.getMessage());
+      throw new IllegalStateException(
+          "cannot record the acknowledgement: " + e.getMessage() + "; nothing was acknowledged", e);
+    }
+  }
+
   /** Streams status updates until the reader goes, falls too far behind, or the agent stops. */
-  private void events(HttpExchange exchange) throws IOException {
-    try (StatusStream.Subscription subscription = stream.subscribe()) {
+  private void events(HttpExchange exchange, StatusStream.Subscription reader) throws IOException {
+    try (StatusStream.Subscription subscription = reader) {
       exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
       exchange.sendResponseHeaders(200, 0);
       OutputStream out = exchange.getResponseBody();

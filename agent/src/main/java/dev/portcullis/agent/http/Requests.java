@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -37,6 +38,7 @@ final class Requests {
       Set.of("executor_id", "resources", "networks", "tasks");
   private static final Set<String> TASK_FIELDS = Set.of("task_id", "command", "user");
   private static final Set<String> UPDATE_FIELDS = Set.of("resources");
+  private static final Set<String> ACKNOWLEDGEMENT_FIELDS = Set.of("sequence");
 
   /** Turns a tree into the plain maps, lists, strings and numbers core's reader takes. */
   private static final ObjectMapper JSON_VALUES = new ObjectMapper();
@@ -95,6 +97,43 @@ final class Requests {
           "resources", "is required; give \"\" or a string without ports for no ports");
     }
     return resources(body.get("resources"));
+  }
+
+  /**
+   * The query of {@code GET /v1/events}: empty, or {@code after=SEQ} with a non-negative decimal
+   * sequence number.
+   */
+  static OptionalLong after(String rawQuery) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    String[] parameter = rawQuery.split("=", 2);
+    if (!parameter[0].equals("after") || rawQuery.contains("&")) {
+      throw BadRequest.field(
+          parameter[0], "unknown query parameter in '" + rawQuery + "'; the only one is after=SEQ");
+    }
+    return OptionalLong.of(sequence("after", parameter.length == 2 ? parameter[1] : ""));
+  }
+
+  /** An acknowledgement: {@code {"sequence": SEQ}}, every update up to which is acknowledged. */
+  static long acknowledgement(JsonNode body) {
+    requireObject(body, ACKNOWLEDGEMENT_FIELDS, "");
+    JsonNode sequence = body.get("sequence");
+    if (sequence == null || !sequence.isIntegralNumber() || !sequence.canConvertToLong()) {
+      throw BadRequest.field("sequence", "is required: the sequence number to acknowledge up to");
+    }
+    if (sequence.longValue() < 0) {
+      throw BadRequest.field("sequence", "must not be negative");
+    }
+    return sequence.longValue();
+  }
+
+  private static long sequence(String field, String text) {
+    if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw BadRequest.field(
+          field, "'" + text + "' is not a sequence number: give a non-negative decimal number");
+    }
+    return Long.parseLong(text);
   }
 
   /**

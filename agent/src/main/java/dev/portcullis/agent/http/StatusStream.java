@@ -1,11 +1,13 @@
 package dev.portcullis.agent.http;
 
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -29,7 +31,15 @@ public final class StatusStream {
 
   /** A reader from now on; it sees every update published after this call. */
   synchronized Subscription subscribe() {
-    Subscription subscription = new Subscription();
+    return subscribe(List.of());
+  }
+
+  /**
+   * A reader that first receives {@code replay}, then every update published after this call. The
+   * replay does not count towards the backlog: it is read from memory the log holds anyway.
+   */
+  synchronized Subscription subscribe(List<String> replay) {
+    Subscription subscription = new Subscription(replay);
     if (closed) {
       subscription.end(Optional.empty());
     } else {
@@ -92,14 +102,23 @@ public final class StatusStream {
   final class Subscription implements AutoCloseable {
 
     private final BlockingQueue<Line> queue = new ArrayBlockingQueue<>(BACKLOG + 1);
+    private final Deque<String> replay;
     private volatile Optional<String> farewell = Optional.empty();
     private volatile boolean ended;
+
+    private Subscription(List<String> replay) {
+      this.replay = new ConcurrentLinkedDeque<>(replay);
+    }
 
     /**
      * The next line, waiting at most {@code millis}; empty if none came in time or the stream has
      * ended (see {@link #ended()}).
      */
     Optional<String> next(long millis) throws InterruptedException {
+      String replayed = replay.poll();
+      if (replayed != null) {
+        return Optional.of(replayed);
+      }
       if (ended && queue.isEmpty()) {
         return Optional.empty();
       }
@@ -118,7 +137,7 @@ public final class StatusStream {
 
     /** Whether no more lines will come. */
     boolean ended() {
-      return ended && queue.isEmpty();
+      return ended && queue.isEmpty() && replay.isEmpty();
     }
 
     /** Ends the stream after the lines queued, and after {@code last}, if given. */
@@ -126,6 +145,7 @@ public final class StatusStream {
       if (last.isPresent()) {
         // The reader is too far behind to care for what it has not read: the farewell goes now.
         queue.clear();
+        replay.clear();
       }
       farewell = last;
       queue.offer(Line.END);

@@ -40,6 +40,20 @@ public final class StatusJson {
     }
   }
 
+  /**
+   * The update as one line of the daemon's event stream: its JSON object with the {@code sequence}
+   * number its update log gave it, without its line end.
+   */
+  public static String line(TaskStatus update, long sequence) {
+    ObjectNode json = write(update);
+    json.put("sequence", sequence);
+    try {
+      return JSON.writeValueAsString(json);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The update as a JSON object. */
   public static ObjectNode write(TaskStatus update) {
     ObjectNode json = JsonNodeFactory.instance.objectNode();

@@ -43,6 +43,9 @@ class AgentMetricsTest {
     return map;
   }
 
+  private static final StatusFeed.UpdateLogGauges NO_UPDATES =
+      new StatusFeed.UpdateLogGauges(0, 0, 0, 0, 0, 0);
+
   private static AgentMetrics.Gauges gauges() {
     Map<String, Integer> executors = new TreeMap<>(Map.of("running", 2, "terminated", 1));
     Map<String, Integer> tasks = new TreeMap<>();
@@ -51,7 +54,8 @@ class AgentMetricsTest {
     tasks.put("TASK_FINISHED", 1);
     tasks.put("TASK_FAILED", 0);
     tasks.put("TASK_KILLED", 0);
-    return new AgentMetrics.Gauges(5, executors, tasks, 4, 7);
+    return new AgentMetrics.Gauges(
+        5, executors, tasks, 4, 7, new StatusFeed.UpdateLogGauges(120, 100, 20, 3, 2, 1));
   }
 
   private static String render(AgentMetrics metrics) {
@@ -177,6 +181,12 @@ class AgentMetricsTest {
             "portcullis_tasks",
             "portcullis_event_readers",
             "portcullis_event_readers_dropped_total",
+            "portcullis_status_update_sequence",
+            "portcullis_status_updates_acknowledged",
+            "portcullis_status_updates_retained",
+            "portcullis_status_updates_dropped_total",
+            "portcullis_status_update_log_write_failures_total",
+            "portcullis_status_update_log_compactions_total",
             "portcullis_guard_refusals_total",
             "portcullis_guarded_containers",
             "portcullis_provider_info"),
@@ -229,6 +239,12 @@ class AgentMetricsTest {
     assertEquals(0, value(text, "portcullis_tasks{state=\"TASK_KILLED\"}"));
     assertEquals(4, value(text, "portcullis_event_readers"));
     assertEquals(7, value(text, "portcullis_event_readers_dropped_total"));
+    assertEquals(120, value(text, "portcullis_status_update_sequence"));
+    assertEquals(100, value(text, "portcullis_status_updates_acknowledged"));
+    assertEquals(20, value(text, "portcullis_status_updates_retained"));
+    assertEquals(3, value(text, "portcullis_status_updates_dropped_total"));
+    assertEquals(2, value(text, "portcullis_status_update_log_write_failures_total"));
+    assertEquals(1, value(text, "portcullis_status_update_log_compactions_total"));
   }
 
   @Test
@@ -238,7 +254,8 @@ class AgentMetricsTest {
     for (int i = 1; i <= 3; i++) {
       readers[0] = i;
       String text =
-          metrics.render(() -> new AgentMetrics.Gauges(0, Map.of(), Map.of(), readers[0], 0));
+          metrics.render(
+              () -> new AgentMetrics.Gauges(0, Map.of(), Map.of(), readers[0], 0, NO_UPDATES));
       assertEquals(i, value(text, "portcullis_event_readers"));
     }
   }
@@ -403,7 +420,7 @@ class AgentMetricsTest {
         metrics.render(
             () ->
                 new AgentMetrics.Gauges(
-                    0, Map.of("odd\"state\n", 1), Map.of("back\\slash", 2), 0, 0));
+                    0, Map.of("odd\"state\n", 1), Map.of("back\\slash", 2), 0, 0, NO_UPDATES));
     assertTrue(gauges.contains("portcullis_executors{state=\"odd\\\"state\\n\"} 1\n"), gauges);
     assertTrue(gauges.contains("portcullis_tasks{state=\"back\\\\slash\"} 2\n"), gauges);
   }
