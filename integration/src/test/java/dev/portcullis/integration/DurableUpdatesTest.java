@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -78,47 +79,74 @@ class DurableUpdatesTest {
       opened.add(scratch);
     }
 
-    List<String> flags() {
-      return List.of(
-          "--work_dir=" + workDir,
-          "--cgroups_root=" + scratch.name(),
-          "--container_ports_watch_interval=200ms",
-          "--enforce_container_ports");
+    List<String> flags(String... extra) {
+      List<String> flags =
+          new ArrayList<>(
+              List.of(
+                  "--work_dir=" + workDir,
+                  "--cgroups_root=" + scratch.name(),
+                  "--container_ports_watch_interval=200ms"));
+      flags.addAll(List.of(extra));
+      return flags;
     }
 
     DaemonProcess start() throws InterruptedException {
-      DaemonProcess daemon = DaemonProcess.start(flags());
+      return start("--enforce_container_ports");
+    }
+
+    DaemonProcess start(String... extra) throws InterruptedException {
+      DaemonProcess daemon = DaemonProcess.start(flags(extra));
       opened.add(daemon);
       return daemon;
     }
 
+    Path log() {
+      return workDir.resolve("status_updates.log");
+    }
+
     /** Launches {@code web}: task {@code a} listens on a stray port once told, {@code b} sleeps. */
     void launch(DaemonProcess daemon) throws InterruptedException {
+      launch(daemon, "web");
+    }
+
+    /** The id of task {@code a} or {@code b} of an executor: bare in {@code web}, else prefixed. */
+    String taskId(String executorId, String task) {
+      return executorId.equals("web") ? task : executorId + "-" + task;
+    }
+
+    void launch(DaemonProcess daemon, String executorId) throws InterruptedException {
       ObjectNode body = DaemonProcess.JSON.createObjectNode();
-      body.put("executor_id", "web");
+      body.put("executor_id", executorId);
       body.put("resources", "cpus:0.1;ports:[" + allocated + "-" + allocated + "]");
       ArrayNode tasks = body.putArray("tasks");
       ObjectNode a = tasks.addObject();
-      a.put("task_id", "a");
+      a.put("task_id", taskId(executorId, "a"));
       ArrayNode command = a.putArray("command");
       Stream.of("python3", "-c", LISTEN_WHEN_TOLD, Integer.toString(stray)).forEach(command::add);
       ObjectNode b = tasks.addObject();
-      b.put("task_id", "b");
+      b.put("task_id", taskId(executorId, "b"));
       b.putArray("command").add("sleep").add("600");
       daemon.post("/v1/executors", body.toString()).expect(201);
       daemon.awaitExecutor(
-          "web",
+          executorId,
           "ran both tasks",
           e ->
               DaemonProcess.tasks(e)
                   .allMatch(t -> t.path("state").asText().equals("TASK_RUNNING")));
     }
 
+    /** Tells task {@code a} of the executor to listen on its stray port. */
+    void listen(DaemonProcess daemon, String executorId) throws IOException {
+      Path sandbox =
+          Path.of(
+              task(daemon.executor(executorId), taskId(executorId, "a")).path("sandbox").asText());
+      Files.writeString(sandbox.resolve("go"), "");
+    }
+
     /** Starts the ending; the agent may die while it is under way. */
     void act(DaemonProcess daemon, Ending ending) throws IOException {
       if (ending == Ending.LIMITATION) {
-        Path sandbox = Path.of(task(daemon.executor("web"), "a").path("sandbox").asText());
-        Files.writeString(sandbox.resolve("go"), "");
+        listen(daemon, "web");
       } else {
         try {
           daemon.delete("/v1/executors/web");
@@ -243,6 +271,178 @@ class DurableUpdatesTest {
     try (Stream<Path> children = Files.list(root)) {
       return children.filter(Files::isDirectory).toList();
     }
+  }
+
+  @Test
+  void aReaderThatMissedUpdatesGetsEachOnceInOrderWhenItAsksAfterItsLastOne() throws Exception {
+    Run run = new Run("reconnect");
+    DaemonProcess lenient = run.start("--enforce_container_ports=false");
+    DaemonProcess.Events reader = lenient.events();
+    run.launch(lenient, "bad");
+    run.launch(lenient, "good");
+    List<JsonNode> seen = reader.next(8);
+    long last = seen.get(7).path("sequence").asLong();
+    assertEquals(8, last, seen::toString);
+    // The reader goes away. Meanwhile one executor is killed, and one violates unenforced.
+    run.listen(lenient, "bad");
+    lenient.awaitExecutor(
+        "bad", "was seen violating", e -> e.path("listening_ports").asText().contains("-"));
+    lenient.delete("/v1/executors/good").expect(200);
+    lenient.crash();
+
+    // Its ports are enforced after the restart: the recovery-time scan kills it (RecoverBadTask)
+    // before the API serves, so that no live reader could see those updates.
+    DaemonProcess strict = run.start();
+    DaemonProcess.Events back = strict.eventsAfter(last);
+    List<JsonNode> missed = back.next(4);
+    assertEquals(List.of(9L, 10L, 11L, 12L), sequences(missed), missed::toString);
+    assertEquals(
+        List.of(
+            "good:good-a:TASK_KILLED",
+            "good:good-b:TASK_KILLED",
+            "bad:bad-a:TASK_FAILED",
+            "bad:bad-b:TASK_FAILED"),
+        missed.stream().map(DurableUpdatesTest::who).toList());
+    assertEquals(
+        "REASON_CONTAINER_LIMITATION", missed.get(2).path("reason").asText(), missed::toString);
+    // And the live ones follow on the same stream, with no gap and no duplicate.
+    run.launch(strict, "late");
+    List<JsonNode> live = back.next(4);
+    assertEquals(List.of(13L, 14L, 15L, 16L), sequences(live), live::toString);
+    Thread.sleep(300);
+    assertEquals(List.of(), back.sofar());
+
+    // Acknowledged updates are no longer kept; asking for them says so.
+    assertEquals(
+        12,
+        strict
+            .post("/v1/acknowledgements", "{\"sequence\":12}")
+            .expect(200)
+            .body()
+            .path("acknowledged")
+            .asLong());
+    DaemonProcess.Reply gone = strict.get("/v1/events?after=11");
+    assertEquals(410, gone.status(), gone::toString);
+    assertTrue(gone.body().path("error").asText().contains("ask with after=12"), gone::toString);
+    refused(strict.get("/v1/events?after=17"), 400, "after");
+    refused(strict.get("/v1/events?after=-1"), 400, "after");
+    refused(strict.get("/v1/events?since=3"), 400, "since");
+    refused(strict.post("/v1/acknowledgements", "{\"sequence\":17}"), 400, "sequence");
+    refused(strict.post("/v1/acknowledgements", "{\"up_to\":3}"), 400, "up_to");
+    String metrics = strict.metrics();
+    assertTrue(metrics.contains("\nportcullis_status_update_sequence 16\n"), metrics);
+    assertTrue(metrics.contains("\nportcullis_status_updates_acknowledged 12\n"), metrics);
+    assertTrue(metrics.contains("\nportcullis_status_updates_retained 4\n"), metrics);
+  }
+
+  @Test
+  void theClientFollowsAfterASequenceNumberAndAcknowledges() throws Exception {
+    Run run = new Run("client");
+    DaemonProcess daemon = run.start();
+    run.launch(daemon, "web");
+    String agent = "--agent=" + daemon.url();
+
+    AgentLauncher.Result ack = AgentLauncher.run("ack", agent, "2");
+    assertEquals(0, ack.exit(), ack::toString);
+    assertEquals("{\"acknowledged\":2}\n", ack.out());
+    AgentLauncher.Result beyond = AgentLauncher.run("ack", agent, "99");
+    assertEquals(1, beyond.exit(), beyond::toString);
+    assertTrue(beyond.err().contains("(field sequence)"), beyond::toString);
+
+    try (AgentLauncher.Running events =
+        AgentLauncher.start("events", agent, "--after=2", "--ack")) {
+      List<String> lines = events.lines(2);
+      assertEquals(List.of(3L, 4L), lines.stream().map(DurableUpdatesTest::sequence).toList());
+      long deadline = System.nanoTime() + DaemonProcess.BOUND.toNanos();
+      while (!daemon.metrics().contains("\nportcullis_status_updates_acknowledged 4\n")) {
+        assertTrue(System.nanoTime() < deadline, "--ack never acknowledged the lines it printed");
+        Thread.sleep(100);
+      }
+    }
+    AgentLauncher.Result gone = AgentLauncher.run("events", agent, "--after=1");
+    assertEquals(1, gone.exit(), gone::toString);
+    assertTrue(gone.err().contains("are no longer kept"), gone::toString);
+  }
+
+  @Test
+  void aTornLastRecordIsCutOffAndCorruptionElsewhereStopsStartUpUntilCleanup() throws Exception {
+    Run run = new Run("corrupt");
+    DaemonProcess first = run.start();
+    run.launch(first, "web");
+    first.crash();
+    List<String> records = Files.readAllLines(run.log());
+    assertEquals(4, records.size(), records::toString);
+
+    // A crash mid-append: the last record is cut short. The agent starts, without it.
+    byte[] whole = Files.readAllBytes(run.log());
+    Files.write(run.log(), java.util.Arrays.copyOf(whole, whole.length - 7));
+    DaemonProcess second = run.start();
+    assertEquals(
+        List.of(1L, 2L, 3L), sequences(second.eventsAfter(0).next(3)), "the earlier ones stay");
+    second.crash();
+
+    // A bit flipped in the second record: corruption, named by file and offset.
+    byte[] cut = Files.readAllBytes(run.log());
+    int offset = records.get(0).length() + 1;
+    cut[offset + 20] ^= 0x01;
+    Files.write(run.log(), cut);
+    AgentLauncher.Result refused =
+        AgentLauncher.run(
+            Stream.concat(
+                    Stream.of("agent", "--port=0"), run.flags("--enforce_container_ports").stream())
+                .toArray(String[]::new));
+    assertEquals(2, refused.exit(), refused::toString);
+    assertTrue(
+        refused
+            .err()
+            .contains(
+                "the status update log "
+                    + run.log()
+                    + " is corrupt at byte offset "
+                    + offset
+                    + ":"),
+        refused::toString);
+    assertTrue(refused.err().contains("--recover=cleanup"), refused::toString);
+    assertEquals(
+        List.of(), refused.errorLines().stream().filter(l -> l.contains("\tat ")).toList());
+
+    // Cleanup kills and forgets it all, and numbers go on from the highest the old log holds.
+    DaemonProcess fresh = run.start("--enforce_container_ports", "--recover=cleanup");
+    run.launch(fresh, "again");
+    List<JsonNode> updates = fresh.eventsAfter(3).next(4);
+    assertEquals(List.of(4L, 5L, 6L, 7L), sequences(updates), updates::toString);
+    assertEquals(410, fresh.get("/v1/events?after=0").status(), "the old log's are not kept");
+    try (Stream<Path> files = Files.list(run.workDir)) {
+      assertTrue(
+          files.anyMatch(
+              f -> f.getFileName().toString().startsWith("status_updates.log.discarded-")),
+          "the old log was not kept aside");
+    }
+  }
+
+  private static List<Long> sequences(List<JsonNode> updates) {
+    return updates.stream().map(update -> update.path("sequence").asLong()).toList();
+  }
+
+  private static long sequence(String line) {
+    try {
+      return DaemonProcess.JSON.readTree(line).path("sequence").asLong();
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + line, e);
+    }
+  }
+
+  private static String who(JsonNode update) {
+    return update.path("executor_id").path("value").asText()
+        + ":"
+        + update.path("task_id").path("value").asText()
+        + ":"
+        + update.path("state").asText();
+  }
+
+  private static void refused(DaemonProcess.Reply reply, int status, String field) {
+    assertEquals(status, reply.status(), reply::toString);
+    assertEquals(field, reply.body().path("field").asText(), reply::toString);
   }
 
   private static String outcome(JsonNode update) {
