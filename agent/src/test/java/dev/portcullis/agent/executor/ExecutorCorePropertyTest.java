@@ -26,9 +26,10 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Whatever happens to the tasks and in whatever order — exits, listeners on allocated and
- * unallocated ports, listeners a guard stops, forks, kills, scans, reaps and agent restarts — every
- * task is reported starting, running and ended, exactly once each, every executor's root is killed
- * at most once, and once every executor has ended nothing is left on the host.
+ * unallocated ports, listeners a guard stops, forks, kills, scans, reaps, agent restarts and agent
+ * crashes at any step — every task is reported starting, running and ended, exactly once each,
+ * every executor's root is killed at most once (again only after a crash), and once every executor
+ * has ended nothing is left on the host.
  */
 class ExecutorCorePropertyTest {
 
@@ -57,6 +58,12 @@ class ExecutorCorePropertyTest {
   /** The agent stops and a new one recovers from the last record of its journal. */
   record Restart() implements Step {}
 
+  /**
+   * The agent will crash just before its n-th next journal save, status update or kill, and a new
+   * one recovers from its journal and the updates it had published, as the daemon's are logged.
+   */
+  record Crash(int before) implements Step {}
+
   @Provide
   Arbitrary<List<Step>> steps() {
     Arbitrary<Integer> index = Arbitraries.integers().between(0, 11);
@@ -71,7 +78,8 @@ class ExecutorCorePropertyTest {
             Tuple.of(1, index.map(Kill::new)),
             Tuple.of(3, Arbitraries.just(new Scan())),
             Tuple.of(3, Arbitraries.just(new Reap())),
-            Tuple.of(1, Arbitraries.just(new Restart())))
+            Tuple.of(1, Arbitraries.just(new Restart())),
+            Tuple.of(3, Arbitraries.integers().between(1, 3).map(Crash::new)))
         .list()
         .ofMaxSize(30);
   }
@@ -86,11 +94,25 @@ class ExecutorCorePropertyTest {
       all.add(first);
     }
 
+    int crashes;
+
     void restart() throws IOException {
       List<ExecutorRecord> checkpoint = current.journal.last().orElseThrow();
+      Map<ContainerId, TaskStatus> reported = new HashMap<>();
+      all.forEach(agent -> agent.sink.updates().forEach(u -> reported.put(u.container(), u)));
       current = current.restarted();
       all.add(current);
-      current.core.recover(checkpoint);
+      current.core.recover(checkpoint, reported);
+    }
+
+    /** Runs a step; if the agent crashes during it, a new one recovers. */
+    void run(Runnable step) throws IOException {
+      try {
+        step.run();
+      } catch (Crashes.Crash crash) {
+        crashes++;
+        restart();
+      }
     }
 
     List<TaskStatus> updates(String taskId) {
@@ -148,10 +170,15 @@ class ExecutorCorePropertyTest {
           if (!inExecutor) {
             agents.restart();
           }
+        } else if (step instanceof Crash crash) {
+          if (!inExecutor) {
+            agents.current.crashes.before(crash.before());
+          }
         } else {
-          run(agents.current, launcher, step, tasks, containers, executors);
+          agents.run(() -> run(agents.current, launcher, step, tasks, containers, executors));
         }
       }
+      agents.current.crashes.before(0);
       CoreFixture last = agents.current;
       last.core.reap();
       for (ExecutorRecord executor : executors) {
@@ -185,7 +212,14 @@ class ExecutorCorePropertyTest {
                 .map(FakeProcessTracker.Kill::container)
                 .filter(executor.container()::equals)
                 .count();
-        assertTrue(rootKills <= 1, executor.executorId() + " killed " + rootKills + " times");
+        assertTrue(
+            rootKills <= 1 + agents.crashes,
+            executor.executorId()
+                + " killed "
+                + rootKills
+                + " times, "
+                + agents.crashes
+                + " crashes");
       }
       assertEquals(Set.of(), last.containers());
       assertEquals(Set.of(), last.pidsUnderRoot());
