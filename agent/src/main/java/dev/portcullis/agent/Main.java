@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:the task finished (run), or the command succeeded",
       "1:the task ended in any other state (run); the host could not be read (scan); the agent"
-          + " answered with an error (launch, update, kill, ps, events)",
+          + " answered with an error (launch, update, kill, ps, events, ack)",
       "2:a bad flag or a start-up failure; nothing was launched"
     })
 public final class Main implements Callable<Integer> {
