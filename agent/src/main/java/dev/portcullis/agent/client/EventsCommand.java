@@ -65,7 +65,9 @@ public final class EventsCommand implements Callable<Integer> {
       names = "--ack",
       description =
           "Acknowledge each update once it is printed and flushed, so that the agent need no"
-              + " longer keep it for a later --after.")
+              + " longer keep it for a later --after. With --executor_id, the updates of other"
+              + " executors, which are not printed, are acknowledged too: the agent keeps one"
+              + " acknowledgement for all its readers.")
   boolean acknowledge;
 
   private AgentClient client;
