@@ -56,8 +56,7 @@ final class Endings {
    * out, as when the agent stopped part-way through one, is the one carried out.
    */
   void kill(Executor executor, Termination ending, KillReason reason) {
-    decide(executor, new Decision(ending, reason));
-    Decision decided = executor.decision().orElseThrow();
+    Decision decided = decide(executor, new Decision(ending, reason));
     holdings.killQuietly(executor.container());
     reportLive(executor, decided.ending(), decided.reason());
     finish(executor);
@@ -66,11 +65,14 @@ final class Endings {
   /**
    * Decides to kill the executor, and records it before anything is killed, unless a kill is
    * decided already. A decision that cannot be recorded is still carried out: the kill cannot wait.
+   *
+   * @return the decision that stands: this one, or the one made before
    */
-  void decide(Executor executor, Decision decision) {
+  Decision decide(Executor executor, Decision decision) {
     if (executor.decide(decision)) {
       holdings.saveDecision(executor);
     }
+    return executor.decision().orElseThrow();
   }
 
   /**
@@ -103,11 +105,11 @@ final class Endings {
         LOG.warn("Executor {} is limited: {}", executor.executorId(), limitation.get().message());
         // Decided before the isolator's kill, as it announced the limitation; decided here only if
         // that record could not be kept.
-        decide(
-            executor,
-            new Decision(
-                new Termination.Limited(limitation.get()), KillReason.CONTAINER_LIMITATION));
-        Decision decided = executor.decision().orElseThrow();
+        Decision decided =
+            decide(
+                executor,
+                new Decision(
+                    new Termination.Limited(limitation.get()), KillReason.CONTAINER_LIMITATION));
         if (!holdings.isEmpty(executor.container())) {
           holdings.killQuietly(executor.container());
         }

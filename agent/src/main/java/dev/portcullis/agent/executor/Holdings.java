@@ -216,14 +216,7 @@ final class Holdings {
    * retries.
    */
   void save() {
-    if (!recorded) {
-      return;
-    }
-    try {
-      journal.save(records());
-    } catch (IOException e) {
-      LOG.error("Cannot record what the agent holds: {}", e.getMessage());
-    }
+    trySave().ifPresent(e -> LOG.error("Cannot record what the agent holds: {}", e.getMessage()));
   }
 
   /**
@@ -231,18 +224,27 @@ final class Holdings {
    * goes ahead.
    */
   void saveDecision(Executor executor) {
+    trySave()
+        .ifPresent(
+            e ->
+                LOG.error(
+                    "Cannot record the decision to kill executor {} before carrying it out: {};"
+                        + " were the agent to stop before reporting it, the next start would not"
+                        + " know why its tasks ended",
+                    executor.executorId(),
+                    e.getMessage()));
+  }
+
+  /** Records what is held, once changes are recorded; the failure, if it could not. */
+  private Optional<IOException> trySave() {
     if (!recorded) {
-      return;
+      return Optional.empty();
     }
     try {
       journal.save(records());
+      return Optional.empty();
     } catch (IOException e) {
-      LOG.error(
-          "Cannot record the decision to kill executor {} before carrying it out: {}; were the"
-              + " agent to stop before reporting it, the next start would not know why its tasks"
-              + " ended",
-          executor.executorId(),
-          e.getMessage());
+      return Optional.of(e);
     }
   }
 
