@@ -151,8 +151,8 @@ public final class AgentDaemon implements AutoCloseable {
 
   /**
    * Recovers what the checkpoint and the cgroups root hold; with {@code cleanup}, kills and forgets
-   * it all instead, even a corrupt checkpoint. Until this is done the checkpoint is never written,
-   * not even when recovery fails.
+   * it all instead, even a corrupt checkpoint. The checkpoint is not written before every executor
+   * it recorded is held again, so a checkpoint that cannot be read is left as it was.
    */
   private static void recover(
       CoreLoop loop, CheckpointJournal journal, UpdateLog log, boolean cleanup)
