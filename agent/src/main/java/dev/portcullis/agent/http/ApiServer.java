@@ -219,7 +219,7 @@ public final class ApiServer implements AutoCloseable {
     try {
       return feed.acknowledge(upTo);
     } catch (IOException e) {
-      LOG.error("Cannot record an acknowledgement up to {}: {}", upTo, e.getMessage());
+      // Answered 500 and logged, with its cause, as any failure of the agent is.
       throw new IllegalStateException(
           "cannot record the acknowledgement: " + e.getMessage() + "; nothing was acknowledged", e);
     }
