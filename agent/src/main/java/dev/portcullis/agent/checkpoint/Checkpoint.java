@@ -3,11 +3,10 @@ package dev.portcullis.agent.checkpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.agent.files.DurableFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -77,18 +76,11 @@ final class Checkpoint {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      DurableFiles.writeFully(channel, bytes, 0);
       channel.force(true);
     }
-    try {
-      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the work directory " + directory + " cannot rename atomically", e);
-    }
-    forceDirectory();
+    DurableFiles.moveAtomically(temporary, file);
+    DurableFiles.forceDirectory(directory);
   }
 
   /**
@@ -103,13 +95,7 @@ final class Checkpoint {
     }
     Path aside = directory.resolve(FILE_NAME + ".discarded-" + System.currentTimeMillis());
     Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-    forceDirectory();
+    DurableFiles.forceDirectory(directory);
     return Optional.of(aside);
-  }
-
-  private void forceDirectory() throws IOException {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    }
   }
 }

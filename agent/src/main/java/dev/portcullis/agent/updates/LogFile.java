@@ -1,13 +1,12 @@
 package dev.portcullis.agent.updates;
 
+import dev.portcullis.agent.files.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +107,7 @@ final class LogFile implements AutoCloseable {
         dirty = false;
       }
       dirty = true;
-      write(channel, bytes, length);
+      DurableFiles.writeFully(channel, bytes, length);
       channel.force(false);
       dirty = false;
       length += bytes.length;
@@ -143,9 +142,9 @@ final class LogFile implements AutoCloseable {
             StandardOpenOption.READ,
             StandardOpenOption.WRITE);
     try {
-      write(fresh, bytes, 0);
+      DurableFiles.writeFully(fresh, bytes, 0);
       fresh.force(true);
-      move(temporary, file);
+      DurableFiles.moveAtomically(temporary, file);
     } catch (IOException | RuntimeException e) {
       closeAfter(fresh, e);
       deleteAfter(temporary, e);
@@ -181,45 +180,23 @@ final class LogFile implements AutoCloseable {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      write(fresh, bytes, 0);
+      DurableFiles.writeFully(fresh, bytes, 0);
       fresh.force(true);
     }
     Files.copy(file, aside);
     try (FileChannel copy = FileChannel.open(aside, StandardOpenOption.WRITE)) {
       copy.force(true);
     }
-    move(temporary, file);
-    forceDirectory(directoryOf(file));
+    DurableFiles.moveAtomically(temporary, file);
+    DurableFiles.forceDirectory(directoryOf(file));
   }
 
   private static Path temporary(Path file) {
     return file.resolveSibling(file.getFileName() + ".tmp");
   }
 
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException(
-          "the work directory " + directoryOf(to) + " cannot rename atomically", e);
-    }
-  }
-
-  private static void write(FileChannel channel, byte[] bytes, long at) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    while (buffer.hasRemaining()) {
-      channel.write(buffer, at + buffer.position());
-    }
-  }
-
   private void forceDirectory() throws IOException {
-    forceDirectory(directory);
-  }
-
-  private static void forceDirectory(Path directory) throws IOException {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    }
+    DurableFiles.forceDirectory(directory);
   }
 
   private static Path directoryOf(Path file) {
