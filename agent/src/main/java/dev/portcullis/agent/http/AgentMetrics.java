@@ -3,6 +3,7 @@ package dev.portcullis.agent.http;
 import dev.portcullis.agent.executor.Census;
 import dev.portcullis.agent.executor.CoreObserver;
 import dev.portcullis.agent.executor.KillReason;
+import dev.portcullis.agent.updates.UpdateLog;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.core.EnforcementAction;
@@ -104,10 +105,10 @@ public final class AgentMetrics implements CoreObserver {
       Map<String, Integer> tasksByState,
       int eventReaders,
       long eventReadersDropped,
-      StatusFeed.UpdateLogGauges updates) {
+      UpdateLog.Figures updates) {
 
     /** The core's census, the event stream's readers, and the update log's figures. */
-    static Gauges of(Census census, StatusStream stream, StatusFeed.UpdateLogGauges updates) {
+    static Gauges of(Census census, StatusStream stream, UpdateLog.Figures updates) {
       Map<String, Integer> tasks = new TreeMap<>();
       census.taskStates().forEach((state, count) -> tasks.put(state.name(), count));
       return new Gauges(
@@ -209,7 +210,7 @@ public final class AgentMetrics implements CoreObserver {
         "counter",
         "Readers dropped for falling too far behind.");
     sample(out, "portcullis_event_readers_dropped_total", gauges.eventReadersDropped());
-    StatusFeed.UpdateLogGauges updates = gauges.updates();
+    UpdateLog.Figures updates = gauges.updates();
     family(
         out,
         "portcullis_status_update_sequence",

@@ -200,7 +200,7 @@ public final class ApiServer implements AutoCloseable {
               .render(
                   () ->
                       AgentMetrics.Gauges.of(
-                          loop.call(ExecutorCore::census), stream, feed.gauges()))
+                          loop.call(ExecutorCore::census), stream, feed.figures()))
               .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       exchange.sendResponseHeaders(200, text.length);

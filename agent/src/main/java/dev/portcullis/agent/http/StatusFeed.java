@@ -109,33 +109,7 @@ public final class StatusFeed implements StatusSink {
   }
 
   /** What the log holds and did, for the metrics. */
-  UpdateLogGauges gauges() {
-    synchronized (log) {
-      return new UpdateLogGauges(
-          log.lastSequence(),
-          log.acknowledged(),
-          log.retained(),
-          log.dropped(),
-          log.writeFailures(),
-          log.compactions());
-    }
+  UpdateLog.Figures figures() {
+    return log.figures();
   }
-
-  /**
-   * The update log's figures.
-   *
-   * @param lastSequence the last sequence number given
-   * @param acknowledged the sequence number acknowledged up to
-   * @param retained updates kept for readers
-   * @param dropped updates dropped unacknowledged over the bound
-   * @param writeFailures appends and acknowledgements that could not be written
-   * @param compactions rewrites of the log
-   */
-  record UpdateLogGauges(
-      long lastSequence,
-      long acknowledged,
-      int retained,
-      long dropped,
-      long writeFailures,
-      long compactions) {}
 }

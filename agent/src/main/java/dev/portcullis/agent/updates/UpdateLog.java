@@ -392,6 +392,29 @@ public final class UpdateLog implements AutoCloseable {
     return acknowledged;
   }
 
+  /**
+   * What the log holds and did, read at one instant, for the metrics.
+   *
+   * @param lastSequence the last sequence number given
+   * @param acknowledged the sequence number acknowledged up to
+   * @param retained updates kept for readers
+   * @param dropped updates dropped unacknowledged over the bound
+   * @param writeFailures appends and acknowledgements that could not be written
+   * @param compactions rewrites of the log
+   */
+  public record Figures(
+      long lastSequence,
+      long acknowledged,
+      int retained,
+      long dropped,
+      long writeFailures,
+      long compactions) {}
+
+  /** What the log holds and did, read at one instant. */
+  public synchronized Figures figures() {
+    return new Figures(lastSequence, acknowledged, retained(), dropped, writeFailures, compactions);
+  }
+
   /** How many updates are retained: durable, and numbered above {@link #floor()}. */
   public synchronized int retained() {
     return (int) (lastDurable() - floor);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.portcullis.agent.executor.KillReason;
+import dev.portcullis.agent.updates.UpdateLog;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;
@@ -43,8 +44,7 @@ class AgentMetricsTest {
     return map;
   }
 
-  private static final StatusFeed.UpdateLogGauges NO_UPDATES =
-      new StatusFeed.UpdateLogGauges(0, 0, 0, 0, 0, 0);
+  private static final UpdateLog.Figures NO_UPDATES = new UpdateLog.Figures(0, 0, 0, 0, 0, 0);
 
   private static AgentMetrics.Gauges gauges() {
     Map<String, Integer> executors = new TreeMap<>(Map.of("running", 2, "terminated", 1));
@@ -55,7 +55,7 @@ class AgentMetricsTest {
     tasks.put("TASK_FAILED", 0);
     tasks.put("TASK_KILLED", 0);
     return new AgentMetrics.Gauges(
-        5, executors, tasks, 4, 7, new StatusFeed.UpdateLogGauges(120, 100, 20, 3, 2, 1));
+        5, executors, tasks, 4, 7, new UpdateLog.Figures(120, 100, 20, 3, 2, 1));
   }
 
   private static String render(AgentMetrics metrics) {

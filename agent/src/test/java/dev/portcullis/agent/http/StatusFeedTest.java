@@ -119,8 +119,8 @@ class StatusFeedTest {
     assertEquals(Optional.of("sequence"), refused.fieldName());
     assertEquals(2, feed.acknowledge(2));
     assertEquals(2, feed.acknowledge(1), "never goes down");
-    assertEquals(2, feed.gauges().acknowledged());
-    assertEquals(0, feed.gauges().retained());
+    assertEquals(2, feed.figures().acknowledged());
+    assertEquals(0, feed.figures().retained());
   }
 
   @Test
