@@ -32,12 +32,7 @@ public final class StatusJson {
 
   /** The update as one line of JSON, without its line end. */
   public static String line(TaskStatus update) {
-    try {
-      return JSON.writeValueAsString(write(update));
-    } catch (JsonProcessingException e) {
-      // A tree of strings and numbers always serializes; failing here is a bug, not an input.
-      throw new UncheckedIOException(e);
-    }
+    return text(write(update));
   }
 
   /**
@@ -45,11 +40,14 @@ public final class StatusJson {
    * number its update log gave it, without its line end.
    */
   public static String line(TaskStatus update, long sequence) {
-    ObjectNode json = write(update);
-    json.put("sequence", sequence);
+    return text(write(update).put("sequence", sequence));
+  }
+
+  private static String text(ObjectNode json) {
     try {
       return JSON.writeValueAsString(json);
     } catch (JsonProcessingException e) {
+      // A tree of strings and numbers always serializes; failing here is a bug, not an input.
       throw new UncheckedIOException(e);
     }
   }
