@@ -89,11 +89,6 @@ public final class ExecutorCore {
     holdings.startRecording();
   }
 
-  /** Recovers, as {@link #recover(List, Map)} does, knowing of no update reported since. */
-  public void recover(List<ExecutorRecord> recorded) throws IOException {
-    recover(recorded, Map.of());
-  }
-
   /**
    * Takes over what a previous agent recorded: completes every kill it decided on and did not
    * finish, kills every container under the root that no record knows, reports the tasks that ended

@@ -20,6 +20,7 @@ import dev.portcullis.testkit.FakeProcessTracker;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +60,7 @@ class ExecutorCoreRecoveryTest {
     List<ExecutorRecord> checkpoint = checkpoint();
     restart();
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     assertEquals(List.of(), after.sink.updates());
     assertEquals(List.of(), after.tracker.kills());
@@ -93,7 +94,7 @@ class ExecutorCoreRecoveryTest {
     // While no agent ran, a began to listen on a port it was not allocated.
     after.host.listen(a, 9090);
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     PortRanges unallocated = PortRanges.of(9090);
     String message = violation(container(web, "a"), unallocated);
@@ -111,7 +112,7 @@ class ExecutorCoreRecoveryTest {
     ExecutorRecord web = before.launch("web", "a", "b");
     List<ExecutorRecord> checkpoint = checkpoint();
     restart();
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     // a is no child of this agent: only its recorded status tells how it ended.
     after.disk.end(task(web, "a"), 0);
@@ -131,7 +132,7 @@ class ExecutorCoreRecoveryTest {
     restart();
     after.disk.end(task(web, "a"), 0);
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     assertEquals(
         List.of(update(web, "a", TaskState.TASK_FINISHED, "Command exited with status 0")),
@@ -149,7 +150,7 @@ class ExecutorCoreRecoveryTest {
     restart();
     after.disk.end(task(web, "a"), 1);
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     assertEquals(
         List.of(
@@ -171,7 +172,7 @@ class ExecutorCoreRecoveryTest {
     restart();
     after.disk.vanish(task(web, "a"));
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     assertEquals(
         List.of(
@@ -194,7 +195,7 @@ class ExecutorCoreRecoveryTest {
     restart();
     after.disk.vanish(task(web, "a"));
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     assertEquals(List.of(), after.sink.updates());
     assertTrue(after.host.isAlive(child));
@@ -210,7 +211,7 @@ class ExecutorCoreRecoveryTest {
     assertEquals(TaskState.TASK_STARTING, task(checkpoint.get(0), "a").state());
     restart();
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     assertEquals(
         List.of(
@@ -236,7 +237,7 @@ class ExecutorCoreRecoveryTest {
     List<ExecutorRecord> checkpoint = before.journal.saves().get(1).executors();
     restart();
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     String message = "Failed to launch the task: the agent stopped before it could start the task";
     assertEquals(
@@ -266,7 +267,7 @@ class ExecutorCoreRecoveryTest {
     after.host.createCgroup("/system/other");
     long outside = after.host.spawn("/system/other");
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     List<FakeProcessTracker.Kill> expected =
         new ArrayList<>(List.of(kill(orphan, inOrphan), kill(stray, inStray)));
@@ -293,7 +294,7 @@ class ExecutorCoreRecoveryTest {
     after.tracker.create(container(web, "a"));
     long left = after.spawnIn(container(web, "a"));
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     assertEquals(List.of(kill(web.container(), left)), after.tracker.kills());
     assertEquals(Set.of(), after.containers());
@@ -314,7 +315,7 @@ class ExecutorCoreRecoveryTest {
     after.disk.end(task(web, "a"), 0);
     after.disk.vanish(task(checkpoint.get(1), "x"));
 
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     assertEquals(2, after.sink.size());
     List<RecordingJournal.Save> saves = after.journal.saves();
@@ -332,7 +333,7 @@ class ExecutorCoreRecoveryTest {
     before.launch("web", "a");
     List<ExecutorRecord> checkpoint = checkpoint();
     restart();
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     ConflictException task =
         assertThrows(ConflictException.class, () -> after.core.launch(spec("api", "a")));
@@ -348,7 +349,7 @@ class ExecutorCoreRecoveryTest {
     long a = before.pid("a");
     List<ExecutorRecord> checkpoint = checkpoint();
     restart();
-    after.core.recover(checkpoint);
+    after.core.recover(checkpoint, Map.of());
 
     after.core.update("web", "ports:[31000-31005]", PortRanges.range(31000, 31005));
     after.host.listen(a, 31004);
@@ -369,7 +370,7 @@ class ExecutorCoreRecoveryTest {
       ExecutorRecord web = guarded.launch("web", "a");
       List<ExecutorRecord> checkpoint = guarded.journal.last().orElseThrow();
       try (CoreFixture restarted = guarded.restarted()) {
-        restarted.core.recover(checkpoint);
+        restarted.core.recover(checkpoint, Map.of());
         // The guard survived the restart, and still stops what its allocation does not allow.
         assertFalse(
             restarted
