@@ -595,17 +595,15 @@ class AgentDaemonTest {
 
     DaemonProcess.Reply reply = agent.post("/v1/executors", launch("refused", "", known, unknown));
 
-    refused(reply, 400, "tasks[1].user");
+    reply.assertRefused(400, "tasks[1].user");
     assertTrue(reply.body().path("error").asText().contains(user), reply::toString);
-    refused(
-        agent.post("/v1/executors", launch("refused", "", spec("bad", sleep()).put("user", "-x"))),
-        400,
-        "tasks[0].user");
-    refused(
-        agent.post("/v1/executors", launch("refused", "", spec("bad", sleep()).put("user", 0))),
-        400,
-        "tasks[0].user");
-    refused(agent.get("/v1/executors/refused"), 404, null);
+    agent
+        .post("/v1/executors", launch("refused", "", spec("bad", sleep()).put("user", "-x")))
+        .assertRefused(400, "tasks[0].user");
+    agent
+        .post("/v1/executors", launch("refused", "", spec("bad", sleep()).put("user", 0)))
+        .assertRefused(400, "tasks[0].user");
+    agent.get("/v1/executors/refused").assertRefused(404, null);
     assertEquals(0, agent.get("/v1/executors").body().path("executors").size());
     assertEquals(cgroupsBefore, cgroups(), "a refused request made a cgroup");
     assertEquals(workBefore, tree(workDir), "a refused request made a sandbox");
@@ -763,56 +761,46 @@ class AgentDaemonTest {
     agent.post("/v1/executors", launch("taken", "", spec("t1", sleep()))).expect(201);
     Set<String> cgroupsBefore = cgroups();
 
-    refused(agent.post("/v1/executors", "{\"tasks\": ["), 400, null);
-    refused(agent.post("/v1/executors", "[]"), 400, null);
-    refused(agent.post("/v1/executors", "{\"tasks\":[]}"), 400, "tasks");
-    refused(
-        agent.post(
+    agent.post("/v1/executors", "{\"tasks\": [").assertRefused(400, null);
+    agent.post("/v1/executors", "[]").assertRefused(400, null);
+    agent.post("/v1/executors", "{\"tasks\":[]}").assertRefused(400, "tasks");
+    agent
+        .post(
             "/v1/executors",
-            "{\"tasks\":[{\"command\":[\"true\"]},{\"command\":[\"true\"],\"shell\":1}]}"),
-        400,
-        "tasks[1].shell");
-    refused(
-        agent.post(
-            "/v1/executors", "{\"executor_id\":\"a.b\",\"tasks\":[{\"command\":[\"true\"]}]}"),
-        400,
-        "executor_id");
-    refused(
-        agent.post(
+            "{\"tasks\":[{\"command\":[\"true\"]},{\"command\":[\"true\"],\"shell\":1}]}")
+        .assertRefused(400, "tasks[1].shell");
+    agent
+        .post("/v1/executors", "{\"executor_id\":\"a.b\",\"tasks\":[{\"command\":[\"true\"]}]}")
+        .assertRefused(400, "executor_id");
+    agent
+        .post(
+            "/v1/executors", "{\"resources\":\"ports:[9-1]\",\"tasks\":[{\"command\":[\"true\"]}]}")
+        .assertRefused(400, "resources");
+    agent
+        .post("/v1/executors", "{\"tasks\":[{\"command\":[\"true\", 7]}]}")
+        .assertRefused(400, "tasks[0].command[1]");
+    agent
+        .post("/v1/executors", "{\"executor_id\":\"taken\",\"tasks\":[{\"command\":[\"true\"]}]}")
+        .assertRefused(409, "executor_id");
+    agent
+        .post(
             "/v1/executors",
-            "{\"resources\":\"ports:[9-1]\",\"tasks\":[{\"command\":[\"true\"]}]}"),
-        400,
-        "resources");
-    refused(
-        agent.post("/v1/executors", "{\"tasks\":[{\"command\":[\"true\", 7]}]}"),
-        400,
-        "tasks[0].command[1]");
-    refused(
-        agent.post(
-            "/v1/executors", "{\"executor_id\":\"taken\",\"tasks\":[{\"command\":[\"true\"]}]}"),
-        409,
-        "executor_id");
-    refused(
-        agent.post(
-            "/v1/executors",
-            "{\"tasks\":[{\"task_id\":\"ok\",\"command\":[\"true\"]},{\"task_id\":\"t1\",\"command\":[\"true\"]}]}"),
-        409,
-        "tasks[1].task_id");
-    refused(
-        agent.put("/v1/executors/taken/resources", "{\"resources\":\"ports:[x]\"}"),
-        400,
-        "resources");
-    refused(agent.put("/v1/executors/taken/resources", "{}"), 400, "resources");
-    refused(agent.put("/v1/executors/nobody/resources", "{\"resources\":\"\"}"), 404, null);
-    refused(agent.get("/v1/executors/nobody"), 404, null);
-    refused(agent.method("PATCH", "/v1/executors", ""), 405, null);
-    refused(agent.get("/v2/anything"), 404, null);
+            "{\"tasks\":[{\"task_id\":\"ok\",\"command\":[\"true\"]},{\"task_id\":\"t1\",\"command\":[\"true\"]}]}")
+        .assertRefused(409, "tasks[1].task_id");
+    agent
+        .put("/v1/executors/taken/resources", "{\"resources\":\"ports:[x]\"}")
+        .assertRefused(400, "resources");
+    agent.put("/v1/executors/taken/resources", "{}").assertRefused(400, "resources");
+    agent.put("/v1/executors/nobody/resources", "{\"resources\":\"\"}").assertRefused(404, null);
+    agent.get("/v1/executors/nobody").assertRefused(404, null);
+    agent.method("PATCH", "/v1/executors", "").assertRefused(405, null);
+    agent.get("/v2/anything").assertRefused(404, null);
 
     assertEquals(
         1, agent.get("/v1/executors").body().path("executors").size(), "something was launched");
     assertEquals(cgroupsBefore, cgroups(), "a refused request made a cgroup");
     agent.delete("/v1/executors/taken").expect(200);
-    refused(agent.put("/v1/executors/taken/resources", "{\"resources\":\"\"}"), 409, null);
+    agent.put("/v1/executors/taken/resources", "{\"resources\":\"\"}").assertRefused(409, null);
   }
 
   @Test
@@ -883,16 +871,6 @@ class AgentDaemonTest {
             List.of("--work_dir=" + workDir, "--cgroups_root=" + scratch.name(), SCAN_INTERVAL));
     flags.addAll(List.of(extra));
     return flags;
-  }
-
-  private static void refused(DaemonProcess.Reply reply, int status, String field) {
-    assertEquals(status, reply.status(), reply::toString);
-    assertTrue(reply.body().path("error").isTextual(), reply::toString);
-    if (field == null) {
-      assertFalse(reply.body().has("field"), reply::toString);
-    } else {
-      assertEquals(field, reply.body().path("field").asText(), reply::toString);
-    }
   }
 
   private static String launch(String executorId, String resources, ObjectNode... tasks) {

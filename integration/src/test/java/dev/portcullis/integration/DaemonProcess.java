@@ -68,6 +68,17 @@ final class DaemonProcess implements AutoCloseable {
       assertTrue(status == expected, "expected HTTP " + expected + ", got " + status + ": " + body);
       return this;
     }
+
+    /** A refusal: {@code status}, an error message, and {@code field} named, or none if null. */
+    void assertRefused(int expected, String field) {
+      expect(expected);
+      assertTrue(body.path("error").isTextual(), this::toString);
+      if (field == null) {
+        assertTrue(!body.has("field"), this::toString);
+      } else {
+        assertTrue(field.equals(body.path("field").asText()), "field " + field + ": " + this);
+      }
+    }
   }
 
   Reply get(String path) {

@@ -324,11 +324,11 @@ class DurableUpdatesTest {
     DaemonProcess.Reply gone = strict.get("/v1/events?after=11");
     assertEquals(410, gone.status(), gone::toString);
     assertTrue(gone.body().path("error").asText().contains("ask with after=12"), gone::toString);
-    refused(strict.get("/v1/events?after=17"), 400, "after");
-    refused(strict.get("/v1/events?after=-1"), 400, "after");
-    refused(strict.get("/v1/events?since=3"), 400, "since");
-    refused(strict.post("/v1/acknowledgements", "{\"sequence\":17}"), 400, "sequence");
-    refused(strict.post("/v1/acknowledgements", "{\"up_to\":3}"), 400, "up_to");
+    strict.get("/v1/events?after=17").assertRefused(400, "after");
+    strict.get("/v1/events?after=-1").assertRefused(400, "after");
+    strict.get("/v1/events?since=3").assertRefused(400, "since");
+    strict.post("/v1/acknowledgements", "{\"sequence\":17}").assertRefused(400, "sequence");
+    strict.post("/v1/acknowledgements", "{\"up_to\":3}").assertRefused(400, "up_to");
     String metrics = strict.metrics();
     assertTrue(metrics.contains("\nportcullis_status_update_sequence 16\n"), metrics);
     assertTrue(metrics.contains("\nportcullis_status_updates_acknowledged 12\n"), metrics);
@@ -438,11 +438,6 @@ class DurableUpdatesTest {
         + update.path("task_id").path("value").asText()
         + ":"
         + update.path("state").asText();
-  }
-
-  private static void refused(DaemonProcess.Reply reply, int status, String field) {
-    assertEquals(status, reply.status(), reply::toString);
-    assertEquals(field, reply.body().path("field").asText(), reply::toString);
   }
 
   private static String outcome(JsonNode update) {
