@@ -19,7 +19,11 @@ public abstract class ContainerLimitation {
   /** The name of the resource the offending ports are reported as. */
   public static final String RESOURCE_NAME = "ports";
 
-  /** The limited container: always a root container. */
+  /**
+   * The limited container: the violation's root, or, for a kill of the {@link KillScope#OFFENDER
+   * offender} alone, the offending container, which may be nested (since 0.2; before, always a
+   * root).
+   */
   public abstract ContainerId container();
 
   /** The unallocated ports that caused the limitation; never empty. */
@@ -37,16 +41,12 @@ public abstract class ContainerLimitation {
   /** Rejects inconsistent values when an instance is built; not for callers. */
   @Value.Check
   protected void check() {
-    if (container().isNested()) {
-      throw new IllegalArgumentException(
-          "Limitations are raised on root containers, not on " + container());
-    }
     if (ports().isEmpty()) {
       throw new IllegalArgumentException("A port limitation must name at least one port");
     }
   }
 
-  /** The limitation raised on a violation's root. */
+  /** The limitation raised on a violation's root, for a kill of the {@link KillScope#ROOT root}. */
   public static ContainerLimitation of(Violation violation) {
     return new Builder()
         .container(violation.root())

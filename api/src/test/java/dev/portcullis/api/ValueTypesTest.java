@@ -17,6 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ValueTypesTest {
@@ -406,15 +407,15 @@ class ValueTypesTest {
     }
 
     @Test
-    void rejectsANestedContainer() {
-      ContainerLimitation.Builder builder =
+    void mayLimitANestedContainerKilledAlone() {
+      ContainerLimitation limitation =
           ContainerLimitation.builder()
               .container(root.child("task"))
               .ports(PortRanges.of(80))
-              .message("m");
+              .message("m")
+              .build();
 
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
-      assertMessageContains(e, "root", "exec.task");
+      assertEquals(ContainerId.parse("exec.task"), limitation.container());
     }
 
     @Test
@@ -521,6 +522,26 @@ class ValueTypesTest {
     }
 
     @Test
+    void killsTheRootUnlessToldOtherwise() {
+      assertEquals(KillScope.ROOT, Verdict.kill("k").scope());
+      assertEquals(KillScope.ROOT, Verdict.log("m").scope());
+      assertEquals(KillScope.ROOT, Verdict.ignore().scope());
+      assertEquals(KillScope.OFFENDER, Verdict.kill("k", KillScope.OFFENDER).scope());
+      assertEquals(Verdict.kill("k"), Verdict.kill("k", KillScope.ROOT));
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+        value = Verdict.Action.class,
+        names = {"IGNORE", "LOG"})
+    void onlyAKillHasAnOffenderScope(Verdict.Action action) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> new Verdict(action, "m", KillScope.OFFENDER));
+      assertMessageContains(e, "scope", action.name());
+    }
+
+    @Test
     void ignoreMayCarryAMessage() {
       assertEquals("why", new Verdict(Verdict.Action.IGNORE, "why").message());
     }
@@ -529,6 +550,7 @@ class ValueTypesTest {
     void nullsAreRejected() {
       assertThrows(NullPointerException.class, () -> new Verdict(null, "m"));
       assertThrows(NullPointerException.class, () -> new Verdict(Verdict.Action.IGNORE, null));
+      assertThrows(NullPointerException.class, () -> Verdict.kill("k", null));
     }
   }
 

@@ -38,7 +38,10 @@ public record EnforcementAction(
     LOGGED,
     /** A kill verdict with enforcement off: logged, nothing killed. */
     KILL_SUPPRESSED,
-    /** The root's tree was killed and the limitation raised. */
+    /**
+     * The tree its verdict's scope names (the root's, or the offender's) was killed and the
+     * limitation raised on it.
+     */
     KILLED,
     /** The kill failed; the limitation was still raised so the owner destroys the container. */
     KILL_FAILED,

@@ -195,9 +195,11 @@ public final class PortsIsolator implements AutoCloseable {
 
   /**
    * The limitation of a container: completes when a scan kills the container's tree for listening
-   * on unallocated ports; cancelled if the container is cleaned up first. For nested containers and
-   * containers on named networks, it never completes: limitations are raised on roots, and ignored
-   * containers are never limited.
+   * on unallocated ports; cancelled if the container is cleaned up first. A root's completes when
+   * its tree is killed for a violation anywhere in it ({@link dev.portcullis.api.KillScope#ROOT});
+   * a nested container's only when it is killed alone for its own violation, or one in a container
+   * nested in it ({@link dev.portcullis.api.KillScope#OFFENDER}). For containers on named networks
+   * it never completes: ignored containers are never limited.
    *
    * <p>Each call returns a new stage; completing or cancelling it affects no other watcher.
    *

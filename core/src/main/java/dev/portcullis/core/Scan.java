@@ -250,13 +250,27 @@ final class Scan {
     if (view.ignored()) {
       return Status.IGNORED;
     }
-    if (root.limited()) {
+    if (root.limited() || limitedAbove(view, byId)) {
       return Status.LIMITED;
     }
     if (root.allocation().isEmpty()) {
       return Status.AWAITING_ALLOCATION;
     }
     return Status.JUDGED;
+  }
+
+  /**
+   * Whether the container, or a nested container it lies in, was killed alone and limited: its
+   * processes are dead or dying, and its owner destroys it.
+   */
+  private static boolean limitedAbove(ContainerView view, Map<ContainerId, ContainerView> byId) {
+    for (ContainerId container : view.id().lineage()) {
+      ContainerView seen = byId.get(container);
+      if (seen != null && seen.limited()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static PortRanges ports(List<ListeningSocket> sockets) {
@@ -314,7 +328,7 @@ final class Scan {
    * What the policy decided about one violation, and what came of it before any kill: a kill
    * decision becomes {@link Outcome#KILL_FAILED} only once its root's kill has failed.
    */
-  private record Decision(Violation violation, Verdict verdict, Outcome outcome, boolean logged) {
+  record Decision(Violation violation, Verdict verdict, Outcome outcome, boolean logged) {
 
     /** A violation judged against stale facts: nothing is done, and nothing is logged. */
     static Decision skipped(Violation violation) {
@@ -340,34 +354,29 @@ final class Scan {
       Map<ContainerId, ContainerView> byId,
       Tracking tracking) {
     List<Decision> decisions = new ArrayList<>();
-    Map<ContainerId, List<Decision>> killsByRoot = new LinkedHashMap<>();
     for (Violation violation : violations) {
-      Decision decision;
       if (tracking.isCurrent(byId.get(violation.root()))) {
-        decision = decide(number, violation);
+        decisions.add(decide(number, violation));
       } else {
         // Judged against an allocation that changed, or a container that went away, during the
         // scan: the next scan judges it afresh rather than act on stale facts.
         LOG.debug("Skipping {}: its root changed during the scan", violation.container());
-        decision = Decision.skipped(violation);
+        decisions.add(Decision.skipped(violation));
       }
-      if (decision.kills()) {
-        killsByRoot.computeIfAbsent(violation.root(), r -> new ArrayList<>()).add(decision);
-      }
-      decisions.add(decision);
     }
+    KillTargets targets = KillTargets.of(decisions.stream().filter(Decision::kills).toList());
 
     Enforcement enforcement = new Enforcement();
     Map<ContainerId, String> killFailures = new HashMap<>();
-    for (Map.Entry<ContainerId, List<Decision>> kill : killsByRoot.entrySet()) {
-      ContainerId root = kill.getKey();
-      ContainerLimitation limitation = limitation(root, kill.getValue());
+    for (Map.Entry<ContainerId, List<Decision>> kill : targets.byTarget().entrySet()) {
+      ContainerId target = kill.getKey();
+      ContainerLimitation limitation = limitation(target, kill.getValue());
       notices.announce(limitation);
       try {
-        tracker.kill(root);
+        tracker.kill(target);
       } catch (IOException | RuntimeException e) {
-        LOG.error("Could not kill every process of container {}: {}", root, e.getMessage(), e);
-        killFailures.put(root, String.valueOf(e.getMessage()));
+        LOG.error("Could not kill every process of container {}: {}", target, e.getMessage(), e);
+        killFailures.put(target, String.valueOf(e.getMessage()));
       }
       // Raised even when the kill failed, so that the container's owner destroys it.
       if (tracking.raise(limitation)) {
@@ -375,8 +384,11 @@ final class Scan {
       }
     }
     for (Decision decision : decisions) {
-      enforcement.actions.add(
-          decision.action(Optional.ofNullable(killFailures.get(decision.violation().root()))));
+      Optional<String> killFailure =
+          decision.kills()
+              ? Optional.ofNullable(killFailures.get(targets.targetOf(decision)))
+              : Optional.empty();
+      enforcement.actions.add(decision.action(killFailure));
     }
     return enforcement;
   }
@@ -411,7 +423,9 @@ final class Scan {
       decision = new Decision(violation, verdict, Outcome.LOGGED, true);
     } else if (enforcing) {
       LOG.warn(
-          "{}; killing container {} and everything in it", verdict.message(), violation.root());
+          "{}; killing container {} and everything in it",
+          verdict.message(),
+          KillTargets.scopeTarget(violation, verdict.scope()));
       decision = new Decision(violation, verdict, Outcome.KILLED, true);
     } else {
       // A kill verdict repeats every scan; with nothing killed, log it once per set.
@@ -446,10 +460,10 @@ final class Scan {
   }
 
   /**
-   * One limitation per root, however many of its containers violated: the union of their
-   * unallocated ports, and their messages joined, in the order of the violations.
+   * One limitation per container killed, however many of the containers in it violated: the union
+   * of their unallocated ports, and their messages joined, in the order of the violations.
    */
-  private static ContainerLimitation limitation(ContainerId root, List<Decision> kills) {
+  private static ContainerLimitation limitation(ContainerId target, List<Decision> kills) {
     PortRanges ports = PortRanges.empty();
     List<String> messages = new ArrayList<>();
     for (Decision kill : kills) {
@@ -457,7 +471,7 @@ final class Scan {
       messages.add(kill.verdict().message());
     }
     return ContainerLimitation.builder()
-        .container(root)
+        .container(target)
         .ports(ports)
         .message(String.join("; ", messages))
         .build();

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * @param violations every violation found, confirmed by the exact path
  * @param unconfirmed containers the fast path suspected but the exact path cleared
  * @param actions what was done about each violation, in the order of {@code violations}
- * @param limitations the limitations raised on roots by this scan
+ * @param limitations the limitations raised by this scan: on roots, or on containers killed alone
  * @param guardRefusals what each guarded root's port guard has refused so far, read after the scan;
  *     empty when the isolator has no guard
  * @since 0.1

@@ -165,7 +165,7 @@ final class TrackedContainers implements Scan.Tracking {
   }
 
   /** A new watch of the container's limitation, as {@link PortsIsolator#watch} describes. */
-  // The stage whenComplete returns is left alone on purpose: it fails exactly when the root's
+  // The stage whenComplete returns is left alone on purpose: it fails exactly when the container's
   // limitation is cancelled at cleanup, which the callback turns into the watcher's cancellation,
   // and the callback itself cannot throw.
   @SuppressWarnings("FutureReturnValueIgnored")
@@ -176,7 +176,7 @@ final class TrackedContainers implements Scan.Tracking {
         return CompletableFuture.failedFuture(
             new IllegalArgumentException("Cannot watch unknown container " + id));
       }
-      if (container.ignored() || id.isNested()) {
+      if (container.ignored()) {
         return new CompletableFuture<>();
       }
       CompletableFuture<ContainerLimitation> watcher = new CompletableFuture<>();
@@ -187,7 +187,7 @@ final class TrackedContainers implements Scan.Tracking {
                 if (failure == null) {
                   watcher.complete(limitation);
                 } else {
-                  // The only way the root's own future fails is its cancellation at cleanup.
+                  // The only way the container's own future fails is its cancellation at cleanup.
                   watcher.cancel(false);
                 }
               });

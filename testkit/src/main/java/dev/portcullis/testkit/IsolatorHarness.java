@@ -39,9 +39,10 @@ import java.util.function.Consumer;
  * harness.events().limitations().of(task).assertCount(1).assertPorts(PortRanges.of(9090));
  * }</pre>
  *
- * <p>Every root container prepared or recovered through the harness is watched; a limitation is
- * recorded in the scan that raised it. Scans run on the caller's thread through {@link
- * PortsIsolator#reconcileOnce()}; nothing sleeps.
+ * <p>Every container prepared or recovered through the harness is watched, nested ones too (they
+ * are limited when a kill verdict of the {@link dev.portcullis.api.KillScope#OFFENDER offender}
+ * scope kills them alone); a limitation is recorded in the scan that raised it. Scans run on the
+ * caller's thread through {@link PortsIsolator#reconcileOnce()}; nothing sleeps.
  *
  * @since 0.1
  */
@@ -117,11 +118,11 @@ public final class IsolatorHarness implements AutoCloseable {
     return scheduler;
   }
 
-  /** Creates the container's cgroup and prepares it; a root is watched. */
+  /** Creates the container's cgroup, prepares it and watches it. */
   public IsolatorHarness prepare(ContainerId container, ContainerConfig config) {
     createCgroup(container);
     isolator.prepare(container, config);
-    watchIfRoot(container);
+    watch(container);
     return this;
   }
 
@@ -130,18 +131,18 @@ public final class IsolatorHarness implements AutoCloseable {
     scenario.applyTo(host, tracker);
     for (HostScenario.ContainerSpec spec : scenario.inPreparationOrder()) {
       isolator.prepare(spec.id(), spec.config());
-      watchIfRoot(spec.id());
+      watch(spec.id());
     }
     return this;
   }
 
-  /** Recovers containers, as after a restart; recovered roots are watched. */
+  /** Recovers containers, as after a restart, and watches them. */
   public IsolatorHarness recover(Collection<RecoveredContainer> containers) {
     for (RecoveredContainer container : containers) {
       createCgroup(container.id());
     }
     isolator.recover(containers);
-    containers.forEach(c -> watchIfRoot(c.id()));
+    containers.forEach(c -> watch(c.id()));
     return this;
   }
 
@@ -190,10 +191,7 @@ public final class IsolatorHarness implements AutoCloseable {
     }
   }
 
-  private void watchIfRoot(ContainerId container) {
-    if (container.isNested()) {
-      return;
-    }
+  private void watch(ContainerId container) {
     isolator
         .watch(container)
         .thenAccept(

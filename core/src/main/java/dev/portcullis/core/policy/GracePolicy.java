@@ -2,6 +2,7 @@ package dev.portcullis.core.policy;
 
 import com.google.auto.service.AutoService;
 import dev.portcullis.api.EnforcementPolicy;
+import dev.portcullis.api.KillScope;
 import dev.portcullis.api.PolicyContext;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.api.Verdict;
@@ -37,6 +38,7 @@ public final class GracePolicy implements EnforcementPolicy {
   public static final int DEFAULT_GRACE_SCANS = 3;
 
   private int graceScans = DEFAULT_GRACE_SCANS;
+  private KillScope scope = KillScopeSetting.DEFAULT;
 
   /** A policy with the default grace; the setting, if given to {@link #initialize}, changes it. */
   public GracePolicy() {}
@@ -89,6 +91,16 @@ public final class GracePolicy implements EnforcementPolicy {
   @Override
   public void initialize(ProviderSettings settings) {
     graceScans = settings.get(GRACE_SCANS_SETTING).map(GracePolicy::graceScans).orElse(graceScans);
+    scope = KillScopeSetting.from(settings);
+  }
+
+  /**
+   * What this policy's kill verdicts kill: the setting {@value KillScopeSetting#NAME}.
+   *
+   * @since 0.2
+   */
+  public KillScope killScope() {
+    return scope;
   }
 
   @Override
@@ -104,7 +116,7 @@ public final class GracePolicy implements EnforcementPolicy {
   @Override
   public Verdict decide(Violation violation, PolicyContext context) {
     if (context.enforcing() && context.consecutiveScans() >= graceScans) {
-      return Verdict.kill(violation.message());
+      return Verdict.kill(violation.message(), scope);
     }
     return LogOnce.logUnlessRepeated(violation, context);
   }
