@@ -51,7 +51,8 @@ final class CheckpointDecision {
   }
 
   /**
-   * Reads a decision back, for the executor whose root is {@code root}.
+   * Reads a decision back, for the container it kills: an executor's root, or a task's own
+   * container.
    *
    * @throws CheckpointException naming the first field that is missing or wrong
    */

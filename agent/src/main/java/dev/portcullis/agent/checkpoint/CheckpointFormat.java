@@ -42,10 +42,11 @@ import java.util.Set;
  * }</pre>
  *
  * <p>{@code decision} is present once a kill of the executor is decided on: it is recorded before
- * the kill is carried out (see {@link CheckpointDecision}). {@code user} is absent for a task that
- * runs as the agent's user. Checkpoints written before tasks had users have neither {@code user}
- * nor {@code exit_status}: their tasks run as the agent's user and record their status in the
- * sandbox, as the shells started then still do.
+ * the kill is carried out (see {@link CheckpointDecision}). A task has one of its own once a kill
+ * of its container alone is decided on (a limitation of it, not of its executor). {@code user} is
+ * absent for a task that runs as the agent's user. Checkpoints written before tasks had users have
+ * neither {@code user} nor {@code exit_status}: their tasks run as the agent's user and record
+ * their status in the sandbox, as the shells started then still do.
  */
 final class CheckpointFormat {
 
@@ -94,6 +95,8 @@ final class CheckpointFormat {
         t.put("state", task.state().name());
         task.pid().ifPresent(pid -> t.put("pid", pid));
         task.status().ifPresent(status -> t.set("status", StatusJson.write(status)));
+        task.decision()
+            .ifPresent(decision -> t.set("decision", CheckpointDecision.write(decision)));
       }
     }
     return root;
@@ -187,6 +190,11 @@ final class CheckpointFormat {
             throw new CheckpointException(tat + "status: " + ex.getMessage(), ex);
           }
         }
+        Optional<Decision> taskDecision =
+            t.has("decision")
+                ? Optional.of(
+                    CheckpointDecision.read(t.get("decision"), taskContainer, tat + "decision."))
+                : Optional.empty();
         taskRecords.add(
             new TaskRecord(
                 taskId,
@@ -198,6 +206,7 @@ final class CheckpointFormat {
                 state,
                 status,
                 pid,
+                taskDecision,
                 Optional.empty()));
       }
       executors.add(

@@ -2,6 +2,7 @@ package dev.portcullis.agent.cli;
 
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.policy.GracePolicy;
+import dev.portcullis.core.policy.KillScopeSetting;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -30,6 +31,16 @@ final class PortsFlags {
               + GracePolicy.DEFAULT_GRACE_SCANS
               + ".")
   String graceScans;
+
+  @Option(
+      names = "--" + KillScopeSetting.NAME,
+      paramLabel = "root|offender",
+      description =
+          "For the built-in policies: what a kill kills. root: the executor's whole tree, with the"
+              + " limitation on the executor, as Mesos does. offender: only the task container"
+              + " listening, which fails with the limitation while the other tasks of its group go"
+              + " on. Default: root.")
+  String killScope;
 
   @Option(
       names = "--" + IsolatorConfig.CONTAINER_PORTS_GUARD,
@@ -79,7 +90,7 @@ final class PortsFlags {
   /**
    * Puts the flags given, by their names without {@code --}, into {@code flags}.
    *
-   * @throws dev.portcullis.core.config.FlagException if the grace count is bad
+   * @throws dev.portcullis.core.config.FlagException if the grace count or the kill scope is bad
    */
   void putInto(Map<String, String> flags) {
     if (graceScans != null) {
@@ -89,6 +100,11 @@ final class PortsFlags {
     }
     HostFlags.putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_POLICY, policy);
     HostFlags.putIfGiven(flags, GracePolicy.GRACE_SCANS_SETTING, graceScans);
+    if (killScope != null) {
+      // Read by the built-in policies once selected; checked now, whichever policy is selected.
+      KillScopeSetting.parse(killScope);
+    }
+    HostFlags.putIfGiven(flags, KillScopeSetting.NAME, killScope);
     flags.put(IsolatorConfig.CONTAINER_PORTS_GUARD, guard);
     HostFlags.putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, guardMode);
     if (guardStopsListeners != null) {

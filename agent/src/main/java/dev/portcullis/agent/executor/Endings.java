@@ -1,5 +1,6 @@
 package dev.portcullis.agent.executor;
 
+import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import java.util.List;
 import java.util.Optional;
@@ -22,9 +23,12 @@ final class Endings {
 
   /**
    * One task ended. What it left behind in its container is killed; a failed task fails its whole
-   * group, as in Mesos's default executor; the executor ends with its last task.
+   * group, as in Mesos's default executor, unless its own container alone was limited; the executor
+   * ends with its last task. A task whose container alone was decided to be killed ends as decided,
+   * whatever its exit.
    */
-  void taskEnded(Executor executor, Task task, Termination ending) {
+  void taskEnded(Executor executor, Task task, Termination exit) {
+    Termination ending = task.decision().map(Decision::ending).orElse(exit);
     holdings.killQuietly(task.container());
     LOG.info(
         "Task {} of executor {} is {}: {}",
@@ -33,7 +37,9 @@ final class Endings {
         ending.state(),
         ending.message());
     holdings.report(executor, task, ending);
-    if (ending.state() == TaskState.TASK_FAILED && !executor.liveTasks().isEmpty()) {
+    if (ending.state() == TaskState.TASK_FAILED
+        && !task.limitedAlone()
+        && !executor.liveTasks().isEmpty()) {
       kill(executor, groupFailed(task), KillReason.TASK_GROUP_FAILED);
       return;
     }
@@ -76,18 +82,32 @@ final class Endings {
   }
 
   /**
-   * Records that the isolator is about to kill an executor's root for a limitation, before it does.
-   * A container that is no running executor's root is left to the isolator.
+   * Records that the isolator is about to kill an executor's root, or one task's container alone,
+   * for a limitation, before it does. A container that is no running executor's root or live task's
+   * container is left to the isolator.
    */
   void limiting(ContainerLimitation limitation) {
-    holdings
-        .runningWithRoot(limitation.container())
-        .ifPresent(
-            executor ->
-                decide(
-                    executor,
-                    new Decision(
-                        new Termination.Limited(limitation), KillReason.CONTAINER_LIMITATION)));
+    ContainerId limited = limitation.container();
+    Optional<Executor> owner = holdings.runningWithRoot(limited.root());
+    if (owner.isEmpty()) {
+      return;
+    }
+    Executor executor = owner.get();
+    Decision decision =
+        new Decision(new Termination.Limited(limitation), KillReason.CONTAINER_LIMITATION);
+    if (limited.equals(executor.container())) {
+      decide(executor, decision);
+      return;
+    }
+    if (executor.decision().isPresent()) {
+      // The whole executor is being killed already: that decision covers this task.
+      return;
+    }
+    for (Task task : executor.liveTasks()) {
+      if (task.container().equals(limited) && task.decide(decision)) {
+        holdings.saveDecision(executor);
+      }
+    }
   }
 
   /**
@@ -116,9 +136,68 @@ final class Endings {
         reportLive(executor, decided.ending(), decided.reason());
         finish(executor);
         any = true;
+      } else {
+        any |= settleTaskLimitations(executor);
       }
     }
     return any;
+  }
+
+  /**
+   * Ends each live task of the executor whose own container the isolator has limited alone: it
+   * fails with the limitation, and its group goes on running without it; the executor ends if it
+   * was the last.
+   *
+   * @return whether any task was limited
+   */
+  private boolean settleTaskLimitations(Executor executor) {
+    boolean any = false;
+    for (Task task : executor.liveTasks()) {
+      Optional<ContainerLimitation> limitation = task.limitation();
+      if (limitation.isEmpty() || task.state().isTerminal()) {
+        continue;
+      }
+      any = true;
+      LOG.warn(
+          "Task {} of executor {} is limited: {}",
+          task.taskId(),
+          executor.executorId(),
+          limitation.get().message());
+      Decision decision =
+          new Decision(new Termination.Limited(limitation.get()), KillReason.CONTAINER_LIMITATION);
+      if (task.decide(decision)) {
+        // Decided before the isolator's kill, as it announced the limitation; decided here only if
+        // that record could not be kept.
+        holdings.saveDecision(executor);
+      }
+      endAlone(executor, task);
+    }
+    return any;
+  }
+
+  /**
+   * Carries out the kill of one task's container alone, decided on and recorded: what is left in it
+   * is killed, the task is reported with the decided ending, and the executor ends if it was the
+   * last live task.
+   */
+  void endAlone(Executor executor, Task task) {
+    Decision decided = task.decision().orElseThrow();
+    if (!holdings.isEmpty(task.container())) {
+      holdings.killQuietly(task.container());
+    }
+    holdings.observer.killed(decided.reason());
+    LOG.info(
+        "Task {} of executor {} is {}: {}",
+        task.taskId(),
+        executor.executorId(),
+        decided.ending().state(),
+        decided.ending().message());
+    holdings.report(executor, task, decided.ending());
+    if (executor.liveTasks().isEmpty()) {
+      finish(executor);
+    } else {
+      holdings.save();
+    }
   }
 
   private void reportLive(Executor executor, Termination ending, KillReason reason) {

@@ -138,10 +138,20 @@ final class Holdings {
     return forgotten;
   }
 
-  /** Has the isolator watch the executor's root; the core looks at the watch after each scan. */
+  /**
+   * Has the isolator watch the executor's root, and each task's own container, which it limits when
+   * a policy kills the offending container alone; the core looks at the watches after each scan.
+   */
   void watch(Executor executor) {
     isolator.ifPresent(
-        ports -> executor.watch(ports.watch(executor.container()).toCompletableFuture()));
+        ports -> {
+          executor.watch(ports.watch(executor.container()).toCompletableFuture());
+          for (Task task : executor.tasks()) {
+            if (!task.container().equals(executor.container()) && !task.state().isTerminal()) {
+              task.watch(ports.watch(task.container()).toCompletableFuture());
+            }
+          }
+        });
   }
 
   /** Reports a task's new non-terminal state. */

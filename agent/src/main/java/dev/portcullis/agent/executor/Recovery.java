@@ -92,15 +92,37 @@ final class Recovery {
             new Termination.LaunchFailed("the agent stopped before it could start the task"),
             KillReason.LAUNCH_FAILED);
       } else {
-        settleReported(executor);
+        completeTaskDecisions(executor);
+        if (!executor.terminated()) {
+          settleReported(executor);
+        }
       }
     }
     return live;
   }
 
   /**
+   * Completes each kill of one task's container alone that the previous agent decided on and did
+   * not report: the task ends as decided, and its group goes on.
+   */
+  private void completeTaskDecisions(Executor executor) {
+    for (Task task : executor.liveTasks()) {
+      if (task.decision().isPresent() && !executor.terminated()) {
+        LOG.info(
+            "Completing the kill of task {} of executor {} that the agent decided on before it"
+                + " stopped ({})",
+            task.taskId(),
+            executor.executorId(),
+            task.decision().get().reason().label());
+        endings.endAlone(executor, task);
+      }
+    }
+  }
+
+  /**
    * Carries out what the updates reported before the agent stopped call for, when it stopped before
-   * it could: a failed task fails its group; an executor whose tasks have all ended is torn down.
+   * it could: a failed task fails its group, unless its own container alone was limited; an
+   * executor whose tasks have all ended is torn down.
    */
   private void settleReported(Executor executor) {
     if (executor.liveTasks().isEmpty()) {
@@ -110,7 +132,7 @@ final class Recovery {
       return;
     }
     executor.tasks().stream()
-        .filter(task -> task.state() == TaskState.TASK_FAILED)
+        .filter(task -> task.state() == TaskState.TASK_FAILED && !task.limitedAlone())
         .findFirst()
         .ifPresent(
             failed ->

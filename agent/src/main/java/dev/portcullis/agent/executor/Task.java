@@ -2,11 +2,13 @@ package dev.portcullis.agent.executor;
 
 import dev.portcullis.agent.host.TaskUser;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /** One task the core runs or ran, in its executor's container or one nested in it. */
 final class Task {
@@ -23,6 +25,8 @@ final class Task {
   private OptionalLong pid = OptionalLong.empty();
   private Optional<HeldProcess> process = Optional.empty();
   private Optional<PortRanges> listening = Optional.empty();
+  private Optional<Decision> decision = Optional.empty();
+  private CompletableFuture<ContainerLimitation> limitation = new CompletableFuture<>();
 
   Task(
       String taskId,
@@ -52,6 +56,7 @@ final class Task {
             record.state());
     task.status = record.status();
     task.pid = record.pid();
+    task.decision = record.decision();
     return task;
   }
 
@@ -113,8 +118,62 @@ final class Task {
     this.listening = ports;
   }
 
+  /**
+   * The kill of this task's container alone, once decided on: the isolator limited it, and not its
+   * executor. The first decision stands.
+   */
+  Optional<Decision> decision() {
+    return decision;
+  }
+
+  /**
+   * Decides to kill this task's container alone, unless a kill of it is decided already.
+   *
+   * @return whether this decision is the one that stands
+   */
+  boolean decide(Decision kill) {
+    if (decision.isPresent()) {
+      return false;
+    }
+    decision = Optional.of(kill);
+    return true;
+  }
+
+  /** The limitation the isolator raised on this task's own container, once it has. */
+  Optional<ContainerLimitation> limitation() {
+    if (limitation.isDone() && !limitation.isCompletedExceptionally()) {
+      return Optional.of(limitation.join());
+    }
+    return Optional.empty();
+  }
+
+  /** The isolator's watch on this task's container; it completes only if it is limited alone. */
+  void watch(CompletableFuture<ContainerLimitation> watch) {
+    this.limitation = watch;
+  }
+
+  /**
+   * Whether this task ended for a limitation of its own container alone, which does not fail its
+   * group: by a decision recorded here, or as the last update reported says.
+   */
+  boolean limitedAlone() {
+    return decision.isPresent()
+        || (state == TaskState.TASK_FAILED
+            && status.flatMap(TaskStatus::reason).equals(Optional.of(ContainerLimitation.REASON)));
+  }
+
   TaskRecord record() {
     return new TaskRecord(
-        taskId, container, command, user, sandbox, exitStatusFile, state, status, pid, listening);
+        taskId,
+        container,
+        command,
+        user,
+        sandbox,
+        exitStatusFile,
+        state,
+        status,
+        pid,
+        decision,
+        listening);
   }
 }

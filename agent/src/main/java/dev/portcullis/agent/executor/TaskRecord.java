@@ -22,6 +22,8 @@ import java.util.OptionalLong;
  * @param state the last state reported
  * @param status the last status update reported, if any
  * @param pid the task's process (its supervising shell), once started
+ * @param decision the kill of the task's container alone, once decided on: recorded before it is
+ *     carried out, as an executor's is
  * @param listening the in-scope ports the last scan saw its container listen on, if judged
  */
 public record TaskRecord(
@@ -34,6 +36,7 @@ public record TaskRecord(
     TaskState state,
     Optional<TaskStatus> status,
     OptionalLong pid,
+    Optional<Decision> decision,
     Optional<PortRanges> listening) {
 
   /** Checks for nulls. */
@@ -47,6 +50,7 @@ public record TaskRecord(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(pid, "pid");
+    Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(listening, "listening");
   }
 

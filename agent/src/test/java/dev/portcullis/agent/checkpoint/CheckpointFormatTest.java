@@ -72,6 +72,7 @@ class CheckpointFormatTest {
         state,
         status,
         pid,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -238,6 +239,65 @@ class CheckpointFormatTest {
         read);
     executor(document, 1).remove("decision");
     assertEquals(Optional.empty(), CheckpointFormat.read(document).executors().get(1).decision());
+  }
+
+  @Test
+  void aTasksOwnDecisionReadsBackLimitingItsContainer() throws Exception {
+    ContainerId taskContainer = WEB.child("a-1");
+    Decision alone =
+        new Decision(
+            new Termination.Limited(
+                ContainerLimitation.builder()
+                    .container(taskContainer)
+                    .ports(PortRanges.of(31005))
+                    .message("Container " + taskContainer + " is listening on unallocated port(s)")
+                    .build()),
+            KillReason.CONTAINER_LIMITATION);
+    TaskRecord a = executors().get(0).tasks().iterator().next();
+    TaskRecord decided =
+        new TaskRecord(
+            a.taskId(),
+            a.container(),
+            a.command(),
+            a.user(),
+            a.sandbox(),
+            a.exitStatusFile(),
+            a.state(),
+            a.status(),
+            a.pid(),
+            Optional.of(alone),
+            Optional.empty());
+    ExecutorRecord web = executors().get(0);
+    ExecutorRecord withDecision =
+        new ExecutorRecord(
+            web.executorId(),
+            web.container(),
+            web.resources(),
+            web.ports(),
+            web.networks(),
+            false,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(decided));
+    ObjectNode document = CheckpointFormat.write("portcullis", "cgroups-v2", List.of(withDecision));
+    assertEquals(
+        "limited",
+        executor(document, 0).get("tasks").get(0).get("decision").get("ending").asText());
+    TaskRecord read =
+        CheckpointFormat.read(JSON.readTree(JSON.writeValueAsString(document)))
+            .executors()
+            .get(0)
+            .tasks()
+            .iterator()
+            .next();
+    assertEquals(Optional.of(alone), read.decision());
+    assertEquals(decided, read);
+
+    ((ObjectNode) task(document, 0, 0).get("decision")).remove("ports");
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> CheckpointFormat.read(document));
+    assertTrue(e.getMessage().startsWith("executors[0].tasks[0].decision.ports"), e.getMessage());
   }
 
   @Test

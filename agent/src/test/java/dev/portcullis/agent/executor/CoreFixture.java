@@ -1,10 +1,13 @@
 package dev.portcullis.agent.executor;
 
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.KillScope;
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.core.PortsIsolator;
 import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.policy.KillScopeSetting;
 import dev.portcullis.core.policy.MesosPolicy;
 import dev.portcullis.testkit.FakePortGuard;
 import dev.portcullis.testkit.FakeProcessTracker;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -52,6 +56,7 @@ final class CoreFixture implements AutoCloseable {
     private boolean isolate = true;
     private boolean enforce = true;
     private boolean guarded;
+    private KillScope killScope = KillScope.ROOT;
 
     Options inExecutor() {
       this.layout = TaskLayout.IN_EXECUTOR;
@@ -71,6 +76,12 @@ final class CoreFixture implements AutoCloseable {
 
     Options enforcing(boolean on) {
       this.enforce = on;
+      return this;
+    }
+
+    /** What the policy's kills kill: the executor's root (the default), or the offender alone. */
+    Options killing(KillScope scope) {
+      this.killScope = scope;
       return this;
     }
 
@@ -144,7 +155,7 @@ final class CoreFixture implements AutoCloseable {
                                 IsolatorConfig.ENFORCE_CONTAINER_PORTS,
                                 String.valueOf(options.enforce))))
                     .socketSource(sockets)
-                    .policy(new MesosPolicy())
+                    .policy(policy(options.killScope))
                     .portGuard(guard.orElse(null))
                     .scheduler(new ManualScanScheduler()))
             : Optional.empty();
@@ -158,6 +169,13 @@ final class CoreFixture implements AutoCloseable {
             observer,
             new CoreSettings(options.layout, options.maxCompleted),
             CLOCK);
+  }
+
+  private static MesosPolicy policy(KillScope scope) {
+    MesosPolicy policy = new MesosPolicy();
+    policy.initialize(
+        ProviderSettings.of(Map.of(KillScopeSetting.NAME, scope.name().toLowerCase(Locale.ROOT))));
+    return policy;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.KillScope;
 import dev.portcullis.api.PortRanges;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,28 +36,50 @@ class ExecutorCoreCrashTest {
           fixture.host.listen(fixture.pid("a"), 9090);
           fixture.core.scan();
         },
-        after -> after.core.scan()),
+        (before, after) -> after.core.scan()),
     KILL_REQUEST(
         fixture -> fixture.core.kill("web", KILL_MESSAGE),
-        after -> after.core.kill("web", KILL_MESSAGE)),
+        (before, after) -> after.core.kill("web", KILL_MESSAGE)),
     GROUP_FAILURE(
         fixture -> {
           fixture.launcher.process("a").exit(1);
           fixture.core.reap();
         },
-        after -> after.core.reap()),
+        (before, after) -> after.core.reap()),
     ALL_EXITED(
         fixture -> {
           fixture.launcher.process("a").exit(0);
           fixture.launcher.process("b").exit(0);
           fixture.core.reap();
         },
-        after -> after.core.reap());
+        (before, after) -> after.core.reap()),
+    /** Task a is killed alone for its limitation; b goes on, then finishes. */
+    OFFENDER_LIMITED(
+        KillScope.OFFENDER,
+        fixture -> {
+          fixture.host.listen(fixture.pid("a"), 9090);
+          fixture.core.scan();
+          fixture.launcher.process("b").exit(0);
+          fixture.core.reap();
+        },
+        (before, after) -> {
+          after.core.scan();
+          if (before.launcher.process("b").alive()) {
+            before.launcher.process("b").exit(0);
+          }
+          after.core.reap();
+        });
 
+    final KillScope scope;
     final Consumer<CoreFixture> act;
-    final Consumer<CoreFixture> retry;
+    final BiConsumer<CoreFixture, CoreFixture> retry;
 
-    Ending(Consumer<CoreFixture> act, Consumer<CoreFixture> retry) {
+    Ending(Consumer<CoreFixture> act, BiConsumer<CoreFixture, CoreFixture> retry) {
+      this(KillScope.ROOT, act, retry);
+    }
+
+    Ending(KillScope scope, Consumer<CoreFixture> act, BiConsumer<CoreFixture, CoreFixture> retry) {
+      this.scope = scope;
       this.act = act;
       this.retry = retry;
     }
@@ -68,7 +92,7 @@ class ExecutorCoreCrashTest {
     assertEquals(Set.of("a", "b"), expected.keySet());
     int crashes = 0;
     for (int step = 1; ; step++) {
-      CoreFixture before = CoreFixture.started();
+      CoreFixture before = CoreFixture.options().killing(ending.scope).start();
       CoreFixture after = null;
       try {
         before.launch("web", "a", "b");
@@ -85,7 +109,7 @@ class ExecutorCoreCrashTest {
         after = before.restarted();
         after.core.recover(before.journal.last().orElseThrow(), lastOfEach(published));
         if (!after.core.executor("web").terminated()) {
-          ending.retry.accept(after);
+          ending.retry.accept(before, after);
         }
 
         List<TaskStatus> all = new ArrayList<>(published);
@@ -108,7 +132,7 @@ class ExecutorCoreCrashTest {
   }
 
   private static List<TaskStatus> uncrashed(Ending ending) {
-    try (CoreFixture fixture = CoreFixture.started()) {
+    try (CoreFixture fixture = CoreFixture.options().killing(ending.scope).start()) {
       fixture.launch("web", "a", "b");
       ending.act.accept(fixture);
       return fixture.sink.updates();
