@@ -219,6 +219,70 @@ class AgentDaemonTest {
 
   @ParameterizedTest
   @EnumSource(Stack.class)
+  void withKillOffenderOnlyTheViolatingTaskFailsAndItsSiblingFinishesLater(Stack stack)
+      throws Exception {
+    DaemonProcess agent =
+        agent(stack.with("--enforce_container_ports", "--container_ports_kill=offender"));
+    int allocated = FreePorts.any();
+    int stray = FreePorts.any();
+    Path done = workDir.resolve("waiter-may-finish");
+    agent
+        .post(
+            "/v1/executors",
+            launch(
+                "group",
+                ports(allocated),
+                spec("stray", listen(stray)),
+                spec(
+                    "waiter",
+                    List.of(
+                        "sh", "-c", "while [ ! -e '" + done + "' ]; do sleep 0.1; done; exit 0"))))
+        .expect(201);
+
+    JsonNode limited =
+        agent.awaitExecutor(
+            "group",
+            "stray failed",
+            e -> task(e, "stray").path("status").path("state").asText().equals("TASK_FAILED"));
+    JsonNode status = task(limited, "stray").path("status");
+    assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
+    assertTrue(
+        status
+            .path("message")
+            .asText()
+            .contains("unallocated port(s): [" + stray + "-" + stray + "]"),
+        status::toString);
+    JsonNode range =
+        status.path("limitation").path("resources").get(0).path("ranges").path("range");
+    assertEquals(stray, range.get(0).path("begin").asInt(), status::toString);
+    assertEquals(stray, range.get(0).path("end").asInt(), status::toString);
+    // Several scans later the sibling still runs.
+    Thread.sleep(1_000);
+    JsonNode running = agent.executor("group");
+    assertEquals("RUNNING", running.path("state").asText(), running::toString);
+    assertEquals("TASK_RUNNING", task(running, "waiter").path("state").asText(), running::toString);
+    assertTrue(cgroupExists(stack, running.path("container_id").asText()));
+
+    Files.createFile(done);
+    JsonNode ended =
+        agent.awaitExecutor(
+            "group", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    JsonNode finished = task(ended, "waiter").path("status");
+    assertEquals("TASK_FINISHED", finished.path("state").asText(), finished::toString);
+    assertEquals("TASK_FAILED", task(ended, "stray").path("state").asText());
+    assertFalse(cgroupExists(stack, ended.path("container_id").asText()), "the cgroup is left");
+    JsonNode metrics = PrometheusText.parse(agent.metrics());
+    assertEquals(
+        1,
+        PrometheusText.value(
+            metrics,
+            "portcullis_kills",
+            "portcullis_kills_total",
+            Map.of("reason", "container_limitation")));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Stack.class)
   void oneViolatingTaskKillsItsWholeGroupAndEveryTaskReportsTheLimitation(Stack stack)
       throws Exception {
     DaemonProcess agent = agent(stack.with("--enforce_container_ports"));

@@ -76,6 +76,9 @@ class AgentFlagsTest {
         "--container_ports_grace_scans=0 | Invalid flag --container_ports_grace_scans=0: must be at"
             + " least 1",
         "--launcher=windows | Invalid flag --launcher=windows: must be linux or posix",
+        "--container_ports_kill=sideways | Invalid flag --container_ports_kill=sideways: must be"
+            + " 'root' (kill the executor's whole tree) or 'offender' (kill only the container"
+            + " listening)",
       })
   void aBadValueIsReportedByItsOneParser(String flag, String message) {
     FlagException error = assertThrows(FlagException.class, () -> FlagsCommand.settings(flag));
@@ -94,6 +97,17 @@ class AgentFlagsTest {
         config("--container_ports_grace_scans= 5")
             .providerSettings()
             .get("container_ports_grace_scans"));
+  }
+
+  @Test
+  void theKillScopeIsCheckedUnderAnyPolicyAndPassedOnAsGiven() {
+    assertThrows(
+        FlagException.class,
+        () -> FlagsCommand.settings("--container_ports_policy=grace", "--container_ports_kill="));
+    assertEquals(
+        Optional.of("Offender"),
+        config("--container_ports_kill=Offender").providerSettings().get("container_ports_kill"));
+    assertEquals(Optional.empty(), config().providerSettings().get("container_ports_kill"));
   }
 
   @Test
