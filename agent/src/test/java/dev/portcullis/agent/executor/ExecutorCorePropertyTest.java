@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.KillScope;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.testkit.FakeProcessTracker;
 import java.io.IOException;
@@ -27,9 +28,9 @@ import net.jqwik.api.constraints.Size;
 /**
  * Whatever happens to the tasks and in whatever order — exits, listeners on allocated and
  * unallocated ports, listeners a guard stops, forks, kills, scans, reaps, agent restarts and agent
- * crashes at any step — every task is reported starting, running and ended, exactly once each,
- * every executor's root is killed at most once (again only after a crash), and once every executor
- * has ended nothing is left on the host.
+ * crashes at any step, with kills of the root or of the offender alone — every task is reported
+ * starting, running and ended, exactly once each, every executor's root is killed at most once
+ * (again only after a crash), and once every executor has ended nothing is left on the host.
  */
 class ExecutorCorePropertyTest {
 
@@ -135,9 +136,10 @@ class ExecutorCorePropertyTest {
       @ForAll("steps") List<Step> steps,
       @ForAll boolean inExecutor,
       @ForAll boolean guarded,
-      @ForAll boolean enforcing)
+      @ForAll boolean enforcing,
+      @ForAll KillScope scope)
       throws IOException {
-    CoreFixture.Options options = CoreFixture.options().enforcing(enforcing);
+    CoreFixture.Options options = CoreFixture.options().enforcing(enforcing).killing(scope);
     if (inExecutor) {
       options.inExecutor();
     }
