@@ -1,11 +1,12 @@
 package dev.portcullis.api;
 
 import java.util.List;
+import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
- * What the isolator is told about a container when it is prepared: the ports allocated to it and
- * the named networks it joins.
+ * What the isolator is told about a container when it is prepared: the ports allocated to it, the
+ * named networks it joins, and the task it runs, when the host knows it.
  *
  * <p>A container on a named (CNI) network has its own network namespace; the isolator ignores it,
  * as Mesos does. For a nested container, {@link #ports()} are accepted but not used for judging:
@@ -25,6 +26,15 @@ public abstract class ContainerConfig {
   /** The named networks the container joins, in order; empty for the host network. */
   public abstract List<String> networks();
 
+  /**
+   * The id of the task the container runs, when the host runs one task in it and says which: for
+   * policies that judge tasks by their ids, which they learn in {@link EnforcementPolicy#prepared}.
+   * Empty when the host does not say.
+   *
+   * @since 0.2
+   */
+  public abstract Optional<String> taskId();
+
   /** Whether the container runs in its own network namespace and is ignored. */
   @Value.Derived
   public boolean onNamedNetwork() {
@@ -34,6 +44,9 @@ public abstract class ContainerConfig {
   /** Rejects inconsistent values when an instance is built; not for callers. */
   @Value.Check
   protected void check() {
+    if (taskId().isPresent() && taskId().get().isBlank()) {
+      throw new IllegalArgumentException("A task id may not be blank");
+    }
     for (String network : networks()) {
       if (network.isBlank()) {
         throw new IllegalArgumentException("A network name may not be blank");
@@ -46,7 +59,7 @@ public abstract class ContainerConfig {
     return builder().ports(ports).build();
   }
 
-  /** A builder; by default no ports and no named network. */
+  /** A builder; by default no ports, no named network and no task id. */
   public static Builder builder() {
     return new Builder();
   }

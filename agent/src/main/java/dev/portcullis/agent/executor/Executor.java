@@ -79,7 +79,14 @@ final class Executor {
   }
 
   ContainerConfig config() {
-    return ContainerConfig.builder().ports(ports).networks(networks).build();
+    ContainerConfig.Builder config = ContainerConfig.builder().ports(ports).networks(networks);
+    // A task run in the executor's own container (portcullis run) is that container's task.
+    for (Task task : tasks.values()) {
+      if (task.container().equals(container)) {
+        config.taskId(task.taskId());
+      }
+    }
+    return config.build();
   }
 
   void allocate(String newResources, PortRanges newPorts) {

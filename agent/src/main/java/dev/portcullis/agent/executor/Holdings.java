@@ -267,7 +267,8 @@ final class Holdings {
     save();
   }
 
-  static ContainerConfig noPorts() {
-    return ContainerConfig.builder().ports(PortRanges.empty()).build();
+  /** A task's own container: no ports of its own, judged against its executor's; its task. */
+  static ContainerConfig taskContainer(Task task) {
+    return ContainerConfig.builder().ports(PortRanges.empty()).taskId(task.taskId()).build();
   }
 }

@@ -135,7 +135,8 @@ final class Launches {
       holdings.launcher.prepare(task.files());
       if (!task.container().equals(executor.container())) {
         holdings.tracker.create(task.container());
-        holdings.isolator.ifPresent(ports -> ports.prepare(task.container(), Holdings.noPorts()));
+        holdings.isolator.ifPresent(
+            ports -> ports.prepare(task.container(), Holdings.taskContainer(task)));
       }
     }
     holdings.watch(executor);

@@ -62,7 +62,7 @@ final class Recovery {
         if (known.add(task.container())
             && !task.state().isTerminal()
             && holdings.tracker.exists(task.container())) {
-          recovered.add(RecoveredContainer.known(task.container(), Holdings.noPorts()));
+          recovered.add(RecoveredContainer.known(task.container(), Holdings.taskContainer(task)));
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.portcullis.agent.executor;
 
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.KillScope;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProviderSettings;
@@ -57,6 +58,7 @@ final class CoreFixture implements AutoCloseable {
     private boolean enforce = true;
     private boolean guarded;
     private KillScope killScope = KillScope.ROOT;
+    private EnforcementPolicy policy;
 
     Options inExecutor() {
       this.layout = TaskLayout.IN_EXECUTOR;
@@ -82,6 +84,12 @@ final class CoreFixture implements AutoCloseable {
     /** What the policy's kills kill: the executor's root (the default), or the offender alone. */
     Options killing(KillScope scope) {
       this.killScope = scope;
+      return this;
+    }
+
+    /** With this policy instead of {@code mesos}; it is shared by every restarted core. */
+    Options policy(EnforcementPolicy given) {
+      this.policy = given;
       return this;
     }
 
@@ -155,7 +163,7 @@ final class CoreFixture implements AutoCloseable {
                                 IsolatorConfig.ENFORCE_CONTAINER_PORTS,
                                 String.valueOf(options.enforce))))
                     .socketSource(sockets)
-                    .policy(policy(options.killScope))
+                    .policy(options.policy != null ? options.policy : policy(options.killScope))
                     .portGuard(guard.orElse(null))
                     .scheduler(new ManualScanScheduler()))
             : Optional.empty();

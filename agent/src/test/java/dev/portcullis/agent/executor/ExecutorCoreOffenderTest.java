@@ -10,12 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.api.ContainerConfig;
+import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.KillScope;
+import dev.portcullis.api.PolicyContext;
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Verdict;
+import dev.portcullis.api.Violation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,6 +155,70 @@ class ExecutorCoreOffenderTest {
                   "Killed because task b of its task group failed")),
           fixture.sink.since(mark));
       assertTrue(fixture.core.executor("web").terminated());
+    }
+  }
+
+  @Test
+  void policiesAreToldWhichTaskEachContainerRunsAtLaunchAndAtRecovery() throws Exception {
+    TaskIdsHeard recording = new TaskIdsHeard();
+    Map<ContainerId, Optional<String>> told = recording.told;
+    try (CoreFixture fixture = CoreFixture.options().policy(recording).start()) {
+      ExecutorRecord web = fixture.launch("web", "a", "b");
+      Map<ContainerId, Optional<String>> expected =
+          Map.of(
+              web.container(),
+              Optional.empty(),
+              container(web, "a"),
+              Optional.of("a"),
+              container(web, "b"),
+              Optional.of("b"));
+      assertEquals(expected, told);
+
+      told.clear();
+      try (CoreFixture after = fixture.restarted()) {
+        after.core.recover(fixture.journal.last().orElseThrow(), Map.of());
+        assertEquals(expected, told);
+      }
+    }
+  }
+
+  @Test
+  void aTaskRunInItsExecutorsContainerIsThatContainersTask() {
+    TaskIdsHeard recording = new TaskIdsHeard();
+    Map<ContainerId, Optional<String>> told = recording.told;
+    try (CoreFixture fixture = CoreFixture.options().inExecutor().policy(recording).start()) {
+      ExecutorRecord run = fixture.launch("run", "only");
+      assertEquals(Map.of(run.container(), Optional.of("only")), told);
+    }
+  }
+
+  /** A policy that kills as Mesos does and remembers which task each prepared container runs. */
+  private static final class TaskIdsHeard implements EnforcementPolicy {
+    final Map<ContainerId, Optional<String>> told = new ConcurrentHashMap<>();
+
+    @Override
+    public void prepared(ContainerId container, ContainerConfig config) {
+      told.put(container, config.taskId());
+    }
+
+    @Override
+    public Verdict decide(Violation violation, PolicyContext context) {
+      return Verdict.kill(violation.message());
+    }
+
+    @Override
+    public String name() {
+      return "task-ids-heard";
+    }
+
+    @Override
+    public int order() {
+      return 0;
+    }
+
+    @Override
+    public Optional<Throwable> unavailabilityCause() {
+      return Optional.empty();
     }
   }
 }
