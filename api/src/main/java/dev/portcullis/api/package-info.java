@@ -14,6 +14,9 @@
     visibility = Value.Style.ImplementationVisibility.PACKAGE,
     overshadowImplementation = true,
     jdkOnly = true,
+    // No annotation from the class path on generated classes: consumers compile against them
+    // without the Immutables annotations jar, which api needs only at compile time.
+    allowedClasspathAnnotations = {Override.class},
     defaults = @Value.Immutable(copy = false))
 package dev.portcullis.api;
 
