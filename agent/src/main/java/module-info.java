@@ -2,7 +2,8 @@
  * The reference agent, run with {@code bin/portcullis}: {@code run} launches a task into its own
  * cgroup under port enforcement and reports its status updates as JSON lines; {@code scan} shows
  * every listening socket with the container and processes behind it; {@code listen} holds ports
- * open for demonstrations and tests; {@code agent} is the daemon, driven by the client commands.
+ * open for demonstrations and tests; {@code providers} lists every provider it finds; {@code agent}
+ * is the daemon, driven by the client commands.
  *
  * <p>The providers are not required here: module resolution binds every provider module on the
  * module path, because core {@code uses} the SPIs. Extension modules ({@code --modules_dir}) are
@@ -35,6 +36,8 @@ module dev.portcullis.agent {
   opens dev.portcullis.agent.run to
       info.picocli;
   opens dev.portcullis.agent.sockets to
+      info.picocli;
+  opens dev.portcullis.agent.providers to
       info.picocli;
   opens dev.portcullis.agent.daemon to
       info.picocli;

@@ -191,6 +191,16 @@ public final class HostFlags {
     return config(new TreeMap<>());
   }
 
+  /**
+   * The configuration these flags describe with the policy and the guard {@code names} name, for a
+   * command that says what would be selected.
+   */
+  public IsolatorConfig config(ProviderNameFlags names) {
+    Map<String, String> flags = new TreeMap<>();
+    names.putInto(flags);
+    return config(flags);
+  }
+
   private IsolatorConfig config(Map<String, String> flags) {
     putInto(flags);
     return IsolatorConfig.builder().includeUdp(includeUdp).flags(flags).build();
