@@ -2,10 +2,12 @@
  * The reference agent, run with {@code bin/portcullis}: {@code run} launches a task into its own
  * cgroup under port enforcement and reports its status updates as JSON lines; {@code scan} shows
  * every listening socket with the container and processes behind it; {@code listen} holds ports
- * open for demonstrations and tests.
+ * open for demonstrations and tests; {@code providers} lists every provider it finds; {@code agent}
+ * is the daemon, driven by the client commands.
  *
  * <p>The providers are not required here: module resolution binds every provider module on the
- * module path, because core {@code uses} the SPIs.
+ * module path, because core {@code uses} the SPIs. Extension modules ({@code --modules_dir}) are
+ * defined in a layer above this one.
  */
 module dev.portcullis.agent {
   requires dev.portcullis.api;
@@ -20,6 +22,12 @@ module dev.portcullis.agent {
   // its cgroup, then exit 1.
   requires jdk.unsupported;
 
+  // The extension check constructs each provider of the extension modules before start-up.
+  uses dev.portcullis.api.SocketSource;
+  uses dev.portcullis.api.ProcessTracker;
+  uses dev.portcullis.api.EnforcementPolicy;
+  uses dev.portcullis.api.PortGuard;
+
   // picocli sets the annotated option fields reflectively.
   opens dev.portcullis.agent to
       info.picocli;
@@ -28,6 +36,8 @@ module dev.portcullis.agent {
   opens dev.portcullis.agent.run to
       info.picocli;
   opens dev.portcullis.agent.sockets to
+      info.picocli;
+  opens dev.portcullis.agent.providers to
       info.picocli;
   opens dev.portcullis.agent.daemon to
       info.picocli;

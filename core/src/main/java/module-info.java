@@ -5,8 +5,7 @@
  * built-in enforcement policies ({@code dev.portcullis.core.policy}).
  *
  * <p>Only what embedders use is exported. The Mesos duration format ({@code
- * dev.portcullis.core.format}) and the provider survey command ({@code dev.portcullis.core.survey},
- * run with {@code java -m}) are core's own.
+ * dev.portcullis.core.format}) is core's own.
  */
 module dev.portcullis.core {
   requires transitive dev.portcullis.api;

@@ -8,6 +8,7 @@ import dev.portcullis.agent.client.LaunchCommand;
 import dev.portcullis.agent.client.PsCommand;
 import dev.portcullis.agent.client.UpdateCommand;
 import dev.portcullis.agent.daemon.AgentCommand;
+import dev.portcullis.agent.providers.ProvidersCommand;
 import dev.portcullis.agent.run.RunCommand;
 import dev.portcullis.agent.sockets.ListenCommand;
 import dev.portcullis.agent.sockets.ScanCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       ScanCommand.class,
       ListenCommand.class,
+      ProvidersCommand.class,
       AgentCommand.class,
       LaunchCommand.class,
       UpdateCommand.class,
@@ -45,9 +47,11 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:the task finished (run), or the command succeeded",
-      "1:the task ended in any other state (run); the host could not be read (scan); the agent"
-          + " answered with an error (launch, update, kill, ps, events, ack)",
-      "2:a bad flag or a start-up failure; nothing was launched"
+      "1:the task ended in any other state (run); the host could not be read (scan); a kind of"
+          + " provider the agent needs cannot be selected (providers); the agent answered with an"
+          + " error (launch, update, kill, ps, events, ack)",
+      "2:a bad flag or a start-up failure, an extension module that cannot be loaded among"
+          + " them; nothing was launched"
     })
 public final class Main implements Callable<Integer> {
 

@@ -27,7 +27,6 @@ class ModuleExportsTest {
         CORE.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
     assertTrue(CORE.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified));
     assertTrue(CORE.packages().contains("dev.portcullis.core.format"));
-    assertTrue(CORE.packages().contains("dev.portcullis.core.survey"));
   }
 
   @Test

@@ -1,57 +1,55 @@
 package dev.portcullis.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.integration.AgentLauncher.Result;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import dev.portcullis.testkit.linux.ScratchCgroups;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Launches a real {@code java -p ... -m ...} with api, core and every provider on the module path:
- * surefire adds {@code ALL-MODULE-PATH}, which hides a missing {@code requires} or {@code
- * provides}; only a real launch proves that module resolution binds each provider and that the
- * netlink dump works with the module graph as declared.
+ * Launches the real {@code bin/portcullis providers}, a {@code java -p ... -m ...} of the agent
+ * with api, core and every provider on the module path: surefire adds {@code ALL-MODULE-PATH},
+ * which hides a missing {@code requires}, {@code uses} or {@code provides}; only a real launch
+ * proves that module resolution binds each provider module and that core's lookups find and probe
+ * each one. ({@link ScanCommandTest} proves, the same way, that a netlink dump works with the
+ * module graph as declared.)
  */
 @RequiresLinuxRoot
 class ModulePathTest {
 
   @Test
-  void everyProviderIsFoundOnTheModulePathAndANetlinkDumpWorks() throws Exception {
-    String modulePath =
-        Files.readString(Path.of("target/module-path.txt"), StandardCharsets.UTF_8).trim();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process =
-        new ProcessBuilder(
-                java,
-                "-p",
-                modulePath,
-                "-m",
-                "dev.portcullis.core/dev.portcullis.core.survey.ProviderSurvey",
-                "--snapshot")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the survey did not finish");
-    assertEquals(0, process.exitValue(), output);
-    List<String> lines = output.lines().toList();
-    for (String expected :
-        List.of(
-            "socket-source netlink available",
-            "socket-source procfs available",
-            "process-tracker cgroups-v2 available",
-            "process-tracker cgroups-v1 available",
-            "policy mesos available",
-            "policy grace available",
-            "port-guard bpf available")) {
-      assertTrue(lines.contains(expected), () -> "missing '" + expected + "' in:\n" + output);
+  void everyBuiltInProviderIsFoundInItsModuleAndAvailable() throws Exception {
+    Result result;
+    try (ScratchCgroups scratch = new ScratchCgroups()) {
+      result = AgentLauncher.run("providers", "--format=json", "--cgroups_root=" + scratch.name());
     }
-    assertTrue(
-        lines.stream().anyMatch(l -> l.matches("snapshot netlink \\d+ sockets")),
-        () -> "no netlink snapshot in:\n" + output);
+    assertEquals(0, result.exit(), result::toString);
+    Map<String, String> found = new TreeMap<>();
+    for (JsonNode kind : new ObjectMapper().readTree(result.out()).path("kinds")) {
+      for (JsonNode provider : kind.path("providers")) {
+        found.put(
+            kind.path("kind").asText() + " " + provider.path("name").asText(),
+            provider.path("module").asText()
+                + " "
+                + provider.path("status").asText()
+                + (provider.path("built_in").asBoolean() ? " built-in" : " extension"));
+      }
+    }
+    assertEquals(
+        Map.of(
+            "socket source netlink", "dev.portcullis.netlink available built-in",
+            "socket source procfs", "dev.portcullis.netlink available built-in",
+            "process tracker cgroups-v2", "dev.portcullis.cgroups.v2 available built-in",
+            "process tracker cgroups-v1", "dev.portcullis.cgroups.v1 available built-in",
+            "enforcement policy mesos", "dev.portcullis.core available built-in",
+            "enforcement policy grace", "dev.portcullis.core available built-in",
+            "port guard bpf", "dev.portcullis.bpf available built-in"),
+        found,
+        result::toString);
   }
 }

@@ -3,6 +3,7 @@ package dev.portcullis.agent.cli;
 import dev.portcullis.agent.host.TaskUsers;
 import dev.portcullis.core.config.FlagException;
 import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.providers.ProviderLoader;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -137,10 +138,13 @@ public final class AgentFlags {
   @Mixin PortsFlags ports;
 
   /**
-   * Validates every agent flag, without side effects.
+   * Validates every agent flag, and loads and checks the extension modules of {@code
+   * --modules_dir}, without side effects: an extension's providers are constructed, which the
+   * provider contract keeps free of them, but neither initialized nor probed.
    *
    * @throws FlagException naming the first bad flag
    * @throws ParameterException if a negated flag was given a value
+   * @throws StartupException if the extension modules cannot be loaded
    */
   public AgentSettings settings() {
     rejectNegatedFlagsWithValues();
@@ -148,8 +152,10 @@ public final class AgentFlags {
     boolean isolatesPorts = isolators.contains(AgentSettings.PORTS_ISOLATOR);
     boolean linuxLauncher = linuxLauncher();
     IsolatorConfig config = isolatorConfig(isolatesPorts);
+    ProviderLoader providers = host.extensions().loader();
     logWhatIsIgnored(isolators);
-    return new AgentSettings(isolatesPorts, linuxLauncher, config, TaskUsers.ofHost(switchUser));
+    return new AgentSettings(
+        isolatesPorts, linuxLauncher, config, providers, TaskUsers.ofHost(switchUser));
   }
 
   /** The agent's own reading of {@code --launcher}: how tasks are confined. */

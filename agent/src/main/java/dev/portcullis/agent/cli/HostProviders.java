@@ -12,11 +12,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Selects the providers the agent runs with, from the module path, as an embedder does: through
- * core's selection, by the names the flags give ({@code --socket_source}, {@code
- * --process_tracker}, {@code --container_ports_policy}, {@code --container_ports_guard}), else the
- * best available. A selection that fails is a {@link StartupException} on one line, naming the flag
- * that chose the provider when one did, and every provider found with why it could not be used.
+ * Selects the providers the agent runs with, from the module path and the extension modules of
+ * {@code --modules_dir}, as an embedder does: through core's selection, by the names the flags give
+ * ({@code --socket_source}, {@code --process_tracker}, {@code --container_ports_policy}, {@code
+ * --container_ports_guard}), else the best available. A selection that fails is a {@link
+ * StartupException} on one line, naming the flag that chose the provider when one did, and every
+ * provider found with why it could not be used.
  */
 public final class HostProviders {
 
@@ -49,7 +50,7 @@ public final class HostProviders {
    */
   public static Host select(AgentSettings settings) {
     IsolatorConfig config = settings.config();
-    ProviderLoader loader = ProviderLoader.serviceLoader();
+    ProviderLoader loader = settings.providers();
     try {
       if (settings.isolatesPorts()) {
         PortsIsolatorBuilder ports = PortsIsolator.builder().config(config).selectProviders(loader);
@@ -66,11 +67,13 @@ public final class HostProviders {
   /**
    * The one provider of {@code kind} the flags ask for, for a command that only looks at the host.
    *
+   * @param loader finds the providers: see {@link HostFlags#extensions()}
    * @throws StartupException if it cannot be selected
    */
-  public static <T extends Provider> T one(Class<T> kind, IsolatorConfig config) {
+  public static <T extends Provider> T one(
+      Class<T> kind, IsolatorConfig config, ProviderLoader loader) {
     try {
-      return ProviderSelector.select(kind, config, ProviderLoader.serviceLoader()).provider();
+      return ProviderSelector.select(kind, config, loader).provider();
     } catch (ProviderSelectionException e) {
       throw startup(e);
     }

@@ -4,6 +4,7 @@ import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.policy.GracePolicy;
 import dev.portcullis.core.policy.KillScopeSetting;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,11 +17,7 @@ final class PortsFlags {
   /** The bpf guard's own setting, which only it reads and parses. */
   static final String GUARD_STOP_LISTENERS = "container_ports_guard_stop_listeners";
 
-  @Option(
-      names = "--" + IsolatorConfig.CONTAINER_PORTS_POLICY,
-      paramLabel = "NAME",
-      description = "The enforcement policy: mesos or grace. Default: the best available (mesos).")
-  String policy;
+  @Mixin ProviderNameFlags names;
 
   @Option(
       names = "--" + GracePolicy.GRACE_SCANS_SETTING,
@@ -41,17 +38,6 @@ final class PortsFlags {
               + " listening, which fails with the limitation while the other tasks of its group go"
               + " on. Default: root.")
   String killScope;
-
-  @Option(
-      names = "--" + IsolatorConfig.CONTAINER_PORTS_GUARD,
-      paramLabel = "NAME",
-      defaultValue = IsolatorConfig.NO_GUARD,
-      description =
-          "The port guard, which makes the kernel refuse a task's bind() to a port it was not"
-              + " allocated: bpf (cgroup v2 BPF bind hooks) or none, as in Mesos, where only scans"
-              + " enforce. Naming one that cannot work here is a start-up error. Default:"
-              + " ${DEFAULT-VALUE}.")
-  String guard;
 
   @Option(
       names = "--" + IsolatorConfig.CONTAINER_PORTS_GUARD_MODE,
@@ -98,14 +84,13 @@ final class PortsFlags {
       // that a bad value is never silently ignored under another policy.
       GracePolicy.graceScans(graceScans);
     }
-    HostFlags.putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_POLICY, policy);
+    names.putInto(flags);
     HostFlags.putIfGiven(flags, GracePolicy.GRACE_SCANS_SETTING, graceScans);
     if (killScope != null) {
       // Read by the built-in policies once selected; checked now, whichever policy is selected.
       KillScopeSetting.parse(killScope);
     }
     HostFlags.putIfGiven(flags, KillScopeSetting.NAME, killScope);
-    flags.put(IsolatorConfig.CONTAINER_PORTS_GUARD, guard);
     HostFlags.putIfGiven(flags, IsolatorConfig.CONTAINER_PORTS_GUARD_MODE, guardMode);
     if (guardStopsListeners != null) {
       // Providers take their settings as text: the guard reads this one itself.

@@ -5,6 +5,7 @@ import dev.portcullis.agent.cli.HostProviders;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.config.IsolatorConfig;
+import dev.portcullis.core.providers.ProviderLoader;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:the host was scanned",
       "1:the socket snapshot, or the containers' cgroups, could not be read",
-      "2:a bad flag, or no usable socket source or process tracker"
+      "2:a bad flag, an extension module that cannot be loaded, or no usable socket source or"
+          + " process tracker"
     })
 public final class ScanCommand implements Callable<Integer> {
 
@@ -60,9 +62,10 @@ public final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     IsolatorConfig config = host.config();
-    SocketSource source = HostProviders.one(SocketSource.class, config);
+    ProviderLoader providers = host.extensions().loader();
+    SocketSource source = HostProviders.one(SocketSource.class, config, providers);
     // After the source: the tracker's probe creates the cgroups root.
-    ProcessTracker tracker = HostProviders.one(ProcessTracker.class, config);
+    ProcessTracker tracker = HostProviders.one(ProcessTracker.class, config, providers);
     List<ScannedSocket> sockets;
     try {
       sockets = SocketScan.ofHost(source, tracker).scan(config.protocols());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
+import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,9 @@ class HostProvidersTest {
             StartupException.class,
             () ->
                 HostProviders.one(
-                    ProcessTracker.class, FlagsCommand.settings(NO_HIERARCHY).config()));
+                    ProcessTracker.class,
+                    FlagsCommand.settings(NO_HIERARCHY).config(),
+                    ProviderLoader.serviceLoader()));
     assertFalse(failure.getMessage().startsWith("Invalid flag"), failure.getMessage());
     assertTrue(failure.getMessage().contains("/nonexistent-cgroups"), failure.getMessage());
   }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.agent.Main;
 import dev.portcullis.api.Protocol;
+import dev.portcullis.core.config.FlagException;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.util.Map;
 import java.util.Optional;
@@ -102,5 +104,17 @@ class ScanFlagsTest {
     assertTrue(usage.contains("Default: table."), usage);
     assertTrue(usage.contains("Default: false."), usage);
     assertTrue(usage.contains("Default: portcullis."), usage);
+  }
+
+  @Test
+  void aProviderSettingNamedAsAFlagOfAnotherCommandIsRefused() {
+    CommandLine portcullis = new CommandLine(Main.class);
+    portcullis.parseArgs("scan", "--provider_setting=task_id=web-1");
+    ScanCommand scan = portcullis.getSubcommands().get("scan").getCommand();
+
+    FlagException failure = assertThrows(FlagException.class, () -> scan.host.config());
+    assertTrue(
+        failure.getMessage().contains("task_id is a flag of the agent's (--task_id)"),
+        failure.getMessage());
   }
 }

@@ -46,7 +46,7 @@ public abstract class ProviderLoader {
    * kind the result is one failure saying so.
    */
   public static ProviderLoader serviceLoader() {
-    return new ServiceDiscovery(null);
+    return ServiceDiscovery.withContextClassLoader();
   }
 
   /**
@@ -54,7 +54,24 @@ public abstract class ProviderLoader {
    * for hosts that load providers from a class loader of their own.
    */
   public static ProviderLoader serviceLoader(ClassLoader classLoader) {
-    return new ServiceDiscovery(Objects.requireNonNull(classLoader, "classLoader"));
+    return ServiceDiscovery.through(Objects.requireNonNull(classLoader, "classLoader"));
+  }
+
+  /**
+   * Providers found through {@link java.util.ServiceLoader#load(ModuleLayer, Class)}: those the
+   * modules of {@code layer} {@code provide}, then those of its parent layers, the boot layer's
+   * (the module path) among them; not those of the class path. This is how a host finds the
+   * providers of module jars it loaded into a layer of its own, beside its built-in ones.
+   *
+   * <p>Each load constructs fresh instances. As with {@link #serviceLoader()}, only the four kinds
+   * {@code dev.portcullis.core} {@code uses} can be loaded. {@link #where()} names the layer's
+   * modules and the directory their jars are in.
+   *
+   * @throws NullPointerException if {@code layer} is null
+   * @since 0.2
+   */
+  public static ProviderLoader serviceLoader(ModuleLayer layer) {
+    return ServiceDiscovery.in(Objects.requireNonNull(layer, "layer"));
   }
 
   /**

@@ -98,6 +98,16 @@ public record ProviderReport(
     return line.toString();
   }
 
+  /**
+   * The cause on one line, as {@link #summary()} tells it: {@code IOException: Operation not
+   * permitted; caused by ...}. Empty exactly when there is no cause.
+   *
+   * @since 0.2
+   */
+  public Optional<String> causeSummary() {
+    return cause.map(Causes::describe);
+  }
+
   /** The {@link #summary()}. */
   @Override
   public String toString() {

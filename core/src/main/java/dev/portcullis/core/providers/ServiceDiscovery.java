@@ -8,7 +8,8 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
- * Providers found through {@link ServiceLoader}, every step guarded.
+ * Providers found through {@link ServiceLoader}, every step guarded: through the thread's context
+ * class loader, a given class loader, or in a module layer and its parents.
  *
  * <p>ServiceLoader reports a provider it cannot find, link or construct by throwing from {@code
  * hasNext}, {@code next} or {@code get}, and promises a best effort to go on to the next provider
@@ -23,26 +24,53 @@ final class ServiceDiscovery extends ProviderLoader {
    */
   static final int MAX_CONSECUTIVE_FAILURES = 16;
 
-  /** Null for the thread's context class loader, looked up at each load as ServiceLoader does. */
+  /**
+   * Null for the thread's context class loader, looked up at each load as ServiceLoader does, or
+   * when looking in {@link #layer}.
+   */
   private final ClassLoader classLoader;
 
-  ServiceDiscovery(ClassLoader classLoader) {
+  /** Null unless looking in a module layer and its parents. */
+  private final ModuleLayer layer;
+
+  private ServiceDiscovery(ClassLoader classLoader, ModuleLayer layer) {
     this.classLoader = classLoader;
+    this.layer = layer;
+  }
+
+  /** Through the thread's context class loader at each load. */
+  static ServiceDiscovery withContextClassLoader() {
+    return new ServiceDiscovery(null, null);
+  }
+
+  /** Through {@code classLoader} and its ancestors. */
+  static ServiceDiscovery through(ClassLoader classLoader) {
+    return new ServiceDiscovery(classLoader, null);
+  }
+
+  /** In the modules of {@code layer}, then of its parent layers. */
+  static ServiceDiscovery in(ModuleLayer layer) {
+    return new ServiceDiscovery(null, layer);
   }
 
   @Override
   <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind) {
     Iterator<ServiceLoader.Provider<T>> lookups;
     try {
-      ServiceLoader<T> serviceLoader =
-          classLoader == null ? ServiceLoader.load(kind) : ServiceLoader.load(kind, classLoader);
-      lookups = serviceLoader.stream().iterator();
+      lookups = serviceLoader(kind).stream().iterator();
     } catch (Throwable failure) {
       // On the module path this is a kind dev.portcullis.core does not declare it `uses`.
       Causes.rethrowIfFatal(failure);
       return List.of(LoadedProvider.failed("ServiceLoader for " + kind.getName(), failure));
     }
     return walk(kind, lookups);
+  }
+
+  private <T> ServiceLoader<T> serviceLoader(Class<T> kind) {
+    if (layer != null) {
+      return ServiceLoader.load(layer, kind);
+    }
+    return classLoader == null ? ServiceLoader.load(kind) : ServiceLoader.load(kind, classLoader);
   }
 
   /**
@@ -107,6 +135,9 @@ final class ServiceDiscovery extends ProviderLoader {
 
   @Override
   public String where() {
+    if (layer != null) {
+      return LayerWords.where(layer);
+    }
     return classLoader == null
         ? "on the module path or class path"
         : "on the module path or class path of " + classLoader;
@@ -114,6 +145,9 @@ final class ServiceDiscovery extends ProviderLoader {
 
   @Override
   public String toString() {
+    if (layer != null) {
+      return "ProviderLoader.serviceLoader(" + layer + ")";
+    }
     return classLoader == null
         ? "ProviderLoader.serviceLoader()"
         : "ProviderLoader.serviceLoader(" + classLoader + ")";

@@ -24,6 +24,21 @@ class ProviderReportTest {
         "netlink (com.example.Netlink, order 3): unavailable: IOException: EPERM;"
             + " caused by IllegalStateException",
         report.summary());
+    assertEquals(
+        Optional.of("IOException: EPERM; caused by IllegalStateException"), report.causeSummary());
+  }
+
+  @Test
+  void anAvailableProviderHasNoCauseSummary() {
+    ProviderReport report =
+        new ProviderReport(
+            Optional.of("mesos"),
+            "com.example.Mesos",
+            OptionalInt.of(0),
+            ProviderReport.Status.AVAILABLE,
+            Optional.empty());
+
+    assertEquals(Optional.empty(), report.causeSummary());
   }
 
   @Test
