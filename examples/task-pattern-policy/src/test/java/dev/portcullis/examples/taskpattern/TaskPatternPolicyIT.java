@@ -51,11 +51,27 @@ class TaskPatternPolicyIT {
 
   @Test
   void theAgentListsThePolicyFromTheModulesDirectory() throws Exception {
-    Result providers = portcullis("providers", "--modules_dir=" + modules, policyFlag());
+    Result providers =
+        portcullis(
+            "providers",
+            "--format=json",
+            "--modules_dir=" + modules,
+            "--cgroups_root=" + scratch.name(),
+            policyFlag(),
+            "--provider_setting=" + TaskPatternPolicy.ALLOW_SETTING + "=debug-.+");
     assertEquals(0, providers.exit(), providers::toString);
-    assertTrue(providers.out().contains(TaskPatternPolicy.NAME), providers::toString);
+    String listing = providers.out().replace(" ", "");
+    assertTrue(listing.contains("\"selected\":\"" + TaskPatternPolicy.NAME + "\""), providers::toString);
     assertTrue(
-        providers.out().contains(TaskPatternPolicy.class.getName()), providers::toString);
+        listing.contains("\"class\":\"" + TaskPatternPolicy.class.getName() + "\""),
+        providers::toString);
+    assertTrue(listing.contains("task-pattern-policy.jar"), providers::toString);
+
+    Result unset =
+        portcullis(
+            "providers", "--modules_dir=" + modules, "--cgroups_root=" + scratch.name(), policyFlag());
+    assertEquals(1, unset.exit(), "the agent could not start with these flags: " + unset);
+    assertTrue(unset.out().contains("task_pattern_allow is not given"), unset::toString);
   }
 
   @Test
