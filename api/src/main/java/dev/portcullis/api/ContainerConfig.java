@@ -16,16 +16,16 @@ import org.immutables.value.Value;
 @Value.Immutable
 public abstract class ContainerConfig {
 
-  /** The allocated ports; empty when the container was given no {@code ports} resource. */
+  /** {@return the allocated ports; empty when the container was given no {@code ports} resource} */
   @Value.Default
   public PortRanges ports() {
     return PortRanges.empty();
   }
 
-  /** The named networks the container joins, in order; empty for the host network. */
+  /** {@return the named networks the container joins, in order; empty for the host network} */
   public abstract List<String> networks();
 
-  /** Whether the container runs in its own network namespace and is ignored. */
+  /** {@return whether the container runs in its own network namespace and is ignored} */
   @Value.Derived
   public boolean onNamedNetwork() {
     return !networks().isEmpty();
@@ -41,12 +41,16 @@ public abstract class ContainerConfig {
     }
   }
 
-  /** A container on the host network with the given allocation. */
+  /**
+   * {@return a container on the host network with the given allocation}
+   *
+   * @param ports the ports allocated to it
+   */
   public static ContainerConfig withPorts(PortRanges ports) {
     return builder().ports(ports).build();
   }
 
-  /** A builder; by default no ports and no named network. */
+  /** {@return a builder; by default no ports and no named network} */
   public static Builder builder() {
     return new Builder();
   }

@@ -19,16 +19,16 @@ public abstract class ContainerLimitation {
   /** The name of the resource the offending ports are reported as. */
   public static final String RESOURCE_NAME = "ports";
 
-  /** The limited container: always a root container. */
+  /** {@return the limited container: always a root container} */
   public abstract ContainerId container();
 
-  /** The unallocated ports that caused the limitation; never empty. */
+  /** {@return the unallocated ports that caused the limitation; never empty} */
   public abstract PortRanges ports();
 
-  /** The human-readable reason, the violation's message. */
+  /** {@return the human-readable reason, the violation's message} */
   public abstract String message();
 
-  /** Always {@value #REASON}. */
+  /** {@return the Mesos limitation reason: always {@value #REASON}} */
   @Value.Derived
   public String reason() {
     return REASON;
@@ -46,7 +46,11 @@ public abstract class ContainerLimitation {
     }
   }
 
-  /** The limitation raised on a violation's root. */
+  /**
+   * {@return the limitation raised on a violation's root}
+   *
+   * @param violation the violation the root's tree was killed for
+   */
   public static ContainerLimitation of(Violation violation) {
     return new Builder()
         .container(violation.root())
@@ -55,7 +59,7 @@ public abstract class ContainerLimitation {
         .build();
   }
 
-  /** A builder; every attribute is required. */
+  /** {@return a builder; every attribute is required} */
   public static Builder builder() {
     return new Builder();
   }

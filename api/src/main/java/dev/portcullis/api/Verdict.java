@@ -22,7 +22,12 @@ public record Verdict(Action action, String message) {
     KILL
   }
 
-  /** Checks that every action but {@link Action#IGNORE} carries a message. */
+  /**
+   * Checks that every action but {@link Action#IGNORE} carries a message.
+   *
+   * @param action what to do
+   * @param message what to log; may be empty only for {@link Action#IGNORE}
+   */
   public Verdict {
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(message, "message");
@@ -31,17 +36,25 @@ public record Verdict(Action action, String message) {
     }
   }
 
-  /** Do nothing. */
+  /** {@return the verdict to do nothing and log nothing} */
   public static Verdict ignore() {
     return new Verdict(Action.IGNORE, "");
   }
 
-  /** Log {@code message}. */
+  /**
+   * {@return the verdict to log {@code message} and leave the container running}
+   *
+   * @param message what to log; not blank
+   */
   public static Verdict log(String message) {
     return new Verdict(Action.LOG, message);
   }
 
-  /** Kill the tree with {@code message} as the limitation's message. */
+  /**
+   * {@return the verdict to kill the tree, with {@code message} as the limitation's message}
+   *
+   * @param message what to log and raise; not blank
+   */
   public static Verdict kill(String message) {
     return new Verdict(Action.KILL, message);
   }

@@ -19,34 +19,34 @@ import org.immutables.value.Value;
 @Value.Immutable
 public abstract class Violation {
 
-  /** The container whose processes hold the offending sockets. */
+  /** {@return the container whose processes hold the offending sockets} */
   public abstract ContainerId container();
 
-  /** The root of {@link #container()}: the container that owns the allocation. */
+  /** {@return the root of {@link #container()}: the container that owns the allocation} */
   @Value.Derived
   public ContainerId root() {
     return container().root();
   }
 
-  /** The root's allocated ports. */
+  /** {@return the root's allocated ports} */
   public abstract PortRanges allocated();
 
-  /** Every in-scope port the container listens on. */
+  /** {@return every in-scope port the container listens on} */
   public abstract PortRanges listening();
 
-  /** The in-scope ports the container listens on that are not allocated; never empty. */
+  /** {@return the in-scope ports the container listens on that are not allocated; never empty} */
   @Value.Derived
   public PortRanges unallocated() {
     return listening().minus(allocated());
   }
 
-  /** The sockets on unallocated ports. */
+  /** {@return the sockets on unallocated ports} */
   public abstract List<ListeningSocket> sockets();
 
-  /** The processes known to hold those sockets; empty when they were not looked up. */
+  /** {@return the processes known to hold those sockets; empty when they were not looked up} */
   public abstract Set<Long> pids();
 
-  /** {@code Container <id> is listening on unallocated port(s): [b-e, ...]}. */
+  /** {@return {@code Container <id> is listening on unallocated port(s): [b-e, ...]}} */
   @Value.Derived
   public String message() {
     return "Container " + container() + " is listening on unallocated port(s): " + unallocated();
@@ -66,7 +66,7 @@ public abstract class Violation {
     }
   }
 
-  /** A builder; container, allocated and listening are required. */
+  /** {@return a builder; container, allocated and listening are required} */
   public static Builder builder() {
     return new Builder();
   }

@@ -22,7 +22,15 @@ public record ContainerObservation(
     PortRanges listening,
     Optional<String> detail) {
 
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param container the container
+   * @param status whether and why it was judged
+   * @param allocated its root's allocation, when known
+   * @param listening the in-scope ports it was seen listening on
+   * @param detail why it could not be read, empty otherwise
+   */
   public ContainerObservation {
     Objects.requireNonNull(container, "container");
     Objects.requireNonNull(status, "status");

@@ -22,7 +22,15 @@ public record EnforcementAction(
     boolean logged,
     Optional<String> detail) {
 
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param violation the violation
+   * @param verdict the policy's verdict
+   * @param outcome what actually happened
+   * @param logged whether this scan logged the violation
+   * @param detail the failure, for {@link Outcome#KILL_FAILED} and {@link Outcome#POLICY_FAILED}
+   */
   public EnforcementAction {
     Objects.requireNonNull(violation, "violation");
     Objects.requireNonNull(verdict, "verdict");

@@ -22,7 +22,7 @@ public final class PortGuardException extends RuntimeException {
     this.container = container;
   }
 
-  /** The container whose guard failed; never null. */
+  /** {@return the container whose guard failed; never null} */
   public ContainerId container() {
     return container;
   }

@@ -19,18 +19,32 @@ import java.util.Optional;
  */
 public record RecoveredContainer(ContainerId id, Optional<ContainerConfig> config) {
 
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param id the container
+   * @param config its configuration, if known
+   */
   public RecoveredContainer {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(config, "config");
   }
 
-  /** A container whose configuration was checkpointed. */
+  /**
+   * {@return a container whose configuration was checkpointed}
+   *
+   * @param id the container
+   * @param config its checkpointed configuration
+   */
   public static RecoveredContainer known(ContainerId id, ContainerConfig config) {
     return new RecoveredContainer(id, Optional.of(config));
   }
 
-  /** A container whose allocation must wait for an update. */
+  /**
+   * {@return a container whose allocation must wait for an update}
+   *
+   * @param id the container
+   */
   public static RecoveredContainer unknown(ContainerId id) {
     return new RecoveredContainer(id, Optional.empty());
   }

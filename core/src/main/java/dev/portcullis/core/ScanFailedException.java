@@ -10,7 +10,12 @@ public final class ScanFailedException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** A failure with its cause. */
+  /**
+   * A failure with its cause.
+   *
+   * @param message what could not be done
+   * @param cause why
+   */
   public ScanFailedException(String message, Throwable cause) {
     super(message, cause);
   }

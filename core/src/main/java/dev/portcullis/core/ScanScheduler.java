@@ -13,6 +13,11 @@ public interface ScanScheduler extends AutoCloseable {
   /**
    * Runs {@code scan} first after {@code initialDelay}, then again {@code delay} after each run
    * ends, until cancelled. Runs never overlap.
+   *
+   * @param scan the scan to run
+   * @param initialDelay how long to wait before the first run
+   * @param delay how long to wait after each run before the next
+   * @return what stops the runs
    */
   Cancellable scheduleWithFixedDelay(Runnable scan, Duration initialDelay, Duration delay);
 
@@ -20,7 +25,7 @@ public interface ScanScheduler extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** A scheduler with one daemon thread, named {@code portcullis-scan}. */
+  /** {@return a scheduler with one daemon thread, named {@code portcullis-scan}} */
   static ScanScheduler singleThread() {
     return new SingleThreadScanScheduler();
   }

@@ -39,7 +39,7 @@ public final class AgentResources {
     this.ports = portsValue == null ? null : toPortRanges((ResourceValue.Ranges) portsValue);
   }
 
-  /** No resources at all: in particular, no {@code ports} resource. Never null. */
+  /** {@return the resources of an agent given none: in particular, no {@code ports} resource} */
   public static AgentResources none() {
     return NONE;
   }
@@ -137,15 +137,15 @@ public final class AgentResources {
   }
 
   /**
-   * The agent's {@code ports} resource, merged over all its entries: empty when there is no {@code
-   * ports} resource at all, and a present but empty {@link PortRanges} when one is given with no
-   * ranges, as in {@code ports:[]}. Never null.
+   * {@return the agent's {@code ports} resource, merged over all its entries: empty when there is
+   * no {@code ports} resource at all, and a present but empty {@link PortRanges} when one is given
+   * with no ranges, as in {@code ports:[]}} Never null.
    */
   public Optional<PortRanges> ports() {
     return Optional.ofNullable(ports);
   }
 
-  /** Whether there is no resource at all. */
+  /** {@return whether there is no resource at all} */
   public boolean isEmpty() {
     return byName.isEmpty();
   }

@@ -45,6 +45,7 @@ public final class GracePolicy implements EnforcementPolicy {
    * A policy that kills at the {@code graceScans}-th consecutive sighting, unless the setting,
    * given to {@link #initialize}, says otherwise.
    *
+   * @param graceScans how many consecutive scans must see a violation before it is killed
    * @throws FlagException naming the setting if {@code graceScans} is below 1
    */
   public GracePolicy(int graceScans) {
@@ -55,6 +56,8 @@ public final class GracePolicy implements EnforcementPolicy {
    * Reads a value of the setting {@value #GRACE_SCANS_SETTING}: a whole number of scans, at least
    * 1, with surrounding whitespace ignored.
    *
+   * @param value the setting's text
+   * @return the number of scans
    * @throws FlagException naming the setting and quoting the value when it is not
    * @since 0.2
    */
@@ -96,7 +99,7 @@ public final class GracePolicy implements EnforcementPolicy {
     return Optional.empty();
   }
 
-  /** How many consecutive scans must see a violation before it is killed. */
+  /** {@return how many consecutive scans must see a violation before it is killed} */
   public int graceScans() {
     return graceScans;
   }

@@ -44,7 +44,7 @@ public record ProviderReport(
       this.label = label;
     }
 
-    /** Whether a report with this status carries a cause. */
+    /** {@return whether a report with this status carries a cause} */
     public boolean hasCause() {
       return this == UNAVAILABLE || this == FAILED_TO_LOAD;
     }
@@ -60,6 +60,11 @@ public record ProviderReport(
    * Checks that a cause is given exactly when the status has one, and that only a provider that
    * failed to load may lack a name or order.
    *
+   * @param name the provider's name, if known
+   * @param className the provider's class name, or what was being loaded
+   * @param order the provider's order, if known
+   * @param status what became of the provider
+   * @param cause why it is unavailable or failed to load
    * @throws IllegalArgumentException if they disagree
    */
   public ProviderReport {
@@ -81,8 +86,8 @@ public record ProviderReport(
   }
 
   /**
-   * One line for messages and listings: {@code netlink (com.example.NetlinkSource, order 0):
-   * unavailable: IOException: Operation not permitted}. Never null or blank.
+   * {@return one line for messages and listings: {@code netlink (com.example.NetlinkSource, order
+   * 0): unavailable: IOException: Operation not permitted}} Never null or blank.
    */
   public String summary() {
     StringBuilder line = new StringBuilder();

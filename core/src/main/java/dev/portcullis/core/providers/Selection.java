@@ -24,24 +24,25 @@ public final class Selection<T extends Provider> {
     this.considered = List.copyOf(considered);
   }
 
-  /** The kind selected, for example {@code SocketSource.class}. Never null. */
+  /** {@return the kind selected, for example {@code SocketSource.class}} Never null. */
   public Class<T> kind() {
     return kind;
   }
 
-  /** The chosen provider: initialized, and found available. Never null. */
+  /** {@return the chosen provider: initialized, and found available} Never null. */
   public T provider() {
     return provider;
   }
 
-  /** The chosen provider's name. Never null or blank. */
+  /** {@return the chosen provider's name} Never null or blank. */
   public String name() {
     return name;
   }
 
   /**
-   * Every provider found, the chosen one included as {@link ProviderReport.Status#SELECTED}: the
-   * named ones in preference order, then those that failed to load. Never empty.
+   * {@return every provider found, the chosen one included as {@link
+   * ProviderReport.Status#SELECTED}: the named ones in preference order, then those that failed to
+   * load} Never empty.
    */
   public List<ProviderReport> considered() {
     return considered;
