@@ -22,6 +22,7 @@ import java.util.Objects;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class BindAllowance {
 
   private static final BindAllowance ANY = new BindAllowance(Rule.any(), Rule.any());
@@ -93,6 +94,7 @@ public final class BindAllowance {
    *     bindable}, so that two rules that allow the same binds are equal
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public record Rule(PortRanges bindable, PortRanges assignable) {
 
     private static final Rule ANY = new Rule(PortRanges.all(), PortRanges.empty());

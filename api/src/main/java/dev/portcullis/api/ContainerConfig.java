@@ -13,6 +13,7 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class ContainerConfig {
 
@@ -32,6 +33,7 @@ public abstract class ContainerConfig {
   }
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     for (String network : networks()) {
@@ -55,6 +57,11 @@ public abstract class ContainerConfig {
     return new Builder();
   }
 
-  /** Builds {@link ContainerConfig}s. */
+  /**
+   * Builds {@link ContainerConfig}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutableContainerConfig.Builder {}
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ContainerId {
 
   private final String value;

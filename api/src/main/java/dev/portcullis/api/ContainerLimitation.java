@@ -10,6 +10,7 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class ContainerLimitation {
 
@@ -35,6 +36,7 @@ public abstract class ContainerLimitation {
   }
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     if (container().isNested()) {
@@ -64,6 +66,11 @@ public abstract class ContainerLimitation {
     return new Builder();
   }
 
-  /** Builds {@link ContainerLimitation}s. */
+  /**
+   * Builds {@link ContainerLimitation}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutableContainerLimitation.Builder {}
 }

@@ -19,6 +19,7 @@ package dev.portcullis.api;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface EnforcementPolicy extends Provider {
 
   /**

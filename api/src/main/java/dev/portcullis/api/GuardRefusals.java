@@ -16,6 +16,7 @@ import java.util.Objects;
  *     empty, never null
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record GuardRefusals(
     long binds, long listeners, PortRanges ports, PortRanges listenerPorts) {
 

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param refusals what the guard has refused since it was installed
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record GuardState(BindAllowance allowance, boolean complete, GuardRefusals refusals) {
 
   /**

@@ -17,6 +17,7 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class ListeningSocket {
 
@@ -52,6 +53,7 @@ public abstract class ListeningSocket {
   }
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     if (port() < PortRanges.MIN_PORT || port() > PortRanges.MAX_PORT) {
@@ -93,6 +95,11 @@ public abstract class ListeningSocket {
     return new Builder();
   }
 
-  /** Builds {@link ListeningSocket}s. */
+  /**
+   * Builds {@link ListeningSocket}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutableListeningSocket.Builder {}
 }

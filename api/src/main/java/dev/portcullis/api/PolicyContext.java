@@ -11,6 +11,7 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class PolicyContext {
 
@@ -33,6 +34,7 @@ public abstract class PolicyContext {
   public abstract Optional<PortRanges> lastLogged();
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     if (scan() < 1 || consecutiveScans() < 1) {
@@ -46,6 +48,11 @@ public abstract class PolicyContext {
     return new Builder();
   }
 
-  /** Builds {@link PolicyContext}s. */
+  /**
+   * Builds {@link PolicyContext}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutablePolicyContext.Builder {}
 }

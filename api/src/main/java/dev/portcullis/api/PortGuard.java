@@ -23,6 +23,7 @@ import java.util.Optional;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public interface PortGuard extends Provider {
 
   /**

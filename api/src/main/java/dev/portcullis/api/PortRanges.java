@@ -23,6 +23,7 @@ import java.util.stream.IntStream;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class PortRanges {
 
   /** The smallest port. */
@@ -401,7 +402,9 @@ public final class PortRanges {
    *
    * @param begin the first port
    * @param end the last port, at least {@code begin}
+   * @since 0.1
    */
+  @Stability(Stability.Level.STABLE)
   public record Range(int begin, int end) {
 
     /**

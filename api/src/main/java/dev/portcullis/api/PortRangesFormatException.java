@@ -6,6 +6,7 @@ package dev.portcullis.api;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class PortRangesFormatException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;

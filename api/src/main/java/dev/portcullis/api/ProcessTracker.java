@@ -18,6 +18,7 @@ import java.util.Set;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface ProcessTracker extends Provider {
 
   /**
@@ -27,6 +28,7 @@ public interface ProcessTracker extends Provider {
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   String CGROUPS_ROOT_SETTING = "cgroups_root";
 
   /**
@@ -35,6 +37,7 @@ public interface ProcessTracker extends Provider {
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   String DEFAULT_CGROUPS_ROOT = "portcullis";
 
   /** {@return whether {@link #cgroupIds(ContainerId)} can answer: true for a cgroup v2 tracker} */

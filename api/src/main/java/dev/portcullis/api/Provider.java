@@ -22,6 +22,7 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface Provider {
 
   /**

@@ -13,6 +13,7 @@ import java.util.TreeMap;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ProviderSettings {
 
   private static final ProviderSettings EMPTY = new ProviderSettings(Map.of());

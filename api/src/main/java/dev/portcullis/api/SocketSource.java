@@ -15,6 +15,7 @@ import java.util.Set;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface SocketSource extends Provider {
 
   /**

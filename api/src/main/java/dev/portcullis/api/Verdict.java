@@ -10,9 +10,15 @@ import java.util.Objects;
  *     Action#IGNORE}
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record Verdict(Action action, String message) {
 
-  /** What a verdict asks for. */
+  /**
+   * What a verdict asks for.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public enum Action {
     /** Do nothing and log nothing. */
     IGNORE,

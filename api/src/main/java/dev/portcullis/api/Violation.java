@@ -16,6 +16,7 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class Violation {
 
@@ -53,6 +54,7 @@ public abstract class Violation {
   }
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     if (unallocated().isEmpty()) {
@@ -71,6 +73,11 @@ public abstract class Violation {
     return new Builder();
   }
 
-  /** Builds {@link Violation}s. */
+  /**
+   * Builds {@link Violation}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutableViolation.Builder {}
 }

@@ -9,6 +9,7 @@ import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.time.Clock;
 import java.util.Collection;
@@ -56,6 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class PortsIsolator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortsIsolator.class);
@@ -108,7 +110,12 @@ public final class PortsIsolator implements AutoCloseable {
     return config;
   }
 
-  /** {@return the name of the port guard this isolator installs; empty when it has none} */
+  /**
+   * {@return the name of the port guard this isolator installs; empty when it has none}
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Optional<String> guardName() {
     return guard.map(GuardKeeper::name);
   }
@@ -278,7 +285,9 @@ public final class PortsIsolator implements AutoCloseable {
    *
    * @return what each guarded root's guard has refused so far, as {@link
    *     ScanReport#guardRefusals()} would hold it; empty without a guard; never null
+   * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Map<ContainerId, GuardRefusals> checkGuards() {
     if (guard.isEmpty()) {
       return Map.of();

@@ -5,6 +5,7 @@ import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
@@ -26,6 +27,7 @@ import java.util.function.Consumer;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class PortsIsolatorBuilder {
 
   IsolatorConfig config;

@@ -2,6 +2,7 @@ package dev.portcullis.core;
 
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.Stability;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +25,7 @@ import java.util.Optional;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class ProcessOwners {
 
   /** Deepest first, so that the first container to claim a pid (or cgroup) is the most specific. */

@@ -2,6 +2,7 @@ package dev.portcullis.core;
 
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.Stability;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param config its configuration, if known
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record RecoveredContainer(ContainerId id, Optional<ContainerConfig> config) {
 
   /**

@@ -4,6 +4,7 @@ import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Stability;
 import dev.portcullis.api.Violation;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,7 @@ import java.util.stream.Collectors;
  *     empty when the isolator has no guard
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record ScanReport(
     long scan,
     Instant startedAt,

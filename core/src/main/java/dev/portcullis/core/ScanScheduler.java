@@ -1,5 +1,6 @@
 package dev.portcullis.core;
 
+import dev.portcullis.api.Stability;
 import java.time.Duration;
 
 /**
@@ -8,6 +9,7 @@ import java.time.Duration;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface ScanScheduler extends AutoCloseable {
 
   /**
@@ -30,7 +32,12 @@ public interface ScanScheduler extends AutoCloseable {
     return new SingleThreadScanScheduler();
   }
 
-  /** A scheduled scan that can be stopped. */
+  /**
+   * A scheduled scan that can be stopped.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   @FunctionalInterface
   interface Cancellable {
     /** Stops future runs; a run under way finishes. */

@@ -1,6 +1,7 @@
 package dev.portcullis.core.config;
 
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Stability;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class AgentResources {
 
   private static final AgentResources NONE = new AgentResources(new TreeMap<>());
@@ -84,6 +86,7 @@ public final class AgentResources {
    * @throws IllegalArgumentException if an element holds something that is no JSON value
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static AgentResources ofJson(List<?> resources, String text) {
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(text, "text");

@@ -1,5 +1,6 @@
 package dev.portcullis.core.config;
 
+import dev.portcullis.api.Stability;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.stream.Collectors;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public enum GuardMode {
 
   /**

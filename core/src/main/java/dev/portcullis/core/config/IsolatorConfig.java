@@ -3,6 +3,7 @@ package dev.portcullis.core.config;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.Protocol;
 import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.format.Durations;
 import java.time.Duration;
 import java.util.Collections;
@@ -59,6 +60,7 @@ import java.util.Set;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class IsolatorConfig {
 
   /** Flag {@code launcher}: must be {@value #LINUX_LAUNCHER}. */
@@ -94,13 +96,28 @@ public final class IsolatorConfig {
   /** Flag {@code container_ports_full_scan_every}: how often a scan is a full exact one. */
   public static final String CONTAINER_PORTS_FULL_SCAN_EVERY = "container_ports_full_scan_every";
 
-  /** Flag {@code container_ports_guard}: the port guard provider's name, or {@value #NO_GUARD}. */
+  /**
+   * Flag {@code container_ports_guard}: the port guard provider's name, or {@value #NO_GUARD}.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final String CONTAINER_PORTS_GUARD = "container_ports_guard";
 
-  /** Flag {@code container_ports_guard_mode}: which binds the guard refuses. */
+  /**
+   * Flag {@code container_ports_guard_mode}: which binds the guard refuses.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final String CONTAINER_PORTS_GUARD_MODE = "container_ports_guard_mode";
 
-  /** The value of {@value #CONTAINER_PORTS_GUARD} that installs no guard: the default. */
+  /**
+   * The value of {@value #CONTAINER_PORTS_GUARD} that installs no guard: the default.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final String NO_GUARD = "none";
 
   /**
@@ -126,10 +143,20 @@ public final class IsolatorConfig {
   /** The default number of scans per full exact scan. */
   public static final int DEFAULT_FULL_SCAN_EVERY = 10;
 
-  /** The default of {@value #CONTAINER_PORTS_GUARD_MODE} as its flag is written. */
+  /**
+   * The default of {@value #CONTAINER_PORTS_GUARD_MODE} as its flag is written.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final String DEFAULT_GUARD_MODE_TEXT = "scope";
 
-  /** The default guard mode: {@value #DEFAULT_GUARD_MODE_TEXT}. */
+  /**
+   * The default guard mode: {@value #DEFAULT_GUARD_MODE_TEXT}.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final GuardMode DEFAULT_GUARD_MODE =
       GuardMode.parse(DEFAULT_GUARD_MODE_TEXT).orElseThrow();
 
@@ -234,12 +261,20 @@ public final class IsolatorConfig {
   /**
    * {@return the port guard to use, by provider name, from the flag or else the system property;
    * empty when no guard is installed ({@value #NO_GUARD}, the default)} Never blank.
+   *
+   * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Optional<String> guardName() {
     return values.guardName();
   }
 
-  /** {@return which binds the guard refuses; meaningful only with a {@link #guardName() guard}} */
+  /**
+   * {@return which binds the guard refuses; meaningful only with a {@link #guardName() guard}}
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public GuardMode guardMode() {
     return values.guardMode();
   }

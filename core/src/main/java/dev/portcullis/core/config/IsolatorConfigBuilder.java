@@ -15,6 +15,7 @@ import static dev.portcullis.core.config.IsolatorConfig.RESOURCES;
 import static dev.portcullis.core.config.IsolatorConfig.SOCKET_SOURCE;
 
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.format.Durations;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ import java.util.function.UnaryOperator;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class IsolatorConfigBuilder {
 
   /** The flags that name providers, in the order their names are checked. */

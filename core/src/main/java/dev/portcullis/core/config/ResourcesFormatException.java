@@ -1,5 +1,6 @@
 package dev.portcullis.core.config;
 
+import dev.portcullis.api.Stability;
 import java.util.Objects;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Objects;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ResourcesFormatException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;

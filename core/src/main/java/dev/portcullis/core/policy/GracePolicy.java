@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PolicyContext;
 import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.api.Stability;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
 import dev.portcullis.core.config.FlagException;
@@ -24,6 +25,7 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @AutoService(EnforcementPolicy.class)
 public final class GracePolicy implements EnforcementPolicy {
 
@@ -61,6 +63,7 @@ public final class GracePolicy implements EnforcementPolicy {
    * @throws FlagException naming the setting and quoting the value when it is not
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static int graceScans(String value) {
     int scans;
     try {

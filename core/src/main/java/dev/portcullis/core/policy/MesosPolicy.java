@@ -3,6 +3,7 @@ package dev.portcullis.core.policy;
 import com.google.auto.service.AutoService;
 import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PolicyContext;
+import dev.portcullis.api.Stability;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @AutoService(EnforcementPolicy.class)
 public final class MesosPolicy implements EnforcementPolicy {
 

@@ -1,6 +1,7 @@
 package dev.portcullis.core.providers;
 
 import dev.portcullis.api.Provider;
+import dev.portcullis.api.Stability;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +16,7 @@ import java.util.Objects;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public abstract class ProviderLoader {
 
   /** Only this package makes loaders: what they find is its own currency. */

@@ -1,5 +1,6 @@
 package dev.portcullis.core.providers;
 
+import dev.portcullis.api.Stability;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -18,6 +19,7 @@ import java.util.OptionalInt;
  *     failed to load}; empty for every other status
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record ProviderReport(
     Optional<String> name,
     String className,
@@ -25,7 +27,12 @@ public record ProviderReport(
     Status status,
     Optional<Throwable> cause) {
 
-  /** What became of a provider during a selection. */
+  /**
+   * What became of a provider during a selection.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public enum Status {
     /** Available, and chosen. */
     SELECTED("selected"),

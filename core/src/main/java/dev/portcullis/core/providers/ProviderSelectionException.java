@@ -1,6 +1,7 @@
 package dev.portcullis.core.providers;
 
 import dev.portcullis.api.Provider;
+import dev.portcullis.api.Stability;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ProviderSelectionException extends IllegalStateException {
 
   private static final long serialVersionUID = 1L;
@@ -74,6 +76,7 @@ public final class ProviderSelectionException extends IllegalStateException {
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Class<? extends Provider> kind() {
     return kind;
   }
@@ -85,6 +88,7 @@ public final class ProviderSelectionException extends IllegalStateException {
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Optional<String> flag() {
     return Optional.ofNullable(flag);
   }

@@ -6,6 +6,7 @@ import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Provider;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.api.SocketSource;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ProviderSelector {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProviderSelector.class);

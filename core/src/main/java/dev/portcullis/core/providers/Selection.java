@@ -1,6 +1,7 @@
 package dev.portcullis.core.providers;
 
 import dev.portcullis.api.Provider;
+import dev.portcullis.api.Stability;
 import java.util.List;
 
 /**
@@ -10,6 +11,7 @@ import java.util.List;
  * @param <T> the kind of provider
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class Selection<T extends Provider> {
 
   private final Class<T> kind;
