@@ -7,6 +7,7 @@ package dev.portcullis.api;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public enum AddressFamily {
   /** {@code AF_INET}. */
   IPV4,

@@ -22,6 +22,7 @@ import java.util.Objects;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class BindAllowance {
 
   private static final BindAllowance ANY = new BindAllowance(Rule.any(), Rule.any());
@@ -34,22 +35,32 @@ public final class BindAllowance {
     this.udp = Objects.requireNonNull(udp, "udp");
   }
 
-  /** TCP binds follow {@code tcp}, UDP binds {@code udp}; neither may be null. */
+  /**
+   * TCP binds follow {@code tcp}, UDP binds {@code udp}.
+   *
+   * @param tcp the rule for TCP binds; not null
+   * @param udp the rule for UDP binds; not null
+   * @return the allowance of both rules
+   */
   public static BindAllowance of(Rule tcp, Rule udp) {
     return new BindAllowance(tcp, udp);
   }
 
-  /** Every bind is allowed, for both protocols. */
+  /** {@return the allowance under which every bind is allowed, for both protocols} */
   public static BindAllowance any() {
     return ANY;
   }
 
-  /** The rule for {@code protocol}; never null. */
+  /**
+   * {@return the rule for {@code protocol}; never null}
+   *
+   * @param protocol the protocol whose binds the rule judges
+   */
   public Rule rule(Protocol protocol) {
     return protocol == Protocol.TCP ? tcp : udp;
   }
 
-  /** Both rules, by protocol, in protocol order; unmodifiable. */
+  /** {@return both rules, by protocol, in protocol order; unmodifiable} */
   public Map<Protocol, Rule> rules() {
     EnumMap<Protocol, Rule> rules = new EnumMap<>(Protocol.class);
     rules.put(Protocol.TCP, tcp);
@@ -83,33 +94,47 @@ public final class BindAllowance {
    *     bindable}, so that two rules that allow the same binds are equal
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public record Rule(PortRanges bindable, PortRanges assignable) {
 
     private static final Rule ANY = new Rule(PortRanges.all(), PortRanges.empty());
 
-    /** Checks that neither is null; takes {@code bindable}'s ports out of {@code assignable}. */
+    /**
+     * Checks that neither is null; takes {@code bindable}'s ports out of {@code assignable}.
+     *
+     * @param bindable the ports a {@code bind()} may name
+     * @param assignable the further ports the kernel may pick for a {@code bind()} to port 0
+     */
     public Rule {
       Objects.requireNonNull(bindable, "bindable");
       Objects.requireNonNull(assignable, "assignable");
       assignable = assignable.minus(bindable);
     }
 
-    /** Every port, named or picked. */
+    /** {@return every port, named or picked} */
     public static Rule any() {
       return ANY;
     }
 
-    /** Whether a {@code bind()} naming {@code port} (1–65535) is allowed. */
+    /**
+     * {@return whether a {@code bind()} naming {@code port} (1–65535) is allowed}
+     *
+     * @param port the port the bind names
+     */
     public boolean allowsNamed(int port) {
       return bindable.contains(port);
     }
 
-    /** Whether the kernel may give {@code port} to a {@code bind()} to port 0. */
+    /**
+     * {@return whether the kernel may give {@code port} to a {@code bind()} to port 0}
+     *
+     * @param port the port the kernel would pick
+     */
     public boolean allowsPicked(int port) {
       return bindable.contains(port) || assignable.contains(port);
     }
 
-    /** Whether the rule allows every bind. */
+    /** {@return whether the rule allows every bind} */
     public boolean allowsAll() {
       return bindable.equals(PortRanges.all());
     }

@@ -14,34 +14,37 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class ContainerConfig {
 
-  /** The allocated ports; empty when the container was given no {@code ports} resource. */
+  /** {@return the allocated ports; empty when the container was given no {@code ports} resource} */
   @Value.Default
   public PortRanges ports() {
     return PortRanges.empty();
   }
 
-  /** The named networks the container joins, in order; empty for the host network. */
+  /** {@return the named networks the container joins, in order; empty for the host network} */
   public abstract List<String> networks();
 
   /**
-   * The id of the task the container runs, when the host runs one task in it and says which: for
-   * policies that judge tasks by their ids, which they learn in {@link EnforcementPolicy#prepared}.
-   * Empty when the host does not say.
+   * {@return the id of the task the container runs, when the host runs one task in it and says
+   * which} For policies that judge tasks by their ids, which they learn in {@link
+   * EnforcementPolicy#prepared}. Empty when the host does not say.
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public abstract Optional<String> taskId();
 
-  /** Whether the container runs in its own network namespace and is ignored. */
+  /** {@return whether the container runs in its own network namespace and is ignored} */
   @Value.Derived
   public boolean onNamedNetwork() {
     return !networks().isEmpty();
   }
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     if (taskId().isPresent() && taskId().get().isBlank()) {
@@ -54,16 +57,25 @@ public abstract class ContainerConfig {
     }
   }
 
-  /** A container on the host network with the given allocation. */
+  /**
+   * {@return a container on the host network with the given allocation}
+   *
+   * @param ports the ports allocated to it
+   */
   public static ContainerConfig withPorts(PortRanges ports) {
     return builder().ports(ports).build();
   }
 
-  /** A builder; by default no ports, no named network and no task id. */
+  /** {@return a builder; by default no ports, no named network and no task id} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds {@link ContainerConfig}s. */
+  /**
+   * Builds {@link ContainerConfig}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutableContainerConfig.Builder {}
 }

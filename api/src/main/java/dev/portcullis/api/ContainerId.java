@@ -18,6 +18,7 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ContainerId {
 
   private final String value;
@@ -29,8 +30,9 @@ public final class ContainerId {
   }
 
   /**
-   * A top-level container.
+   * {@return a top-level container}
    *
+   * @param value the container's value, as Mesos gives it
    * @throws IllegalArgumentException if {@code value} is empty or holds a forbidden character
    */
   public static ContainerId of(String value) {
@@ -40,6 +42,8 @@ public final class ContainerId {
   /**
    * Parses the printed form {@code root.child.grandchild}.
    *
+   * @param text the dot-separated chain, root first
+   * @return the container the text names
    * @throws IllegalArgumentException if the text is empty or a part is invalid
    */
   public static ContainerId parse(String text) {
@@ -72,27 +76,32 @@ public final class ContainerId {
     return value;
   }
 
-  /** A child of this container. */
+  /**
+   * {@return a child of this container}
+   *
+   * @param value the child's own value
+   * @throws IllegalArgumentException if {@code value} is empty or holds a forbidden character
+   */
   public ContainerId child(String value) {
     return new ContainerId(value, this);
   }
 
-  /** This container's own value, without its parents. */
+  /** {@return this container's own value, without its parents} */
   public String value() {
     return value;
   }
 
-  /** The parent of a nested container; empty for a top-level one. */
+  /** {@return the parent of a nested container; empty for a top-level one} */
   public Optional<ContainerId> parent() {
     return Optional.ofNullable(parent);
   }
 
-  /** Whether this container has a parent. */
+  /** {@return whether this container has a parent} */
   public boolean isNested() {
     return parent != null;
   }
 
-  /** The top-level ancestor; {@code this} when not nested. */
+  /** {@return the top-level ancestor; {@code this} when not nested} */
   public ContainerId root() {
     ContainerId id = this;
     while (id.parent != null) {
@@ -101,7 +110,7 @@ public final class ContainerId {
     return id;
   }
 
-  /** How many ancestors this container has: 0 for a root. */
+  /** {@return how many ancestors this container has: 0 for a root} */
   public int depth() {
     int depth = 0;
     for (ContainerId id = parent; id != null; id = id.parent) {
@@ -110,7 +119,7 @@ public final class ContainerId {
     return depth;
   }
 
-  /** The chain from the root down to this container, root first. */
+  /** {@return the chain from the root down to this container, root first} */
   public List<ContainerId> lineage() {
     List<ContainerId> chain = new ArrayList<>();
     for (ContainerId id = this; id != null; id = id.parent) {
@@ -120,7 +129,11 @@ public final class ContainerId {
     return Collections.unmodifiableList(chain);
   }
 
-  /** Whether {@code this} is {@code other} or one of its ancestors. */
+  /**
+   * {@return whether {@code this} is {@code other} or one of its ancestors}
+   *
+   * @param other the container that may descend from this one
+   */
   public boolean isAncestorOrSelfOf(ContainerId other) {
     for (ContainerId id = other; id != null; id = id.parent) {
       if (id.equals(this)) {

@@ -10,6 +10,7 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class ContainerLimitation {
 
@@ -20,25 +21,26 @@ public abstract class ContainerLimitation {
   public static final String RESOURCE_NAME = "ports";
 
   /**
-   * The limited container: the violation's root, or, for a kill of the {@link KillScope#OFFENDER
-   * offender} alone, the offending container, which may be nested (since 0.2; before, always a
-   * root).
+   * {@return the limited container} The violation's root, or, for a kill of the {@link
+   * KillScope#OFFENDER offender} alone, the offending container, which may be nested (since 0.2;
+   * before, always a root).
    */
   public abstract ContainerId container();
 
-  /** The unallocated ports that caused the limitation; never empty. */
+  /** {@return the unallocated ports that caused the limitation; never empty} */
   public abstract PortRanges ports();
 
-  /** The human-readable reason, the violation's message. */
+  /** {@return the human-readable reason, the violation's message} */
   public abstract String message();
 
-  /** Always {@value #REASON}. */
+  /** {@return the Mesos limitation reason: always {@value #REASON}} */
   @Value.Derived
   public String reason() {
     return REASON;
   }
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     if (ports().isEmpty()) {
@@ -46,7 +48,12 @@ public abstract class ContainerLimitation {
     }
   }
 
-  /** The limitation raised on a violation's root, for a kill of the {@link KillScope#ROOT root}. */
+  /**
+   * {@return the limitation raised on a violation's root, for a kill of the {@link KillScope#ROOT
+   * root}}
+   *
+   * @param violation the violation the root's tree was killed for
+   */
   public static ContainerLimitation of(Violation violation) {
     return new Builder()
         .container(violation.root())
@@ -55,11 +62,16 @@ public abstract class ContainerLimitation {
         .build();
   }
 
-  /** A builder; every attribute is required. */
+  /** {@return a builder; every attribute is required} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds {@link ContainerLimitation}s. */
+  /**
+   * Builds {@link ContainerLimitation}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutableContainerLimitation.Builder {}
 }

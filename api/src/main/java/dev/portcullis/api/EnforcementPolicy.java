@@ -19,6 +19,7 @@ package dev.portcullis.api;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface EnforcementPolicy extends Provider {
 
   /**
@@ -30,12 +31,26 @@ public interface EnforcementPolicy extends Provider {
    */
   Verdict decide(Violation violation, PolicyContext context);
 
-  /** A container was prepared (or recovered with a known allocation). */
+  /**
+   * A container was prepared (or recovered with a known allocation).
+   *
+   * @param container the container prepared
+   * @param config what it was prepared with
+   */
   default void prepared(ContainerId container, ContainerConfig config) {}
 
-  /** A root container's allocated ports were replaced. */
+  /**
+   * A root container's allocated ports were replaced.
+   *
+   * @param container the root container
+   * @param ports its allocation from now on
+   */
   default void updated(ContainerId container, PortRanges ports) {}
 
-  /** A container was cleaned up and will not be seen again. */
+  /**
+   * A container was cleaned up and will not be seen again.
+   *
+   * @param container the container cleaned up
+   */
   default void cleanedUp(ContainerId container) {}
 }

@@ -16,13 +16,21 @@ import java.util.Objects;
  *     empty, never null
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record GuardRefusals(
     long binds, long listeners, PortRanges ports, PortRanges listenerPorts) {
 
   private static final GuardRefusals NONE =
       new GuardRefusals(0, 0, PortRanges.empty(), PortRanges.empty());
 
-  /** Checks that the counts are not negative and the ports not null; adds listener ports to all. */
+  /**
+   * Checks that the counts are not negative and the ports not null; adds listener ports to all.
+   *
+   * @param binds how many {@code bind()} calls were refused
+   * @param listeners how many processes were stopped for listening on a port the kernel picked
+   * @param ports every port refused; not null
+   * @param listenerPorts the ports of the stopped listeners; not null
+   */
   public GuardRefusals {
     Objects.requireNonNull(ports, "ports");
     Objects.requireNonNull(listenerPorts, "listenerPorts");
@@ -32,17 +40,22 @@ public record GuardRefusals(
     ports = ports.union(listenerPorts);
   }
 
-  /** Refusals with no listener stopped. */
+  /**
+   * Refusals with no listener stopped.
+   *
+   * @param binds how many {@code bind()} calls were refused
+   * @param ports the ports refused to those binds; not null
+   */
   public GuardRefusals(long binds, PortRanges ports) {
     this(binds, 0, ports, PortRanges.empty());
   }
 
-  /** Nothing refused. */
+  /** {@return the refusals of a guard that has refused nothing} */
   public static GuardRefusals none() {
     return NONE;
   }
 
-  /** The total of refused binds and stopped listeners. */
+  /** {@return the total of refused binds and stopped listeners} */
   public long total() {
     return binds + listeners;
   }

@@ -12,9 +12,16 @@ import java.util.Objects;
  * @param refusals what the guard has refused since it was installed
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public record GuardState(BindAllowance allowance, boolean complete, GuardRefusals refusals) {
 
-  /** Checks that nothing is null. */
+  /**
+   * Checks that nothing is null.
+   *
+   * @param allowance what the guard allows now
+   * @param complete whether every part the provider installs is in place exactly once
+   * @param refusals what the guard has refused since it was installed
+   */
   public GuardState {
     Objects.requireNonNull(allowance, "allowance");
     Objects.requireNonNull(refusals, "refusals");

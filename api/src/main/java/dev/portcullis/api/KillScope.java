@@ -8,6 +8,7 @@ package dev.portcullis.api;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public enum KillScope {
   /**
    * The root container and every container nested in it; the limitation is raised on the root. The

@@ -17,41 +17,43 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class ListeningSocket {
 
-  /** The address family. */
+  /** {@return the address family} */
   public abstract AddressFamily family();
 
-  /** The transport protocol. */
+  /** {@return the transport protocol} */
   public abstract Protocol protocol();
 
   /**
-   * The local address; the wildcard ({@code 0.0.0.0} or {@code ::}) for a socket bound to every
-   * address. An {@link AddressFamily#IPV6} socket may carry an IPv4-mapped address, which Java
-   * represents as an {@link Inet4Address}.
+   * {@return the local address; the wildcard ({@code 0.0.0.0} or {@code ::}) for a socket bound to
+   * every address} An {@link AddressFamily#IPV6} socket may carry an IPv4-mapped address, which
+   * Java represents as an {@link Inet4Address}.
    */
   public abstract InetAddress address();
 
-  /** The local port, 0 to 65535. */
+  /** {@return the local port, 0 to 65535} */
   public abstract int port();
 
-  /** The socket's inode number, positive. */
+  /** {@return the socket's inode number, positive} */
   public abstract long inode();
 
-  /** The user id that owns the socket. */
+  /** {@return the user id that owns the socket} */
   public abstract long uid();
 
-  /** The cgroup v2 id of the creating cgroup; empty when the source does not report it. */
+  /** {@return the cgroup v2 id of the creating cgroup; empty when the source does not report it} */
   public abstract OptionalLong cgroupId();
 
-  /** Whether the socket is bound to every local address. */
+  /** {@return whether the socket is bound to every local address} */
   @Value.Derived
   public boolean isWildcard() {
     return address().isAnyLocalAddress();
   }
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     if (port() < PortRanges.MIN_PORT || port() > PortRanges.MAX_PORT) {
@@ -67,8 +69,8 @@ public abstract class ListeningSocket {
   }
 
   /**
-   * The local address and port as people write them: {@code 0.0.0.0:8080}, {@code [::]:8080},
-   * {@code [::ffff:127.0.0.1]:53} — IPv6 compressed and in brackets.
+   * {@return the local address and port as people write them: {@code 0.0.0.0:8080}, {@code
+   * [::]:8080}, {@code [::ffff:127.0.0.1]:53} — IPv6 compressed and in brackets}
    */
   public String endpoint() {
     String host = AddressText.of(address());
@@ -88,11 +90,16 @@ public abstract class ListeningSocket {
         + inode();
   }
 
-  /** A builder; every attribute but {@link #cgroupId()} is required. */
+  /** {@return a builder; every attribute but {@link #cgroupId()} is required} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds {@link ListeningSocket}s. */
+  /**
+   * Builds {@link ListeningSocket}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutableListeningSocket.Builder {}
 }

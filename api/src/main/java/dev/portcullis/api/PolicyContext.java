@@ -11,28 +11,30 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class PolicyContext {
 
-  /** Whether the host kills on a kill verdict; when false, kills are only logged. */
+  /** {@return whether the host kills on a kill verdict; when false, kills are only logged} */
   public abstract boolean enforcing();
 
-  /** The number of the current scan, counting from 1. */
+  /** {@return the number of the current scan, counting from 1} */
   public abstract long scan();
 
   /**
-   * How many consecutive scans, this one included, have seen this container violate with the same
-   * unallocated ports: 1 the first time.
+   * {@return how many consecutive scans, this one included, have seen this container violate with
+   * the same unallocated ports: 1 the first time}
    */
   public abstract int consecutiveScans();
 
   /**
-   * The unallocated ports of the last violation by this container that was logged (by a log or kill
-   * verdict), if one was logged since the memory last started afresh.
+   * {@return the unallocated ports of the last violation by this container that was logged (by a
+   * log or kill verdict), if one was logged since the memory last started afresh}
    */
   public abstract Optional<PortRanges> lastLogged();
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     if (scan() < 1 || consecutiveScans() < 1) {
@@ -41,11 +43,16 @@ public abstract class PolicyContext {
     }
   }
 
-  /** A builder; every attribute but {@link #lastLogged()} is required. */
+  /** {@return a builder; every attribute but {@link #lastLogged()} is required} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds {@link PolicyContext}s. */
+  /**
+   * Builds {@link PolicyContext}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutablePolicyContext.Builder {}
 }

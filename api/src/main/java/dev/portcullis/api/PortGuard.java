@@ -23,12 +23,15 @@ import java.util.Optional;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public interface PortGuard extends Provider {
 
   /**
    * Guards the top-level container's cgroup so that its binds follow {@code allowance}, replacing
    * any guard of this provider already there (so installing twice leaves one guard).
    *
+   * @param container the top-level container to guard
+   * @param allowance the binds the guard lets through
    * @throws IllegalArgumentException if the container is nested: its root's guard covers it
    * @throws IOException if the guard could not be installed; then none of it is left in place
    */
@@ -39,22 +42,30 @@ public interface PortGuard extends Provider {
    * that starts after this method returns sees the new allowance, one under way sees the old or the
    * new one for its port, never a mixture that refuses a port both allow.
    *
+   * @param container the guarded top-level container
+   * @param allowance the binds the guard lets through from now on
    * @throws IOException if the container has no guard of this provider, or it cannot be changed;
    *     the old allowance then stays in force
    */
   void update(ContainerId container, BindAllowance allowance) throws IOException;
 
   /**
-   * The guard of this provider on the container's cgroup, read back from the host; empty when the
-   * cgroup has none or does not exist.
+   * {@return the guard of this provider on the container's cgroup, read back from the host; empty
+   * when the cgroup has none or does not exist}
+   *
+   * @param container the top-level container
+   * @throws IOException if the cgroup or its programs cannot be read
    */
   Optional<GuardState> find(ContainerId container) throws IOException;
 
   /**
-   * What the container's guard has refused since it was installed; empty when the container has no
-   * guard of this provider or the guard does not count refusals. Called after every scan for every
-   * guarded container, so implementations should make it cheap; the default reads the whole guard
-   * back with {@link #find}.
+   * {@return what the container's guard has refused since it was installed; empty when the
+   * container has no guard of this provider or the guard does not count refusals} Called after
+   * every scan for every guarded container, so implementations should make it cheap; the default
+   * reads the whole guard back with {@link #find}.
+   *
+   * @param container the guarded top-level container
+   * @throws IOException if the guard's counters cannot be read
    */
   default Optional<GuardRefusals> refusals(ContainerId container) throws IOException {
     return find(container).map(GuardState::refusals);
@@ -63,14 +74,17 @@ public interface PortGuard extends Provider {
   /**
    * Removes the container's guard. A container without one, or whose cgroup no longer exists, is
    * not an error.
+   *
+   * @param container the top-level container
+   * @throws IOException if a guard is there and cannot be removed
    */
   void remove(ContainerId container) throws IOException;
 
   /**
-   * Whether the guard also stops a process that calls {@code listen()} on a TCP socket it never
-   * bound, which makes the kernel pick a port without running any bind check. When true, such a
-   * listener on a port outside the allowance is stopped (killed) at once; when false, only the next
-   * scan catches it.
+   * {@return whether the guard also stops a process that calls {@code listen()} on a TCP socket it
+   * never bound, which makes the kernel pick a port without running any bind check} When true, such
+   * a listener on a port outside the allowance is stopped (killed) at once; when false, only the
+   * next scan catches it.
    */
   default boolean stopsUnboundListeners() {
     return false;

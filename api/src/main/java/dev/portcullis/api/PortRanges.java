@@ -23,6 +23,7 @@ import java.util.stream.IntStream;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class PortRanges {
 
   /** The smallest port. */
@@ -41,19 +42,21 @@ public final class PortRanges {
     this.bounds = bounds;
   }
 
-  /** The empty set. */
+  /** {@return the empty set} */
   public static PortRanges empty() {
     return EMPTY;
   }
 
-  /** Every port from 0 to 65535. */
+  /** {@return every port from 0 to 65535} */
   public static PortRanges all() {
     return ALL;
   }
 
   /**
-   * The closed interval {@code [begin, end]}.
+   * {@return the closed interval {@code [begin, end]}}
    *
+   * @param begin the first port
+   * @param end the last port
    * @throws IllegalArgumentException if a bound is outside 0..65535 or {@code begin > end}
    */
   public static PortRanges range(int begin, int end) {
@@ -67,8 +70,9 @@ public final class PortRanges {
   }
 
   /**
-   * The set of the given ports, in any order, duplicates allowed.
+   * {@return the set of the given ports, in any order, duplicates allowed}
    *
+   * @param ports the ports
    * @throws IllegalArgumentException if a port is outside 0..65535
    */
   public static PortRanges of(int... ports) {
@@ -76,8 +80,9 @@ public final class PortRanges {
   }
 
   /**
-   * The set of the given ports.
+   * {@return the set of the given ports}
    *
+   * @param ports the ports, in any order, duplicates allowed
    * @throws IllegalArgumentException if a port is outside 0..65535
    */
   public static PortRanges of(Iterable<Integer> ports) {
@@ -86,7 +91,12 @@ public final class PortRanges {
     return fromPorts(list.stream().mapToInt(Integer::intValue));
   }
 
-  /** The set of the ports whose bits are set; bits past 65535 are an error. */
+  /**
+   * {@return the set of the ports whose bits are set; bits past 65535 are an error}
+   *
+   * @param ports the set whose bit {@code p} stands for port {@code p}
+   * @throws IllegalArgumentException if a bit past 65535 is set
+   */
   public static PortRanges fromBitSet(BitSet ports) {
     return fromPorts(ports.stream());
   }
@@ -113,6 +123,8 @@ public final class PortRanges {
    * pairs up any even number of bounds however they are separated ({@code [1,5]} would be {@code
    * [1-5]}).
    *
+   * @param text the ranges, for example {@code [31000-31005]}
+   * @return the set of the ports the ranges cover
    * @throws PortRangesFormatException for empty text, a missing bracket, an odd number of bounds,
    *     an item that is not {@code begin-end}, a bound that is not a number, a bound above 65535,
    *     or a begin greater than its end; the message quotes the input
@@ -204,18 +216,30 @@ public final class PortRanges {
     }
   }
 
-  /** Whether {@code port} is in this set; any int may be asked. */
+  /**
+   * {@return whether {@code port} is in this set; any int may be asked}
+   *
+   * @param port the port to look for
+   */
   public boolean contains(int port) {
     int i = indexOfRangeAtOrBefore(port);
     return i >= 0 && port <= bounds[2 * i + 1];
   }
 
-  /** Whether every port of {@code other} is in this set. */
+  /**
+   * {@return whether every port of {@code other} is in this set}
+   *
+   * @param other the ports that may all be in this set
+   */
   public boolean containsAll(PortRanges other) {
     return other.minus(this).isEmpty();
   }
 
-  /** The ports in this set, in {@code other}, or in both. */
+  /**
+   * {@return the ports in this set, in {@code other}, or in both}
+   *
+   * @param other the ports to add
+   */
   public PortRanges union(PortRanges other) {
     if (other.isEmpty()) {
       return this;
@@ -234,7 +258,11 @@ public final class PortRanges {
     return merge(all);
   }
 
-  /** The ports in this set that are not in {@code other}. */
+  /**
+   * {@return the ports in this set that are not in {@code other}}
+   *
+   * @param other the ports to take out
+   */
   public PortRanges minus(PortRanges other) {
     if (isEmpty() || other.isEmpty()) {
       return this;
@@ -268,17 +296,21 @@ public final class PortRanges {
     return builder.build();
   }
 
-  /** The ports in both this set and {@code other}. */
+  /**
+   * {@return the ports in both this set and {@code other}}
+   *
+   * @param other the ports to keep, where this set has them too
+   */
   public PortRanges intersect(PortRanges other) {
     return minus(minus(other));
   }
 
-  /** Whether this set holds no port. */
+  /** {@return whether this set holds no port} */
   public boolean isEmpty() {
     return bounds.length == 0;
   }
 
-  /** The number of ports in this set, 0 to 65536. */
+  /** {@return the number of ports in this set, 0 to 65536} */
   public int size() {
     int size = 0;
     for (int i = 0; i < bounds.length; i += 2) {
@@ -287,7 +319,9 @@ public final class PortRanges {
     return size;
   }
 
-  /** The merged ranges in ascending order; an unmodifiable list, empty for the empty set. */
+  /**
+   * {@return the merged ranges in ascending order; an unmodifiable list, empty for the empty set}
+   */
   public List<Range> ranges() {
     List<Range> ranges = new ArrayList<>(rangeCount());
     for (int i = 0; i < rangeCount(); i++) {
@@ -296,13 +330,13 @@ public final class PortRanges {
     return Collections.unmodifiableList(ranges);
   }
 
-  /** Every port in ascending order. */
+  /** {@return every port in ascending order} */
   public IntStream ports() {
     return IntStream.range(0, rangeCount())
         .flatMap(i -> IntStream.rangeClosed(bounds[2 * i], bounds[2 * i + 1]));
   }
 
-  /** A {@link BitSet} with the bit of every port in this set. */
+  /** {@return a {@link BitSet} with the bit of every port in this set} */
   public BitSet toBitSet() {
     BitSet bits = new BitSet(MAX_PORT + 1);
     for (int i = 0; i < bounds.length; i += 2) {
@@ -311,7 +345,7 @@ public final class PortRanges {
     return bits;
   }
 
-  /** An iterator over every port, ascending. */
+  /** {@return an iterator over every port, ascending} */
   public PrimitiveIterator.OfInt iterator() {
     return ports().iterator();
   }
@@ -368,10 +402,17 @@ public final class PortRanges {
    *
    * @param begin the first port
    * @param end the last port, at least {@code begin}
+   * @since 0.1
    */
+  @Stability(Stability.Level.STABLE)
   public record Range(int begin, int end) {
 
-    /** Checks the bounds: both 0..65535 and {@code begin <= end}. */
+    /**
+     * Checks the bounds: both 0..65535 and {@code begin <= end}.
+     *
+     * @param begin the first port
+     * @param end the last port
+     */
     public Range {
       PortRanges.range(begin, end);
     }

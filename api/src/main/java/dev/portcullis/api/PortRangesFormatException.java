@@ -6,10 +6,12 @@ package dev.portcullis.api;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class PortRangesFormatException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The text that failed to parse, as given. */
   private final String input;
 
   /**
@@ -21,7 +23,7 @@ public final class PortRangesFormatException extends IllegalArgumentException {
     this.input = input;
   }
 
-  /** The text that failed to parse, as given. */
+  /** {@return the text that failed to parse, as given} */
   public String input() {
     return input;
   }

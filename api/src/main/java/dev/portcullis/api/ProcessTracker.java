@@ -18,6 +18,7 @@ import java.util.Set;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface ProcessTracker extends Provider {
 
   /**
@@ -27,6 +28,7 @@ public interface ProcessTracker extends Provider {
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   String CGROUPS_ROOT_SETTING = "cgroups_root";
 
   /**
@@ -35,24 +37,36 @@ public interface ProcessTracker extends Provider {
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   String DEFAULT_CGROUPS_ROOT = "portcullis";
 
-  /** Whether {@link #cgroupIds(ContainerId)} can answer: true for a cgroup v2 tracker. */
+  /** {@return whether {@link #cgroupIds(ContainerId)} can answer: true for a cgroup v2 tracker} */
   boolean reportsCgroupIds();
 
   /**
-   * The cgroup v2 ids (directory inode numbers) of the container's cgroup and of every cgroup below
-   * it; empty when the tracker does not report ids or the cgroup does not exist.
+   * {@return the cgroup v2 ids (directory inode numbers) of the container's cgroup and of every
+   * cgroup below it; empty when the tracker does not report ids or the cgroup does not exist}
+   *
+   * @param container the container whose subtree is read
+   * @throws IOException if the subtree cannot be read
    */
   Set<Long> cgroupIds(ContainerId container) throws IOException;
 
   /**
-   * Every process in the container's cgroup subtree, nested containers included; empty when the
-   * cgroup does not exist.
+   * {@return every process in the container's cgroup subtree, nested containers included; empty
+   * when the cgroup does not exist}
+   *
+   * @param container the container whose subtree is read
+   * @throws IOException if the subtree cannot be read
    */
   Set<Long> pids(ContainerId container) throws IOException;
 
-  /** Whether the container's cgroup exists. */
+  /**
+   * {@return whether the container's cgroup exists}
+   *
+   * @param container the container to look for
+   * @throws IOException if the tracker's hierarchy cannot be read
+   */
   boolean exists(ContainerId container) throws IOException;
 
   /**
@@ -78,12 +92,17 @@ public interface ProcessTracker extends Provider {
   /**
    * Creates the container's cgroup. For a nested container the parent's cgroup must exist. Creating
    * one that exists is not an error.
+   *
+   * @param container the container to create the cgroup of
+   * @throws IOException if the cgroup cannot be created
    */
   void create(ContainerId container) throws IOException;
 
   /**
    * Moves a process into the container's cgroup; its future children follow it.
    *
+   * @param container the container to move the process into
+   * @param pid the process to move
    * @throws IOException if the cgroup does not exist or the process cannot be moved
    */
   void place(ContainerId container, long pid) throws IOException;
@@ -92,6 +111,7 @@ public interface ProcessTracker extends Provider {
    * Kills every process in the container's subtree, so that none survives, even one that keeps
    * forking, and returns once they are gone. A missing cgroup is nothing to kill.
    *
+   * @param container the container whose subtree is killed
    * @throws IOException if processes remain after the tracker's bounded effort
    */
   void kill(ContainerId container) throws IOException;
@@ -100,6 +120,7 @@ public interface ProcessTracker extends Provider {
    * Removes the container's cgroup and everything below it, bottom-up, once their processes have
    * exited. A missing cgroup is not an error.
    *
+   * @param container the container whose subtree is removed
    * @throws IOException if a cgroup still holds processes after the tracker's bounded wait
    */
   void remove(ContainerId container) throws IOException;

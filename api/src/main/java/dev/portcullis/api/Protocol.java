@@ -5,6 +5,7 @@ package dev.portcullis.api;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public enum Protocol {
   /** A TCP socket in the LISTEN state. */
   TCP,

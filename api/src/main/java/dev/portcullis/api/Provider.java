@@ -22,17 +22,18 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface Provider {
 
   /**
-   * The name this provider is selected by, unique among the providers of its kind: lower case, for
-   * example {@code netlink} or {@code mesos}. Never null or blank.
+   * {@return the name this provider is selected by, unique among the providers of its kind: lower
+   * case, for example {@code netlink} or {@code mesos}} Never null or blank.
    */
   String name();
 
   /**
-   * Preference among available providers of the same kind when none is named: the lowest order
-   * wins, ties go to the alphabetically first name. The default is 0.
+   * {@return preference among available providers of the same kind when none is named: the lowest
+   * order wins, ties go to the alphabetically first name} The default is 0.
    */
   default int order() {
     return 0;
@@ -42,18 +43,19 @@ public interface Provider {
    * Receives the host's settings before any other call but {@link #name()} and {@link #order()}.
    * The default ignores them.
    *
+   * @param settings every flag the host was given, by name
    * @throws IllegalArgumentException if a setting this provider reads is invalid; the message names
    *     the setting and the value
    */
   default void initialize(ProviderSettings settings) {}
 
   /**
-   * Why this provider cannot work here, or empty when it can. Implementations probe the real
-   * resources they need, once, and report the failure as the cause.
+   * {@return why this provider cannot work here, or empty when it can} Implementations probe the
+   * real resources they need, once, and report the failure as the cause.
    */
   Optional<Throwable> unavailabilityCause();
 
-  /** Whether this provider can work here: {@link #unavailabilityCause()} is empty. */
+  /** {@return whether this provider can work here: {@link #unavailabilityCause()} is empty} */
   default boolean isAvailable() {
     return unavailabilityCause().isEmpty();
   }

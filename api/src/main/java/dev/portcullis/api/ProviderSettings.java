@@ -13,6 +13,7 @@ import java.util.TreeMap;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ProviderSettings {
 
   private static final ProviderSettings EMPTY = new ProviderSettings(Map.of());
@@ -23,32 +24,47 @@ public final class ProviderSettings {
     this.values = values;
   }
 
-  /** No settings at all. */
+  /** {@return the settings of a host that was given none} */
   public static ProviderSettings empty() {
     return EMPTY;
   }
 
-  /** The given settings, copied; keys and values must not be null. */
+  /**
+   * {@return the given settings, copied; keys and values must not be null}
+   *
+   * @param values the settings, by name
+   */
   public static ProviderSettings of(Map<String, String> values) {
     return new ProviderSettings(Map.copyOf(values));
   }
 
-  /** A copy with one more setting, replacing any with the same name. */
+  /**
+   * {@return a copy with one more setting, replacing any with the same name}
+   *
+   * @param name the setting's name
+   * @param value its value
+   */
   public ProviderSettings with(String name, String value) {
     TreeMap<String, String> copy = new TreeMap<>(values);
     copy.put(name, value);
     return of(copy);
   }
 
-  /** The value of the named setting, if given. */
+  /**
+   * {@return the value of the named setting, if given}
+   *
+   * @param name the setting's name, as the flag is written without {@code --}
+   */
   public Optional<String> get(String name) {
     return Optional.ofNullable(values.get(name));
   }
 
   /**
-   * The named setting as a boolean: {@code true}/{@code false} (any case, surrounding whitespace
-   * ignored), or {@code defaultValue} when absent.
+   * {@return the named setting as a boolean: {@code true}/{@code false} (any case, surrounding
+   * whitespace ignored), or {@code defaultValue} when absent}
    *
+   * @param name the setting's name
+   * @param defaultValue the value when the setting is absent
    * @throws IllegalArgumentException naming the setting when the value is neither
    */
   public boolean getBoolean(String name, boolean defaultValue) {
@@ -66,8 +82,10 @@ public final class ProviderSettings {
   }
 
   /**
-   * The named setting as a decimal int, or {@code defaultValue} when absent.
+   * {@return the named setting as a decimal int, or {@code defaultValue} when absent}
    *
+   * @param name the setting's name
+   * @param defaultValue the value when the setting is absent
    * @throws IllegalArgumentException naming the setting when the value is not an int
    */
   public int getInt(String name, int defaultValue) {
@@ -83,7 +101,7 @@ public final class ProviderSettings {
     }
   }
 
-  /** Every setting, unmodifiable. */
+  /** {@return every setting, unmodifiable} */
   public Map<String, String> asMap() {
     return values;
   }

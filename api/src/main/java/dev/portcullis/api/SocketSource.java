@@ -15,12 +15,13 @@ import java.util.Set;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface SocketSource extends Provider {
 
   /**
-   * Every listening socket on the host, IPv4 and IPv6, of the asked protocols: TCP sockets in the
-   * LISTEN state and bound, unconnected UDP sockets. Wildcard and dual-stack sockets are included;
-   * each socket appears once. The list is a snapshot; its order is unspecified.
+   * {@return every listening socket on the host, IPv4 and IPv6, of the asked protocols: TCP sockets
+   * in the LISTEN state and bound, unconnected UDP sockets} Wildcard and dual-stack sockets are
+   * included; each socket appears once. The list is a snapshot; its order is unspecified.
    *
    * @param protocols the protocols to include, not empty
    * @throws IOException if the snapshot cannot be taken whole; never a partial answer
@@ -28,16 +29,18 @@ public interface SocketSource extends Provider {
   List<ListeningSocket> listeningSockets(Set<Protocol> protocols) throws IOException;
 
   /**
-   * The inodes of the sockets the process holds open, of any kind. A process that has exited holds
-   * none; a descriptor that closes while it is read is left out, the others are returned.
+   * {@return the inodes of the sockets the process holds open, of any kind} A process that has
+   * exited holds none; a descriptor that closes while it is read is left out, the others are
+   * returned.
    *
+   * @param pid the process whose descriptors are read
    * @throws IOException if the process exists but its descriptors cannot be read at all
    */
   Set<Long> socketInodes(long pid) throws IOException;
 
   /**
-   * Whether the sockets of {@link #listeningSockets(Set)} carry {@link ListeningSocket#cgroupId()},
-   * which lets a scan attribute them without reading descriptors.
+   * {@return whether the sockets of {@link #listeningSockets(Set)} carry {@link
+   * ListeningSocket#cgroupId()}, which lets a scan attribute them without reading descriptors}
    */
   boolean reportsCgroupIds();
 }

@@ -12,9 +12,15 @@ import java.util.Objects;
  *     action (since 0.2)
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record Verdict(Action action, String message, KillScope scope) {
 
-  /** What a verdict asks for. */
+  /**
+   * What a verdict asks for.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public enum Action {
     /** Do nothing and log nothing. */
     IGNORE,
@@ -30,6 +36,10 @@ public record Verdict(Action action, String message, KillScope scope) {
   /**
    * Checks that every action but {@link Action#IGNORE} carries a message, and that only a kill has
    * a scope other than the root.
+   *
+   * @param action what to do
+   * @param message what to log; may be empty only for {@link Action#IGNORE}
+   * @param scope what a kill kills; {@link KillScope#ROOT} for every other action
    */
   public Verdict {
     Objects.requireNonNull(action, "action");
@@ -43,31 +53,48 @@ public record Verdict(Action action, String message, KillScope scope) {
     }
   }
 
-  /** A verdict with the {@link KillScope#ROOT root} scope, as every verdict had before 0.2. */
+  /**
+   * A verdict with the {@link KillScope#ROOT root} scope, as every verdict had before 0.2.
+   *
+   * @param action what to do
+   * @param message what to log; may be empty only for {@link Action#IGNORE}
+   */
   public Verdict(Action action, String message) {
     this(action, message, KillScope.ROOT);
   }
 
-  /** Do nothing. */
+  /** {@return the verdict to do nothing and log nothing} */
   public static Verdict ignore() {
     return new Verdict(Action.IGNORE, "");
   }
 
-  /** Log {@code message}. */
+  /**
+   * {@return the verdict to log {@code message} and leave the container running}
+   *
+   * @param message what to log; not blank
+   */
   public static Verdict log(String message) {
     return new Verdict(Action.LOG, message);
   }
 
-  /** Kill the root's tree with {@code message} as the limitation's message. */
+  /**
+   * {@return the verdict to kill the root's tree, with {@code message} as the limitation's message}
+   *
+   * @param message what to log and raise; not blank
+   */
   public static Verdict kill(String message) {
     return new Verdict(Action.KILL, message);
   }
 
   /**
-   * Kill the tree of {@code scope}'s container with {@code message} as the limitation's message.
+   * {@return the verdict to kill the tree of the container {@code scope} names, with {@code
+   * message} as the limitation's message}
    *
+   * @param message what to log and raise; not blank
+   * @param scope the root's tree, or the offending container's alone
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static Verdict kill(String message, KillScope scope) {
     return new Verdict(Action.KILL, message, scope);
   }

@@ -16,43 +16,45 @@ import org.immutables.value.Value;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @Value.Immutable
 public abstract class Violation {
 
-  /** The container whose processes hold the offending sockets. */
+  /** {@return the container whose processes hold the offending sockets} */
   public abstract ContainerId container();
 
-  /** The root of {@link #container()}: the container that owns the allocation. */
+  /** {@return the root of {@link #container()}: the container that owns the allocation} */
   @Value.Derived
   public ContainerId root() {
     return container().root();
   }
 
-  /** The root's allocated ports. */
+  /** {@return the root's allocated ports} */
   public abstract PortRanges allocated();
 
-  /** Every in-scope port the container listens on. */
+  /** {@return every in-scope port the container listens on} */
   public abstract PortRanges listening();
 
-  /** The in-scope ports the container listens on that are not allocated; never empty. */
+  /** {@return the in-scope ports the container listens on that are not allocated; never empty} */
   @Value.Derived
   public PortRanges unallocated() {
     return listening().minus(allocated());
   }
 
-  /** The sockets on unallocated ports. */
+  /** {@return the sockets on unallocated ports} */
   public abstract List<ListeningSocket> sockets();
 
-  /** The processes known to hold those sockets; empty when they were not looked up. */
+  /** {@return the processes known to hold those sockets; empty when they were not looked up} */
   public abstract Set<Long> pids();
 
-  /** {@code Container <id> is listening on unallocated port(s): [b-e, ...]}. */
+  /** {@return {@code Container <id> is listening on unallocated port(s): [b-e, ...]}} */
   @Value.Derived
   public String message() {
     return "Container " + container() + " is listening on unallocated port(s): " + unallocated();
   }
 
   /** Rejects inconsistent values when an instance is built; not for callers. */
+  @Stability(Stability.Level.INTERNAL)
   @Value.Check
   protected void check() {
     if (unallocated().isEmpty()) {
@@ -66,11 +68,16 @@ public abstract class Violation {
     }
   }
 
-  /** A builder; container, allocated and listening are required. */
+  /** {@return a builder; container, allocated and listening are required} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds {@link Violation}s. */
+  /**
+   * Builds {@link Violation}s.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public static final class Builder extends ImmutableViolation.Builder {}
 }

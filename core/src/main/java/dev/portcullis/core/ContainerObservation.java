@@ -2,6 +2,7 @@ package dev.portcullis.core;
 
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Stability;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param detail why a container could not be read, empty otherwise
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record ContainerObservation(
     ContainerId container,
     Status status,
@@ -22,7 +24,15 @@ public record ContainerObservation(
     PortRanges listening,
     Optional<String> detail) {
 
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param container the container
+   * @param status whether and why it was judged
+   * @param allocated its root's allocation, when known
+   * @param listening the in-scope ports it was seen listening on
+   * @param detail why it could not be read, empty otherwise
+   */
   public ContainerObservation {
     Objects.requireNonNull(container, "container");
     Objects.requireNonNull(status, "status");
@@ -31,7 +41,12 @@ public record ContainerObservation(
     Objects.requireNonNull(detail, "detail");
   }
 
-  /** Whether and why a container was judged in a scan. */
+  /**
+   * Whether and why a container was judged in a scan.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public enum Status {
     /** Its listening ports were compared with its root's allocation. */
     JUDGED,

@@ -1,5 +1,6 @@
 package dev.portcullis.core;
 
+import dev.portcullis.api.Stability;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param detail the failure, for {@link Outcome#KILL_FAILED} and {@link Outcome#POLICY_FAILED}
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record EnforcementAction(
     Violation violation,
     Verdict verdict,
@@ -22,7 +24,15 @@ public record EnforcementAction(
     boolean logged,
     Optional<String> detail) {
 
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param violation the violation
+   * @param verdict the policy's verdict
+   * @param outcome what actually happened
+   * @param logged whether this scan logged the violation
+   * @param detail the failure, for {@link Outcome#KILL_FAILED} and {@link Outcome#POLICY_FAILED}
+   */
   public EnforcementAction {
     Objects.requireNonNull(violation, "violation");
     Objects.requireNonNull(verdict, "verdict");
@@ -30,7 +40,12 @@ public record EnforcementAction(
     Objects.requireNonNull(detail, "detail");
   }
 
-  /** What happened after a verdict. */
+  /**
+   * What happened after a verdict.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public enum Outcome {
     /** Nothing: the verdict was to ignore. */
     IGNORED,

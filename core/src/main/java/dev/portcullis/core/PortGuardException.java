@@ -1,6 +1,7 @@
 package dev.portcullis.core;
 
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.Stability;
 import java.io.IOException;
 
 /**
@@ -11,6 +12,7 @@ import java.io.IOException;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class PortGuardException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
@@ -22,7 +24,7 @@ public final class PortGuardException extends RuntimeException {
     this.container = container;
   }
 
-  /** The container whose guard failed; never null. */
+  /** {@return the container whose guard failed; never null} */
   public ContainerId container() {
     return container;
   }

@@ -9,6 +9,7 @@ import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.time.Clock;
 import java.util.Collection;
@@ -56,6 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class PortsIsolator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortsIsolator.class);
@@ -95,17 +97,25 @@ public final class PortsIsolator implements AutoCloseable {
     guard.ifPresent(keeper -> LOG.info("{}", keeper.describe()));
   }
 
-  /** A builder; the configuration and the three providers are required, a port guard optional. */
+  /**
+   * {@return a builder; the configuration and the three providers are required, a port guard
+   * optional}
+   */
   public static PortsIsolatorBuilder builder() {
     return new PortsIsolatorBuilder();
   }
 
-  /** The configuration this isolator runs with. */
+  /** {@return the configuration this isolator runs with} */
   public IsolatorConfig config() {
     return config;
   }
 
-  /** The name of the port guard this isolator installs; empty when it has none. */
+  /**
+   * {@return the name of the port guard this isolator installs; empty when it has none}
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Optional<String> guardName() {
     return guard.map(GuardKeeper::name);
   }
@@ -126,6 +136,7 @@ public final class PortsIsolator implements AutoCloseable {
    * containers may be listed in any order, but each one's parent must be listed or already tracked.
    * Nothing is recovered if any entry is invalid.
    *
+   * @param recovered every container that was running, in any order
    * @throws IllegalArgumentException naming the first invalid entry: a duplicate, an already
    *     tracked container, or a nested container without its parent
    */
@@ -155,6 +166,8 @@ public final class PortsIsolator implements AutoCloseable {
    * <p>With a port guard, a top-level container's guard is installed before this method returns:
    * call it before the container's first process joins its cgroup.
    *
+   * @param id the container to track
+   * @param config its allocation and networks
    * @throws IllegalStateException if the container is already tracked, or is nested and its parent
    *     is not
    * @throws PortGuardException if the guard could not be installed; the container is not tracked
@@ -180,6 +193,8 @@ public final class PortsIsolator implements AutoCloseable {
    * judged from the next scan. Updating a nested or ignored container changes nothing and is
    * logged. With a port guard, the guard allows the new ports before this method returns.
    *
+   * @param id the top-level container
+   * @param ports its allocation from now on
    * @throws IllegalArgumentException if the container is not tracked
    * @throws PortGuardException if the guard could not be changed: scans judge the new allocation,
    *     but the kernel still refuses and allows by the old one
@@ -203,6 +218,7 @@ public final class PortsIsolator implements AutoCloseable {
    *
    * <p>Each call returns a new stage; completing or cancelling it affects no other watcher.
    *
+   * @param id the tracked container
    * @return a failed stage if the container is not tracked
    */
   public CompletionStage<ContainerLimitation> watch(ContainerId id) {
@@ -213,6 +229,8 @@ public final class PortsIsolator implements AutoCloseable {
    * Stops tracking a container and every container nested in it. Pending watches of them are
    * cancelled. Cleaning up an unknown container does nothing. The cgroups are not touched: they
    * belong to whoever launched the container.
+   *
+   * @param id the container to stop tracking
    */
   public void cleanup(ContainerId id) {
     List<ContainerId> removed = containers.remove(id);
@@ -228,7 +246,7 @@ public final class PortsIsolator implements AutoCloseable {
     }
   }
 
-  /** The containers tracked now, sorted so that parents come before their children. */
+  /** {@return the containers tracked now, sorted so that parents come before their children} */
   public List<ContainerId> trackedContainers() {
     return containers.ids();
   }
@@ -269,7 +287,9 @@ public final class PortsIsolator implements AutoCloseable {
    *
    * @return what each guarded root's guard has refused so far, as {@link
    *     ScanReport#guardRefusals()} would hold it; empty without a guard; never null
+   * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Map<ContainerId, GuardRefusals> checkGuards() {
     if (guard.isEmpty()) {
       return Map.of();
@@ -284,7 +304,11 @@ public final class PortsIsolator implements AutoCloseable {
     }
   }
 
-  /** Adds a listener that receives every scan's report, on the scanning thread. */
+  /**
+   * Adds a listener that receives every scan's report, on the scanning thread.
+   *
+   * @param listener told of each report; not null
+   */
   public void addScanListener(Consumer<ScanReport> listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }

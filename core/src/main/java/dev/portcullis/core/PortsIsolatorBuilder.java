@@ -5,6 +5,7 @@ import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.PortGuard;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
 import dev.portcullis.core.providers.ProviderSelectionException;
@@ -26,6 +27,7 @@ import java.util.function.Consumer;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class PortsIsolatorBuilder {
 
   IsolatorConfig config;
@@ -40,25 +42,45 @@ public final class PortsIsolatorBuilder {
 
   PortsIsolatorBuilder() {}
 
-  /** The configuration; required. */
+  /**
+   * The configuration; required.
+   *
+   * @param config the flags the isolator runs with
+   * @return this builder
+   */
   public PortsIsolatorBuilder config(IsolatorConfig config) {
     this.config = config;
     return this;
   }
 
-  /** The socket source; required. */
+  /**
+   * The socket source; required.
+   *
+   * @param socketSource what tells the isolator which sockets listen
+   * @return this builder
+   */
   public PortsIsolatorBuilder socketSource(SocketSource socketSource) {
     this.socketSource = socketSource;
     return this;
   }
 
-  /** The process tracker; required. */
+  /**
+   * The process tracker; required.
+   *
+   * @param processTracker what tells the isolator which processes each container holds
+   * @return this builder
+   */
   public PortsIsolatorBuilder processTracker(ProcessTracker processTracker) {
     this.processTracker = processTracker;
     return this;
   }
 
-  /** The enforcement policy; required. */
+  /**
+   * The enforcement policy; required.
+   *
+   * @param policy what decides about each violation
+   * @return this builder
+   */
   public PortsIsolatorBuilder policy(EnforcementPolicy policy) {
     this.policy = policy;
     return this;
@@ -67,6 +89,9 @@ public final class PortsIsolatorBuilder {
   /**
    * The port guard; optional. Without one, nothing is refused in the kernel and only scans enforce,
    * as in Mesos.
+   *
+   * @param portGuard what refuses unallocated binds in the kernel
+   * @return this builder
    */
   public PortsIsolatorBuilder portGuard(PortGuard portGuard) {
     this.portGuard = portGuard;
@@ -85,6 +110,8 @@ public final class PortsIsolatorBuilder {
    * create the containers' root cgroup, so a bad name for the others fails first, with nothing made
    * on the host.
    *
+   * @param loader finds the providers
+   * @return this builder
    * @throws IllegalStateException if no configuration was set yet
    * @throws ProviderSelectionException if a provider cannot be selected; the message lists every
    *     provider found and why it was not chosen, and its {@link ProviderSelectionException#kind()
@@ -109,19 +136,34 @@ public final class PortsIsolatorBuilder {
     return this;
   }
 
-  /** The scheduler for {@link PortsIsolator#start()}; by default one daemon thread. */
+  /**
+   * The scheduler for {@link PortsIsolator#start()}; by default one daemon thread.
+   *
+   * @param scheduler runs the scheduled scans
+   * @return this builder
+   */
   public PortsIsolatorBuilder scheduler(ScanScheduler scheduler) {
     this.scheduler = scheduler;
     return this;
   }
 
-  /** The clock that stamps scan reports; by default the system UTC clock. */
+  /**
+   * The clock that stamps scan reports; by default the system UTC clock.
+   *
+   * @param clock the clock to stamp reports with
+   * @return this builder
+   */
   public PortsIsolatorBuilder clock(Clock clock) {
     this.clock = clock;
     return this;
   }
 
-  /** A listener that receives every scan's report, on the scanning thread. */
+  /**
+   * A listener that receives every scan's report, on the scanning thread.
+   *
+   * @param listener told of each report; not null
+   * @return this builder
+   */
   public PortsIsolatorBuilder onScan(Consumer<ScanReport> listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
@@ -135,6 +177,8 @@ public final class PortsIsolatorBuilder {
    * is killed whatever its owner could record. A root whose kill must be repeated, because the last
    * one left a process, is announced again.
    *
+   * @param listener told of each limitation before its kill; not null
+   * @return this builder
    * @since 0.2
    */
   public PortsIsolatorBuilder beforeKill(Consumer<ContainerLimitation> listener) {
@@ -142,28 +186,28 @@ public final class PortsIsolatorBuilder {
     return this;
   }
 
-  /** The socket source set or selected so far; empty before. */
+  /** {@return the socket source set or selected so far; empty before} */
   public Optional<SocketSource> socketSource() {
     return Optional.ofNullable(socketSource);
   }
 
-  /** The process tracker set or selected so far; empty before. */
+  /** {@return the process tracker set or selected so far; empty before} */
   public Optional<ProcessTracker> processTracker() {
     return Optional.ofNullable(processTracker);
   }
 
-  /** The enforcement policy set or selected so far; empty before. */
+  /** {@return the enforcement policy set or selected so far; empty before} */
   public Optional<EnforcementPolicy> policy() {
     return Optional.ofNullable(policy);
   }
 
-  /** The port guard set or selected so far; empty before, and when there is none. */
+  /** {@return the port guard set or selected so far; empty before, and when there is none} */
   public Optional<PortGuard> portGuard() {
     return Optional.ofNullable(portGuard);
   }
 
   /**
-   * The isolator, not yet started.
+   * {@return the isolator, not yet started}
    *
    * @throws NullPointerException if a required part is missing
    */

@@ -2,6 +2,7 @@ package dev.portcullis.core;
 
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.Stability;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +25,7 @@ import java.util.Optional;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class ProcessOwners {
 
   /** Deepest first, so that the first container to claim a pid (or cgroup) is the most specific. */
@@ -39,12 +41,13 @@ public final class ProcessOwners {
   }
 
   /**
-   * The owners of the processes of {@code containers}, as {@code tracker} lists each one's subtree.
-   * A container whose processes cannot be listed owns none and is kept in {@link #unreadable()};
-   * the others are not affected.
+   * {@return the owners of the processes of {@code containers}, as {@code tracker} lists each one's
+   * subtree} A container whose processes cannot be listed owns none and is kept in {@link
+   * #unreadable()}; the others are not affected.
    *
    * @param containers the containers to attribute to; nested ones among them win over their
    *     ancestors
+   * @param tracker lists each container's processes
    */
   public static ProcessOwners of(Collection<ContainerId> containers, ProcessTracker tracker) {
     Objects.requireNonNull(tracker, "tracker");
@@ -64,19 +67,23 @@ public final class ProcessOwners {
     return new ProcessOwners(ownerByPid, unreadable);
   }
 
-  /** The container that owns the process; empty when none of the containers holds it. */
+  /**
+   * {@return the container that owns the process; empty when none of the containers holds it}
+   *
+   * @param pid the process
+   */
   public Optional<ContainerId> owner(long pid) {
     return Optional.ofNullable(ownerByPid.get(pid));
   }
 
-  /** Every process some container owns, with its owner; potentially empty, never null. */
+  /** {@return every process some container owns, with its owner; potentially empty, never null} */
   public Map<Long, ContainerId> byPid() {
     return ownerByPid;
   }
 
   /**
-   * The containers whose processes could not be listed, each with what the tracker threw, in the
-   * order they were read (deepest first); potentially empty, never null.
+   * {@return the containers whose processes could not be listed, each with what the tracker threw,
+   * in the order they were read (deepest first); potentially empty, never null}
    */
   public Map<ContainerId, Exception> unreadable() {
     return unreadable;

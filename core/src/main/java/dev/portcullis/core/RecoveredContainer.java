@@ -2,6 +2,7 @@ package dev.portcullis.core;
 
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.Stability;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,20 +18,35 @@ import java.util.Optional;
  * @param config its configuration, if known
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record RecoveredContainer(ContainerId id, Optional<ContainerConfig> config) {
 
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param id the container
+   * @param config its configuration, if known
+   */
   public RecoveredContainer {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(config, "config");
   }
 
-  /** A container whose configuration was checkpointed. */
+  /**
+   * {@return a container whose configuration was checkpointed}
+   *
+   * @param id the container
+   * @param config its checkpointed configuration
+   */
   public static RecoveredContainer known(ContainerId id, ContainerConfig config) {
     return new RecoveredContainer(id, Optional.of(config));
   }
 
-  /** A container whose allocation must wait for an update. */
+  /**
+   * {@return a container whose allocation must wait for an update}
+   *
+   * @param id the container
+   */
   public static RecoveredContainer unknown(ContainerId id) {
     return new RecoveredContainer(id, Optional.empty());
   }

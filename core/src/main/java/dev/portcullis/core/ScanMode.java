@@ -1,10 +1,13 @@
 package dev.portcullis.core;
 
+import dev.portcullis.api.Stability;
+
 /**
  * How a scan attributed sockets to containers.
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public enum ScanMode {
   /**
    * By the cgroup id each socket carries; every suspect is confirmed by the exact path before it

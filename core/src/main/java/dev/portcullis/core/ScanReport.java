@@ -4,6 +4,7 @@ import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Stability;
 import dev.portcullis.api.Violation;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,7 @@ import java.util.stream.Collectors;
  *     empty when the isolator has no guard
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record ScanReport(
     long scan,
     Instant startedAt,
@@ -46,7 +48,22 @@ public record ScanReport(
     List<ContainerLimitation> limitations,
     Map<ContainerId, GuardRefusals> guardRefusals) {
 
-  /** Checks for nulls and copies the lists. */
+  /**
+   * Checks for nulls and copies the lists.
+   *
+   * @param scan the scan's number, counting from 1
+   * @param startedAt when the scan began
+   * @param duration how long it took
+   * @param mode how sockets were attributed to containers
+   * @param socketsSeen how many listening sockets the host snapshot held
+   * @param scope the ports checked; empty means every port
+   * @param containers every tracked container, parents before children
+   * @param violations every violation found
+   * @param unconfirmed containers the fast path suspected but the exact path cleared
+   * @param actions what was done about each violation
+   * @param limitations the limitations raised on roots by this scan
+   * @param guardRefusals what each guarded root's port guard has refused so far
+   */
   public ScanReport {
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(duration, "duration");
@@ -83,17 +100,25 @@ public record ScanReport(
         refusals);
   }
 
-  /** The observation of one container, if it was tracked during the scan. */
+  /**
+   * {@return the observation of one container, if it was tracked during the scan}
+   *
+   * @param container the container
+   */
   public Optional<ContainerObservation> observation(ContainerId container) {
     return containers.stream().filter(o -> o.container().equals(container)).findFirst();
   }
 
-  /** The violation found for one container, if any. */
+  /**
+   * {@return the violation found for one container, if any}
+   *
+   * @param container the container
+   */
   public Optional<Violation> violation(ContainerId container) {
     return violations.stream().filter(v -> v.container().equals(container)).findFirst();
   }
 
-  /** The roots whose trees this scan killed (or tried to kill). */
+  /** {@return the roots whose trees this scan killed (or tried to kill)} */
   public List<ContainerId> killedRoots() {
     return limitations.stream().map(ContainerLimitation::container).collect(Collectors.toList());
   }

@@ -1,5 +1,6 @@
 package dev.portcullis.core;
 
+import dev.portcullis.api.Stability;
 import java.time.Duration;
 
 /**
@@ -8,11 +9,17 @@ import java.time.Duration;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public interface ScanScheduler extends AutoCloseable {
 
   /**
    * Runs {@code scan} first after {@code initialDelay}, then again {@code delay} after each run
    * ends, until cancelled. Runs never overlap.
+   *
+   * @param scan the scan to run
+   * @param initialDelay how long to wait before the first run
+   * @param delay how long to wait after each run before the next
+   * @return what stops the runs
    */
   Cancellable scheduleWithFixedDelay(Runnable scan, Duration initialDelay, Duration delay);
 
@@ -20,12 +27,17 @@ public interface ScanScheduler extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** A scheduler with one daemon thread, named {@code portcullis-scan}. */
+  /** {@return a scheduler with one daemon thread, named {@code portcullis-scan}} */
   static ScanScheduler singleThread() {
     return new SingleThreadScanScheduler();
   }
 
-  /** A scheduled scan that can be stopped. */
+  /**
+   * A scheduled scan that can be stopped.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   @FunctionalInterface
   interface Cancellable {
     /** Stops future runs; a run under way finishes. */

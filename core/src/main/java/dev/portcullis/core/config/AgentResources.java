@@ -1,6 +1,7 @@
 package dev.portcullis.core.config;
 
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Stability;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class AgentResources {
 
   private static final AgentResources NONE = new AgentResources(new TreeMap<>());
@@ -39,7 +41,7 @@ public final class AgentResources {
     this.ports = portsValue == null ? null : toPortRanges((ResourceValue.Ranges) portsValue);
   }
 
-  /** No resources at all: in particular, no {@code ports} resource. Never null. */
+  /** {@return the resources of an agent given none: in particular, no {@code ports} resource} */
   public static AgentResources none() {
     return NONE;
   }
@@ -84,6 +86,7 @@ public final class AgentResources {
    * @throws IllegalArgumentException if an element holds something that is no JSON value
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static AgentResources ofJson(List<?> resources, String text) {
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(text, "text");
@@ -137,15 +140,15 @@ public final class AgentResources {
   }
 
   /**
-   * The agent's {@code ports} resource, merged over all its entries: empty when there is no {@code
-   * ports} resource at all, and a present but empty {@link PortRanges} when one is given with no
-   * ranges, as in {@code ports:[]}. Never null.
+   * {@return the agent's {@code ports} resource, merged over all its entries: empty when there is
+   * no {@code ports} resource at all, and a present but empty {@link PortRanges} when one is given
+   * with no ranges, as in {@code ports:[]}} Never null.
    */
   public Optional<PortRanges> ports() {
     return Optional.ofNullable(ports);
   }
 
-  /** Whether there is no resource at all. */
+  /** {@return whether there is no resource at all} */
   public boolean isEmpty() {
     return byName.isEmpty();
   }

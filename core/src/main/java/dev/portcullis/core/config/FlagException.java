@@ -1,5 +1,6 @@
 package dev.portcullis.core.config;
 
+import dev.portcullis.api.Stability;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,11 +11,15 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class FlagException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The offending flag's name, without {@code --}. */
   private final String flag;
+
+  /** The offending value as given, or null when the problem is not the flag's own value. */
   private final String value;
 
   private FlagException(String flag, String value, String message, Throwable cause) {
@@ -40,6 +45,9 @@ public final class FlagException extends IllegalArgumentException {
    * As {@link #invalidValue(String, String, String)}, keeping the parse error that revealed the
    * problem as the cause.
    *
+   * @param flag the flag, without {@code --}
+   * @param value its value, as given
+   * @param problem what is wrong with it
    * @param cause the underlying error; may be null
    * @return never null
    */
@@ -70,12 +78,12 @@ public final class FlagException extends IllegalArgumentException {
     return new FlagException(flag, null, "Flag --" + flag + ": " + problem, null);
   }
 
-  /** The name of the offending flag, without {@code --}; never null. */
+  /** {@return the name of the offending flag, without {@code --}; never null} */
   public String flag() {
     return flag;
   }
 
-  /** The offending value as given; empty when the problem is not the flag's own value. */
+  /** {@return the offending value as given; empty when the problem is not the flag's own value} */
   public Optional<String> value() {
     return Optional.ofNullable(value);
   }

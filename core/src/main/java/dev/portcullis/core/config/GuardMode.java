@@ -1,5 +1,6 @@
 package dev.portcullis.core.config;
 
+import dev.portcullis.api.Stability;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.stream.Collectors;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public enum GuardMode {
 
   /**
@@ -36,12 +38,16 @@ public enum GuardMode {
     this.flagValue = flagValue;
   }
 
-  /** The mode's name as the flag takes it, for example {@code scope}. */
+  /** {@return the mode's name as the flag takes it, for example {@code scope}} */
   public String flagValue() {
     return flagValue;
   }
 
-  /** The mode a flag value names, in any case, surrounding whitespace ignored. */
+  /**
+   * {@return the mode a flag value names, in any case, surrounding whitespace ignored}
+   *
+   * @param value the flag's text
+   */
   public static Optional<GuardMode> parse(String value) {
     String wanted = value.strip().toLowerCase(Locale.ROOT);
     return Arrays.stream(values()).filter(mode -> mode.flagValue.equals(wanted)).findFirst();

@@ -3,6 +3,7 @@ package dev.portcullis.core.config;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.Protocol;
 import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.format.Durations;
 import java.time.Duration;
 import java.util.Collections;
@@ -59,6 +60,7 @@ import java.util.Set;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class IsolatorConfig {
 
   /** Flag {@code launcher}: must be {@value #LINUX_LAUNCHER}. */
@@ -94,13 +96,28 @@ public final class IsolatorConfig {
   /** Flag {@code container_ports_full_scan_every}: how often a scan is a full exact one. */
   public static final String CONTAINER_PORTS_FULL_SCAN_EVERY = "container_ports_full_scan_every";
 
-  /** Flag {@code container_ports_guard}: the port guard provider's name, or {@value #NO_GUARD}. */
+  /**
+   * Flag {@code container_ports_guard}: the port guard provider's name, or {@value #NO_GUARD}.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final String CONTAINER_PORTS_GUARD = "container_ports_guard";
 
-  /** Flag {@code container_ports_guard_mode}: which binds the guard refuses. */
+  /**
+   * Flag {@code container_ports_guard_mode}: which binds the guard refuses.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final String CONTAINER_PORTS_GUARD_MODE = "container_ports_guard_mode";
 
-  /** The value of {@value #CONTAINER_PORTS_GUARD} that installs no guard: the default. */
+  /**
+   * The value of {@value #CONTAINER_PORTS_GUARD} that installs no guard: the default.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final String NO_GUARD = "none";
 
   /**
@@ -126,10 +143,20 @@ public final class IsolatorConfig {
   /** The default number of scans per full exact scan. */
   public static final int DEFAULT_FULL_SCAN_EVERY = 10;
 
-  /** The default of {@value #CONTAINER_PORTS_GUARD_MODE} as its flag is written. */
+  /**
+   * The default of {@value #CONTAINER_PORTS_GUARD_MODE} as its flag is written.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final String DEFAULT_GUARD_MODE_TEXT = "scope";
 
-  /** The default guard mode: {@value #DEFAULT_GUARD_MODE_TEXT}. */
+  /**
+   * The default guard mode: {@value #DEFAULT_GUARD_MODE_TEXT}.
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static final GuardMode DEFAULT_GUARD_MODE =
       GuardMode.parse(DEFAULT_GUARD_MODE_TEXT).orElseThrow();
 
@@ -159,94 +186,102 @@ public final class IsolatorConfig {
     return builder().flags(flags).build();
   }
 
-  /** A builder with every setting at its default; never null. */
+  /** {@return a builder with every setting at its default; never null} */
   public static IsolatorConfigBuilder builder() {
     return new IsolatorConfigBuilder();
   }
 
-  /** The agent's launcher; always {@value #LINUX_LAUNCHER}. */
+  /** {@return the agent's launcher; always {@value #LINUX_LAUNCHER}} */
   public String launcher() {
     return values.launcher();
   }
 
-  /** Whether violating containers are killed; when false, violations are only logged. */
+  /** {@return whether violating containers are killed; when false, violations are only logged} */
   public boolean enforceContainerPorts() {
     return values.enforceContainerPorts();
   }
 
-  /** The delay between the end of one scan and the start of the next; always positive. */
+  /** {@return the delay between the end of one scan and the start of the next; always positive} */
   public Duration watchInterval() {
     return values.watchInterval();
   }
 
-  /** Whether only the agent's own {@code ports} resource is checked. */
+  /** {@return whether only the agent's own {@code ports} resource is checked} */
   public boolean checkAgentPortRangeOnly() {
     return values.checkAgentPortRangeOnly();
   }
 
-  /** The range given by {@value #CONTAINER_PORTS_ISOLATED_RANGE}; empty when not given. */
+  /** {@return the range given by {@value #CONTAINER_PORTS_ISOLATED_RANGE}; empty when not given} */
   public Optional<PortRanges> isolatedRange() {
     return values.isolatedRange();
   }
 
-  /** The agent's resources; {@link AgentResources#none()} when not given. */
+  /** {@return the agent's resources; {@link AgentResources#none()} when not given} */
   public AgentResources resources() {
     return values.resources();
   }
 
-  /** Whether bound UDP sockets are checked as well as listening TCP ones. */
+  /** {@return whether bound UDP sockets are checked as well as listening TCP ones} */
   public boolean includeUdp() {
     return values.includeUdp();
   }
 
   /**
-   * The socket source to use, by provider name, from the flag or else the system property; empty to
-   * choose the best available one. Never blank.
+   * {@return the socket source to use, by provider name, from the flag or else the system property;
+   * empty to choose the best available one} Never blank.
    */
   public Optional<String> socketSourceName() {
     return values.socketSourceName();
   }
 
   /**
-   * The process tracker to use, by provider name, from the flag or else the system property; empty
-   * to choose the best available one. Never blank.
+   * {@return the process tracker to use, by provider name, from the flag or else the system
+   * property; empty to choose the best available one} Never blank.
    */
   public Optional<String> processTrackerName() {
     return values.processTrackerName();
   }
 
   /**
-   * The enforcement policy to use, by provider name, from the flag or else the system property;
-   * empty to choose the best available one. Never blank.
+   * {@return the enforcement policy to use, by provider name, from the flag or else the system
+   * property; empty to choose the best available one} Never blank.
    */
   public Optional<String> policyName() {
     return values.policyName();
   }
 
   /**
-   * How many scans make one cycle when sockets are attributed by cgroup id: every N-th scan is a
-   * full exact scan instead. At least 1; 1 means every scan is exact.
+   * {@return how many scans make one cycle when sockets are attributed by cgroup id: every N-th
+   * scan is a full exact scan instead} At least 1; 1 means every scan is exact.
    */
   public int fullScanEvery() {
     return values.fullScanEvery();
   }
 
   /**
-   * The port guard to use, by provider name, from the flag or else the system property; empty when
-   * no guard is installed ({@value #NO_GUARD}, the default). Never blank.
+   * {@return the port guard to use, by provider name, from the flag or else the system property;
+   * empty when no guard is installed ({@value #NO_GUARD}, the default)} Never blank.
+   *
+   * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Optional<String> guardName() {
     return values.guardName();
   }
 
-  /** Which binds the guard refuses; meaningful only with a {@link #guardName() guard}. */
+  /**
+   * {@return which binds the guard refuses; meaningful only with a {@link #guardName() guard}}
+   *
+   * @since 0.2
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public GuardMode guardMode() {
     return values.guardMode();
   }
 
   /**
-   * The ports that are checked at all. Present when checking is limited: the isolated range when
-   * given; otherwise, in range-only mode, the agent's {@code ports} resource — {@link
+   * {@return the ports that are checked at all} Present when checking is limited: the isolated
+   * range when given; otherwise, in range-only mode, the agent's {@code ports} resource — {@link
    * #DEFAULT_AGENT_PORTS} when the agent has no ports resource, and the empty set (nothing is
    * checked) when it has an explicitly empty one. Empty when every port is checked.
    */
@@ -254,16 +289,18 @@ public final class IsolatorConfig {
     return scope;
   }
 
-  /** The protocols whose sockets are checked: TCP, and UDP too when enabled; never empty. */
+  /**
+   * {@return the protocols whose sockets are checked: TCP, and UDP too when enabled; never empty}
+   */
   public Set<Protocol> protocols() {
     return Collections.unmodifiableSet(
         includeUdp() ? EnumSet.of(Protocol.TCP, Protocol.UDP) : EnumSet.of(Protocol.TCP));
   }
 
   /**
-   * Every flag given by name, through {@link #fromFlags(Map)} or {@link
+   * {@return every flag given by name, through {@link #fromFlags(Map)} or {@link
    * IsolatorConfigBuilder#flag}, known to this class or not, with its value as given; potentially
-   * empty. A setting made (or made again) through a typed builder method is not included. Never
+   * empty} A setting made (or made again) through a typed builder method is not included. Never
    * null.
    */
   public ProviderSettings providerSettings() {
@@ -271,8 +308,8 @@ public final class IsolatorConfig {
   }
 
   /**
-   * The effective configuration on one line, for the start-up log: every flag with its value
-   * (defaults included), then the resulting scope and protocols. Never null.
+   * {@return the effective configuration on one line, for the start-up log: every flag with its
+   * value (defaults included), then the resulting scope and protocols} Never null.
    */
   public String describe() {
     return values.describe(protocols());

@@ -15,6 +15,7 @@ import static dev.portcullis.core.config.IsolatorConfig.RESOURCES;
 import static dev.portcullis.core.config.IsolatorConfig.SOCKET_SOURCE;
 
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.format.Durations;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ import java.util.function.UnaryOperator;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class IsolatorConfigBuilder {
 
   /** The flags that name providers, in the order their names are checked. */
@@ -61,13 +63,23 @@ public final class IsolatorConfigBuilder {
 
   IsolatorConfigBuilder() {}
 
-  /** Sets {@value IsolatorConfig#LAUNCHER}; {@link #build()} accepts only {@code linux}. */
+  /**
+   * Sets {@value IsolatorConfig#LAUNCHER}; {@link #build()} accepts only {@code linux}.
+   *
+   * @param launcher the agent's launcher
+   * @return this builder
+   */
   public IsolatorConfigBuilder launcher(String launcher) {
     this.launcher = Objects.requireNonNull(launcher, "launcher");
     return typed(LAUNCHER);
   }
 
-  /** Sets {@value IsolatorConfig#ENFORCE_CONTAINER_PORTS}. */
+  /**
+   * Sets {@value IsolatorConfig#ENFORCE_CONTAINER_PORTS}.
+   *
+   * @param enforceContainerPorts whether violating containers are killed
+   * @return this builder
+   */
   public IsolatorConfigBuilder enforceContainerPorts(boolean enforceContainerPorts) {
     this.enforceContainerPorts = enforceContainerPorts;
     return typed(ENFORCE_CONTAINER_PORTS);
@@ -76,31 +88,54 @@ public final class IsolatorConfigBuilder {
   /**
    * Sets {@value IsolatorConfig#CONTAINER_PORTS_WATCH_INTERVAL}; {@link #build()} accepts only a
    * positive duration.
+   *
+   * @param watchInterval the delay between scans
+   * @return this builder
    */
   public IsolatorConfigBuilder watchInterval(Duration watchInterval) {
     this.watchInterval = Objects.requireNonNull(watchInterval, "watchInterval");
     return typed(CONTAINER_PORTS_WATCH_INTERVAL);
   }
 
-  /** Sets {@value IsolatorConfig#CHECK_AGENT_PORT_RANGE_ONLY}. */
+  /**
+   * Sets {@value IsolatorConfig#CHECK_AGENT_PORT_RANGE_ONLY}.
+   *
+   * @param checkAgentPortRangeOnly whether only the agent's own ports are checked
+   * @return this builder
+   */
   public IsolatorConfigBuilder checkAgentPortRangeOnly(boolean checkAgentPortRangeOnly) {
     this.checkAgentPortRangeOnly = checkAgentPortRangeOnly;
     return typed(CHECK_AGENT_PORT_RANGE_ONLY);
   }
 
-  /** Sets {@value IsolatorConfig#CONTAINER_PORTS_ISOLATED_RANGE}. */
+  /**
+   * Sets {@value IsolatorConfig#CONTAINER_PORTS_ISOLATED_RANGE}.
+   *
+   * @param isolatedRange the only ports to check
+   * @return this builder
+   */
   public IsolatorConfigBuilder isolatedRange(PortRanges isolatedRange) {
     this.isolatedRange = Objects.requireNonNull(isolatedRange, "isolatedRange");
     return typed(CONTAINER_PORTS_ISOLATED_RANGE);
   }
 
-  /** Sets {@value IsolatorConfig#RESOURCES}, the agent's resources. */
+  /**
+   * Sets {@value IsolatorConfig#RESOURCES}, the agent's resources.
+   *
+   * @param resources the agent's resources
+   * @return this builder
+   */
   public IsolatorConfigBuilder resources(AgentResources resources) {
     this.resources = Objects.requireNonNull(resources, "resources");
     return typed(RESOURCES);
   }
 
-  /** Sets {@value IsolatorConfig#CONTAINER_PORTS_INCLUDE_UDP}. */
+  /**
+   * Sets {@value IsolatorConfig#CONTAINER_PORTS_INCLUDE_UDP}.
+   *
+   * @param includeUdp whether bound UDP sockets are checked too
+   * @return this builder
+   */
   public IsolatorConfigBuilder includeUdp(boolean includeUdp) {
     this.includeUdp = includeUdp;
     return typed(CONTAINER_PORTS_INCLUDE_UDP);
@@ -109,6 +144,9 @@ public final class IsolatorConfigBuilder {
   /**
    * Sets {@value IsolatorConfig#SOCKET_SOURCE}, which takes precedence over the system property;
    * {@link #build()} rejects a blank name.
+   *
+   * @param name the socket source's provider name
+   * @return this builder
    */
   public IsolatorConfigBuilder socketSourceName(String name) {
     return providerName(SOCKET_SOURCE, name);
@@ -117,6 +155,9 @@ public final class IsolatorConfigBuilder {
   /**
    * Sets {@value IsolatorConfig#PROCESS_TRACKER}, which takes precedence over the system property;
    * {@link #build()} rejects a blank name.
+   *
+   * @param name the process tracker's provider name
+   * @return this builder
    */
   public IsolatorConfigBuilder processTrackerName(String name) {
     return providerName(PROCESS_TRACKER, name);
@@ -125,6 +166,9 @@ public final class IsolatorConfigBuilder {
   /**
    * Sets {@value IsolatorConfig#CONTAINER_PORTS_POLICY}, which takes precedence over the system
    * property; {@link #build()} rejects a blank name.
+   *
+   * @param name the enforcement policy's provider name
+   * @return this builder
    */
   public IsolatorConfigBuilder policyName(String name) {
     return providerName(CONTAINER_PORTS_POLICY, name);
@@ -133,6 +177,9 @@ public final class IsolatorConfigBuilder {
   /**
    * Sets {@value IsolatorConfig#CONTAINER_PORTS_FULL_SCAN_EVERY}; {@link #build()} accepts only 1
    * or more.
+   *
+   * @param fullScanEvery every how many scans one is exact
+   * @return this builder
    */
   public IsolatorConfigBuilder fullScanEvery(int fullScanEvery) {
     this.fullScanEvery = fullScanEvery;
@@ -143,12 +190,20 @@ public final class IsolatorConfigBuilder {
    * Sets {@value IsolatorConfig#CONTAINER_PORTS_GUARD}, which takes precedence over the system
    * property: a provider name, or {@value IsolatorConfig#NO_GUARD}; {@link #build()} rejects a
    * blank name.
+   *
+   * @param name the port guard's provider name, or {@value IsolatorConfig#NO_GUARD}
+   * @return this builder
    */
   public IsolatorConfigBuilder guardName(String name) {
     return providerName(CONTAINER_PORTS_GUARD, name);
   }
 
-  /** Sets {@value IsolatorConfig#CONTAINER_PORTS_GUARD_MODE}. */
+  /**
+   * Sets {@value IsolatorConfig#CONTAINER_PORTS_GUARD_MODE}.
+   *
+   * @param guardMode which binds the guard refuses
+   * @return this builder
+   */
   public IsolatorConfigBuilder guardMode(GuardMode guardMode) {
     this.guardMode = Objects.requireNonNull(guardMode, "guardMode");
     return typed(CONTAINER_PORTS_GUARD_MODE);
@@ -157,6 +212,8 @@ public final class IsolatorConfigBuilder {
   /**
    * Applies every flag, in name order, as {@link #flag(String, String)} does.
    *
+   * @param flags flag values by name, without {@code --}
+   * @return this builder
    * @throws FlagException for the first flag whose value cannot be parsed
    */
   public IsolatorConfigBuilder flags(Map<String, String> flags) {
@@ -170,6 +227,9 @@ public final class IsolatorConfigBuilder {
    * IsolatorConfig#providerSettings()}; an unknown one is only kept, for providers to read. Values
    * may have surrounding whitespace.
    *
+   * @param name the flag's name, without {@code --}
+   * @param value the flag's text, as given
+   * @return this builder
    * @throws FlagException when the name starts with {@code -}, or the value of a known flag cannot
    *     be parsed
    */

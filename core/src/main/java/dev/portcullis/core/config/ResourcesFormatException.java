@@ -1,5 +1,6 @@
 package dev.portcullis.core.config;
 
+import dev.portcullis.api.Stability;
 import java.util.Objects;
 
 /**
@@ -9,11 +10,15 @@ import java.util.Objects;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ResourcesFormatException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The text that failed to parse, in full. */
   private final String input;
+
+  /** What is wrong with the input, without the input itself. */
   private final String problem;
 
   /**
@@ -28,6 +33,8 @@ public final class ResourcesFormatException extends IllegalArgumentException {
    * As {@link #ResourcesFormatException(String, String)}, keeping the error that revealed the
    * problem.
    *
+   * @param input the text that failed to parse, as given; never null
+   * @param problem what is wrong with it, without the input; never null
    * @param cause the underlying error; may be null
    */
   public ResourcesFormatException(String input, String problem, Throwable cause) {
@@ -41,12 +48,12 @@ public final class ResourcesFormatException extends IllegalArgumentException {
     this.problem = problem;
   }
 
-  /** The text that failed to parse, in full; never null. */
+  /** {@return the text that failed to parse, in full; never null} */
   public String input() {
     return input;
   }
 
-  /** What is wrong with the input, without the input itself; never null. */
+  /** {@return what is wrong with the input, without the input itself; never null} */
   public String problem() {
     return problem;
   }

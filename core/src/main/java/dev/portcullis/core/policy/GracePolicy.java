@@ -5,6 +5,7 @@ import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.KillScope;
 import dev.portcullis.api.PolicyContext;
 import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.api.Stability;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
 import dev.portcullis.core.config.FlagException;
@@ -25,6 +26,7 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @AutoService(EnforcementPolicy.class)
 public final class GracePolicy implements EnforcementPolicy {
 
@@ -47,6 +49,7 @@ public final class GracePolicy implements EnforcementPolicy {
    * A policy that kills at the {@code graceScans}-th consecutive sighting, unless the setting,
    * given to {@link #initialize}, says otherwise.
    *
+   * @param graceScans how many consecutive scans must see a violation before it is killed
    * @throws FlagException naming the setting if {@code graceScans} is below 1
    */
   public GracePolicy(int graceScans) {
@@ -57,9 +60,12 @@ public final class GracePolicy implements EnforcementPolicy {
    * Reads a value of the setting {@value #GRACE_SCANS_SETTING}: a whole number of scans, at least
    * 1, with surrounding whitespace ignored.
    *
+   * @param value the setting's text
+   * @return the number of scans
    * @throws FlagException naming the setting and quoting the value when it is not
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static int graceScans(String value) {
     int scans;
     try {
@@ -95,10 +101,11 @@ public final class GracePolicy implements EnforcementPolicy {
   }
 
   /**
-   * What this policy's kill verdicts kill: the setting {@value KillScopeSetting#NAME}.
+   * {@return what this policy's kill verdicts kill: the setting {@value KillScopeSetting#NAME}}
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public KillScope killScope() {
     return scope;
   }
@@ -108,7 +115,7 @@ public final class GracePolicy implements EnforcementPolicy {
     return Optional.empty();
   }
 
-  /** How many consecutive scans must see a violation before it is killed. */
+  /** {@return how many consecutive scans must see a violation before it is killed} */
   public int graceScans() {
     return graceScans;
   }

@@ -2,6 +2,7 @@ package dev.portcullis.core.policy;
 
 import dev.portcullis.api.KillScope;
 import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.config.FlagException;
 import java.util.Locale;
 
@@ -12,6 +13,7 @@ import java.util.Locale;
  *
  * @since 0.2
  */
+@Stability(Stability.Level.EXPERIMENTAL)
 public final class KillScopeSetting {
 
   /** The setting's name, and the agent's flag. */
@@ -26,6 +28,8 @@ public final class KillScopeSetting {
    * Reads a value of the setting: {@code root} or {@code offender}, in any case, with surrounding
    * whitespace ignored.
    *
+   * @param value the setting's value as given
+   * @return the scope it names
    * @throws FlagException naming the setting and quoting the value when it is neither
    */
   public static KillScope parse(String value) {
@@ -42,8 +46,9 @@ public final class KillScopeSetting {
   }
 
   /**
-   * The scope the settings give, or {@link #DEFAULT}.
+   * {@return the scope the settings give, or {@link #DEFAULT}}
    *
+   * @param settings a provider's settings
    * @throws FlagException if the setting is given and is not a scope
    */
   public static KillScope from(ProviderSettings settings) {

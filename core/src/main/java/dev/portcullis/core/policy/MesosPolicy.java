@@ -5,6 +5,7 @@ import dev.portcullis.api.EnforcementPolicy;
 import dev.portcullis.api.KillScope;
 import dev.portcullis.api.PolicyContext;
 import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.api.Stability;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 @AutoService(EnforcementPolicy.class)
 public final class MesosPolicy implements EnforcementPolicy {
 
@@ -40,6 +42,7 @@ public final class MesosPolicy implements EnforcementPolicy {
   /**
    * Reads the setting {@value KillScopeSetting#NAME}.
    *
+   * @param settings the host's settings
    * @throws dev.portcullis.core.config.FlagException naming the setting if it is not a scope
    */
   @Override
@@ -48,10 +51,11 @@ public final class MesosPolicy implements EnforcementPolicy {
   }
 
   /**
-   * What this policy's kill verdicts kill.
+   * {@return what this policy's kill verdicts kill: the setting {@value KillScopeSetting#NAME}}
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public KillScope killScope() {
     return scope;
   }

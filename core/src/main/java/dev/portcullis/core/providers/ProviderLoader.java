@@ -1,6 +1,7 @@
 package dev.portcullis.core.providers;
 
 import dev.portcullis.api.Provider;
+import dev.portcullis.api.Stability;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +16,7 @@ import java.util.Objects;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public abstract class ProviderLoader {
 
   /** Only this package makes loaders: what they find is its own currency. */
@@ -27,8 +29,8 @@ public abstract class ProviderLoader {
   abstract <T extends Provider> List<LoadedProvider<T>> load(Class<T> kind);
 
   /**
-   * Where this loader looks, phrased to complete "no provider was found …", for example {@code on
-   * the module path or class path}. Never null or blank.
+   * {@return where this loader looks, phrased to complete "no provider was found …", for example
+   * {@code on the module path or class path}} Never null or blank.
    */
   public String where() {
     return "by " + getClass().getName();
@@ -44,14 +46,18 @@ public abstract class ProviderLoader {
    * dev.portcullis.api.SocketSource}, {@link dev.portcullis.api.ProcessTracker}, {@link
    * dev.portcullis.api.EnforcementPolicy} and {@link dev.portcullis.api.PortGuard}; for any other
    * kind the result is one failure saying so.
+   *
+   * @return a loader that looks on the module path, then on the class path
    */
   public static ProviderLoader serviceLoader() {
     return ServiceDiscovery.withContextClassLoader();
   }
 
   /**
-   * Like {@link #serviceLoader()}, but looking through the given class loader and its ancestors,
-   * for hosts that load providers from a class loader of their own.
+   * {@return a loader like {@link #serviceLoader()}, but looking through the given class loader and
+   * its ancestors, for hosts that load providers from a class loader of their own}
+   *
+   * @param classLoader the class loader to look through
    */
   public static ProviderLoader serviceLoader(ClassLoader classLoader) {
     return ServiceDiscovery.through(Objects.requireNonNull(classLoader, "classLoader"));
@@ -67,18 +73,22 @@ public abstract class ProviderLoader {
    * {@code dev.portcullis.core} {@code uses} can be loaded. {@link #where()} names the layer's
    * modules and the directory their jars are in.
    *
+   * @param layer the layer whose modules, then its parents', provide
+   * @return a loader looking there
    * @throws NullPointerException if {@code layer} is null
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public static ProviderLoader serviceLoader(ModuleLayer layer) {
     return ServiceDiscovery.in(Objects.requireNonNull(layer, "layer"));
   }
 
   /**
-   * The given instances, without ServiceLoader: each load returns those of the asked kind, in the
-   * order given. The instances are shared, not copied, and selection initializes them, so hand a
-   * fresh set to each selection.
+   * {@return the given instances, without ServiceLoader: each load returns those of the asked kind,
+   * in the order given} The instances are shared, not copied, and selection initializes them, so
+   * hand a fresh set to each selection.
    *
+   * @param providers the instances to hand out
    * @throws NullPointerException if an instance is null
    */
   public static ProviderLoader of(Provider... providers) {
@@ -86,8 +96,9 @@ public abstract class ProviderLoader {
   }
 
   /**
-   * The given instances, without ServiceLoader; see {@link #of(Provider...)}.
+   * {@return the given instances, without ServiceLoader; see {@link #of(Provider...)}}
    *
+   * @param providers the instances to hand out
    * @throws NullPointerException if an instance is null
    */
   public static ProviderLoader of(List<? extends Provider> providers) {
@@ -95,8 +106,11 @@ public abstract class ProviderLoader {
   }
 
   /**
-   * What {@code first} finds followed by what {@code second} finds, for example the built-in
-   * providers an embedder hands in plus those on the module path.
+   * {@return what {@code first} finds followed by what {@code second} finds, for example the
+   * built-in providers an embedder hands in plus those on the module path}
+   *
+   * @param first the loader whose providers come first
+   * @param second the loader whose providers follow
    */
   public static ProviderLoader concat(ProviderLoader first, ProviderLoader second) {
     return new CombinedProviders(

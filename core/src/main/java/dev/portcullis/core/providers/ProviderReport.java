@@ -1,5 +1,6 @@
 package dev.portcullis.core.providers;
 
+import dev.portcullis.api.Stability;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -18,6 +19,7 @@ import java.util.OptionalInt;
  *     failed to load}; empty for every other status
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public record ProviderReport(
     Optional<String> name,
     String className,
@@ -25,7 +27,12 @@ public record ProviderReport(
     Status status,
     Optional<Throwable> cause) {
 
-  /** What became of a provider during a selection. */
+  /**
+   * What became of a provider during a selection.
+   *
+   * @since 0.1
+   */
+  @Stability(Stability.Level.STABLE)
   public enum Status {
     /** Available, and chosen. */
     SELECTED("selected"),
@@ -44,7 +51,7 @@ public record ProviderReport(
       this.label = label;
     }
 
-    /** Whether a report with this status carries a cause. */
+    /** {@return whether a report with this status carries a cause} */
     public boolean hasCause() {
       return this == UNAVAILABLE || this == FAILED_TO_LOAD;
     }
@@ -60,6 +67,11 @@ public record ProviderReport(
    * Checks that a cause is given exactly when the status has one, and that only a provider that
    * failed to load may lack a name or order.
    *
+   * @param name the provider's name, if known
+   * @param className the provider's class name, or what was being loaded
+   * @param order the provider's order, if known
+   * @param status what became of the provider
+   * @param cause why it is unavailable or failed to load
    * @throws IllegalArgumentException if they disagree
    */
   public ProviderReport {
@@ -81,8 +93,8 @@ public record ProviderReport(
   }
 
   /**
-   * One line for messages and listings: {@code netlink (com.example.NetlinkSource, order 0):
-   * unavailable: IOException: Operation not permitted}. Never null or blank.
+   * {@return one line for messages and listings: {@code netlink (com.example.NetlinkSource, order
+   * 0): unavailable: IOException: Operation not permitted}} Never null or blank.
    */
   public String summary() {
     StringBuilder line = new StringBuilder();
@@ -99,11 +111,12 @@ public record ProviderReport(
   }
 
   /**
-   * The cause on one line, as {@link #summary()} tells it: {@code IOException: Operation not
-   * permitted; caused by ...}. Empty exactly when there is no cause.
+   * {@return the cause on one line, as {@link #summary()} tells it} For example {@code IOException:
+   * Operation not permitted; caused by ...}. Empty exactly when there is no cause.
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Optional<String> causeSummary() {
     return cause.map(Causes::describe);
   }

@@ -1,6 +1,7 @@
 package dev.portcullis.core.providers;
 
 import dev.portcullis.api.Provider;
+import dev.portcullis.api.Stability;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,11 +17,15 @@ import java.util.Optional;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ProviderSelectionException extends IllegalStateException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The kind of provider that could not be selected. */
   private final Class<? extends Provider> kind;
+
+  /** The flag whose value named the provider, or null when no flag named it. */
   private final String flag;
 
   /** Transient because causes need not be serializable; empty after deserialization. */
@@ -66,29 +71,31 @@ public final class ProviderSelectionException extends IllegalStateException {
   }
 
   /**
-   * The kind of provider that could not be selected, for example {@code SocketSource.class}. Never
-   * null.
+   * {@return the kind of provider that could not be selected, for example {@code
+   * SocketSource.class}} Never null.
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Class<? extends Provider> kind() {
     return kind;
   }
 
   /**
-   * The flag, without {@code --}, whose value named the provider that could not be selected, such
-   * as {@code socket_source}; empty when no flag named it (a system property did, or none was named
-   * and none of the kind could be used).
+   * {@return the flag, without {@code --}, whose value named the provider that could not be
+   * selected, such as {@code socket_source}; empty when no flag named it (a system property did, or
+   * none was named and none of the kind could be used)}
    *
    * @since 0.2
    */
+  @Stability(Stability.Level.EXPERIMENTAL)
   public Optional<String> flag() {
     return Optional.ofNullable(flag);
   }
 
   /**
-   * Every provider found, with its status and cause: potentially empty, when none was found at all.
-   * Never null.
+   * {@return every provider found, with its status and cause: potentially empty, when none was
+   * found at all} Never null.
    */
   public List<ProviderReport> considered() {
     return considered == null ? List.of() : considered;

@@ -6,6 +6,7 @@ import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Provider;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.api.SocketSource;
+import dev.portcullis.api.Stability;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class ProviderSelector {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProviderSelector.class);
@@ -43,6 +45,7 @@ public final class ProviderSelector {
   /**
    * The provider of {@code kind} to use, initialized with {@code settings}.
    *
+   * @param <T> the provider interface
    * @param kind the provider interface, for example {@code SocketSource.class}
    * @param wantedName the name of the provider to use, or empty for the best available
    * @param settings handed to each provider's {@link Provider#initialize initialize}
@@ -91,7 +94,10 @@ public final class ProviderSelector {
    * kind, for hosts that need one kind alone (a launcher that confines tasks without isolating
    * their ports needs only the tracker).
    *
+   * @param <T> the provider interface
    * @param kind one of the four SPIs; {@code PortGuard.class} only when the config names a guard
+   * @param config names the provider, by flag or system property, and holds its settings
+   * @param loader finds the providers
    * @return the choice, never null
    * @throws ProviderSelectionException as {@link #select(Class, Optional, ProviderSettings,
    *     ProviderLoader)} does; when a flag given by name chose the provider, its {@link
@@ -144,14 +150,19 @@ public final class ProviderSelector {
   }
 
   /**
-   * Every provider of {@code kind} the loader finds, each initialized with {@code settings} and
-   * probed: for a diagnostics listing. The named ones come first, in preference order, so the first
-   * {@link ProviderReport.Status#AVAILABLE available} one is the one {@link #select} would choose
-   * without a name; those that failed to load come last. Potentially empty, never null.
+   * {@return every provider of {@code kind} the loader finds, each initialized with {@code
+   * settings} and probed: for a diagnostics listing} The named ones come first, in preference
+   * order, so the first {@link ProviderReport.Status#AVAILABLE available} one is the one {@link
+   * #select} would choose without a name; those that failed to load come last. Potentially empty,
+   * never null.
    *
    * <p>Every provider is initialized, so the instances must not be selected from again; {@link
    * ProviderLoader#serviceLoader()} constructs fresh ones at each load.
    *
+   * @param <T> the provider interface
+   * @param kind the provider interface, for example {@code SocketSource.class}
+   * @param settings handed to each provider's {@link Provider#initialize initialize}
+   * @param loader finds the providers
    * @throws ProviderSelectionException if two providers have the same name
    */
   public static <T extends Provider> List<ProviderReport> survey(

@@ -1,6 +1,7 @@
 package dev.portcullis.core.providers;
 
 import dev.portcullis.api.Provider;
+import dev.portcullis.api.Stability;
 import java.util.List;
 
 /**
@@ -10,6 +11,7 @@ import java.util.List;
  * @param <T> the kind of provider
  * @since 0.1
  */
+@Stability(Stability.Level.STABLE)
 public final class Selection<T extends Provider> {
 
   private final Class<T> kind;
@@ -24,24 +26,25 @@ public final class Selection<T extends Provider> {
     this.considered = List.copyOf(considered);
   }
 
-  /** The kind selected, for example {@code SocketSource.class}. Never null. */
+  /** {@return the kind selected, for example {@code SocketSource.class}} Never null. */
   public Class<T> kind() {
     return kind;
   }
 
-  /** The chosen provider: initialized, and found available. Never null. */
+  /** {@return the chosen provider: initialized, and found available} Never null. */
   public T provider() {
     return provider;
   }
 
-  /** The chosen provider's name. Never null or blank. */
+  /** {@return the chosen provider's name} Never null or blank. */
   public String name() {
     return name;
   }
 
   /**
-   * Every provider found, the chosen one included as {@link ProviderReport.Status#SELECTED}: the
-   * named ones in preference order, then those that failed to load. Never empty.
+   * {@return every provider found, the chosen one included as {@link
+   * ProviderReport.Status#SELECTED}: the named ones in preference order, then those that failed to
+   * load} Never empty.
    */
   public List<ProviderReport> considered() {
     return considered;
