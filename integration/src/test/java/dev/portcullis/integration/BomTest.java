@@ -22,8 +22,11 @@ class BomTest {
 
   private static final Path TOP = Path.of("..").toAbsolutePath().normalize();
 
-  /** Modules that publish no library: tests only, benchmarks (-Pbench only), and the BOM itself. */
-  private static final Set<String> UNPUBLISHED = Set.of("integration", "bench", "bom");
+  /**
+   * Modules that publish no library: tests only, benchmarks (-Pbench only), the BOM itself, and the
+   * examples, which are outside projects built here.
+   */
+  private static final Set<String> UNPUBLISHED = Set.of("integration", "bench", "bom", "examples");
 
   @Test
   void theBomHasNoParentAndTheParentsGroupIdAndVersion() throws Exception {
@@ -35,6 +38,23 @@ class BomTest {
     assertEquals(text(parent, "version"), text(bom, "version"), "bump bom/pom.xml with the parent");
     assertEquals("portcullis-bom", text(bom, "artifactId"));
     assertEquals("pom", text(bom, "packaging"));
+  }
+
+  @Test
+  void theExamplesImportTheBomOfThisVersionAndNothingElseOfPortcullis() throws Exception {
+    Element parent = read(TOP.resolve("pom.xml"));
+    Element examples = read(TOP.resolve("examples/pom.xml"));
+    assertTrue(children(examples, "parent").isEmpty(), "the examples stand alone");
+    assertEquals(
+        text(parent, "version"),
+        text(only(examples, "properties"), "portcullis.version"),
+        "bump examples/pom.xml with the parent");
+    for (Element dependency : descendants(only(examples, "dependencyManagement"), "dependency")) {
+      if (text(dependency, "groupId").equals("dev.portcullis")) {
+        assertEquals("portcullis-bom", text(dependency, "artifactId"));
+        assertEquals("import", text(dependency, "scope"));
+      }
+    }
   }
 
   @Test
