@@ -37,12 +37,21 @@ public final class CgroupKiller {
     /**
      * Kills (or starts killing) the processes of the subtree at {@code cgroup}.
      *
+     * @param cgroup the directory of the subtree's top cgroup
+     * @param deadline when the whole kill gives up; a strike should not wait beyond it
      * @throws NoSuchFileException if the cgroup does not exist (any more)
+     * @throws IOException if the strike fails otherwise, for example when the processes cannot be
+     *     listed
      */
     void run(Path cgroup, Deadline deadline) throws IOException;
   }
 
-  /** Repeats {@code strike} until the subtree is empty, for at most {@code bound}. */
+  /**
+   * Repeats {@code strike} until the subtree is empty, for at most {@code bound}.
+   *
+   * @param strike one attempt at killing the subtree's processes
+   * @param bound how long a {@link #kill} may take in all before it fails naming the survivors
+   */
   public CgroupKiller(Strike strike, Duration bound) {
     this.strike = strike;
     this.bound = bound;
@@ -55,7 +64,11 @@ public final class CgroupKiller {
    *
    * <p>The processes are listed after the freeze, not before: a frozen process can neither fork nor
    * exit, so the list is complete and none of its pids can be recycled for an unrelated process
-   * before the signal is sent.
+   * before the signal is sent. The freezer is waited for up to a second, or until the deadline if
+   * that comes sooner. This JVM's own process is never signalled.
+   *
+   * @param freezer the freezer of the hierarchy the cgroup is in
+   * @return the strike
    */
   public static Strike freezeKillThaw(Freezer freezer) {
     return (cgroup, deadline) -> {
@@ -89,6 +102,7 @@ public final class CgroupKiller {
    * Kills every process in the subtree at {@code cgroup} and returns once none is left. A missing
    * cgroup has nothing to kill.
    *
+   * @param cgroup the directory of the subtree's top cgroup
    * @throws IOException listing the processes still there after the bound
    */
   public void kill(Path cgroup) throws IOException {

@@ -94,8 +94,9 @@ public abstract class CgroupProcessTracker implements ProcessTracker {
   }
 
   /**
-   * The container's cgroup directory, which need not exist.
+   * {@return the container's cgroup directory in this hierarchy, which need not exist}
    *
+   * @param container the container, top-level or nested
    * @throws IOException if the hierarchy is unavailable
    */
   protected final Path cgroup(ContainerId container) throws IOException {
@@ -147,6 +148,11 @@ public abstract class CgroupProcessTracker implements ProcessTracker {
   /**
    * How to kill the processes of {@code cgroup}, the container's subtree. Asked at every kill, so
    * that the choice may depend on what the kernel offers there; the subclass logs its choice.
+   *
+   * @param container the container being killed
+   * @param cgroup the container's cgroup directory, the top of the subtree to kill
+   * @return the strike to repeat for this kill
+   * @throws IOException if what the kernel offers there cannot be read
    */
   protected abstract CgroupKiller.Strike strike(ContainerId container, Path cgroup)
       throws IOException;
@@ -161,7 +167,9 @@ public abstract class CgroupProcessTracker implements ProcessTracker {
     cgroups.remove(ContainerIds.lineage(container), removeBound);
   }
 
-  /** How long a {@link #remove} waits for processes to exit, for a subclass's own removals. */
+  /**
+   * {@return how long a {@link #remove} waits for processes to exit, for a subclass's own removals}
+   */
   protected final Duration removeBound() {
     return removeBound;
   }

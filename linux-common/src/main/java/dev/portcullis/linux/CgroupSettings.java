@@ -40,6 +40,7 @@ public final class CgroupSettings {
    * Checks a {@code cgroups_root} value: a non-empty relative path with no {@code ..}, so that the
    * agent's subtree stays inside the hierarchy.
    *
+   * @param value the setting's value as given; a null or blank one is invalid
    * @return the value, normalized (e.g. without a trailing {@code /})
    * @throws IllegalArgumentException naming the setting and the value
    */
@@ -72,6 +73,7 @@ public final class CgroupSettings {
    * Checks a {@code cgroups_hierarchy} value, if given: an absolute path, as Mesos's default {@code
    * /sys/fs/cgroup} is, since a relative one would depend on the agent's working directory.
    *
+   * @param value the setting's value, if given; surrounding white space is ignored
    * @return the base directory, normalized; empty when not given
    * @throws IllegalArgumentException naming the setting and the value
    */

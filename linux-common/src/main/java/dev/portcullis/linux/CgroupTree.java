@@ -45,24 +45,31 @@ public final class CgroupTree {
     this.top = top;
   }
 
-  /** The tree whose top cgroup is the directory {@code top} (which need not exist). */
+  /**
+   * {@return the tree whose top cgroup is the directory {@code top} (which need not exist)}
+   *
+   * @param top the top cgroup's directory, in either hierarchy
+   */
   public static CgroupTree at(Path top) {
     return new CgroupTree(top);
   }
 
-  /** The top cgroup's directory. */
+  /** {@return the top cgroup's directory} */
   public Path top() {
     return top;
   }
 
-  /** Whether the top cgroup exists. */
+  /** {@return whether the top cgroup exists: a directory, not a link to one} */
   public boolean exists() {
     return Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS);
   }
 
   /**
-   * The top cgroup and every cgroup below it, each parent before its children; empty when the top
-   * does not exist.
+   * {@return the top cgroup and every cgroup below it, each parent before its children; empty when
+   * the top does not exist}
+   *
+   * @throws IOException if a directory of the tree cannot be read, other than because it was
+   *     removed
    */
   public List<Path> directories() throws IOException {
     List<Path> found = new ArrayList<>();
@@ -71,8 +78,11 @@ public final class CgroupTree {
   }
 
   /**
-   * The inode numbers of the top cgroup and of every cgroup below it — on cgroup v2, their cgroup
-   * ids; empty when the top does not exist.
+   * {@return the inode numbers of the top cgroup and of every cgroup below it — on cgroup v2, their
+   * cgroup ids; empty when the top does not exist}
+   *
+   * @throws IOException if a directory of the tree cannot be read, other than because it was
+   *     removed
    */
   public Set<Long> inodes() throws IOException {
     Set<Long> inodes = new TreeSet<>();
@@ -125,7 +135,12 @@ public final class CgroupTree {
     }
   }
 
-  /** Every process in the tree; empty when the top does not exist. */
+  /**
+   * {@return every process in the tree, ascending; empty when the top does not exist}
+   *
+   * @throws IOException if a directory or a {@value #PROCS} file of the tree cannot be read, other
+   *     than because it was removed
+   */
   public Set<Long> pids() throws IOException {
     Set<Long> pids = new TreeSet<>();
     for (Path dir : directories()) {
@@ -135,9 +150,13 @@ public final class CgroupTree {
   }
 
   /**
-   * Waits until no process is left in the tree, or the deadline passes.
+   * Waits until no process is left in the tree, or the deadline passes, reading the tree every few
+   * milliseconds.
    *
+   * @param deadline when to stop waiting
    * @return the processes still there at the deadline; empty once the tree is empty
+   * @throws IOException if the tree cannot be read, or {@link java.io.InterruptedIOException} if
+   *     the thread is interrupted while it waits
    */
   public Set<Long> awaitEmpty(Deadline deadline) throws IOException {
     while (true) {
@@ -154,8 +173,10 @@ public final class CgroupTree {
    * kernel refuses to remove a cgroup that still holds a process or a child cgroup. A tree that
    * does not exist is already removed.
    *
+   * @param bound how long to keep retrying
    * @throws IOException naming the cgroup and the processes still in the tree when it cannot be
-   *     removed within {@code bound}
+   *     removed within {@code bound}; {@link java.io.InterruptedIOException} if the thread is
+   *     interrupted while it waits
    */
   public void remove(Duration bound) throws IOException {
     Deadline deadline = Deadline.after(bound);
@@ -192,8 +213,11 @@ public final class CgroupTree {
   }
 
   /**
-   * The processes directly in one cgroup (not below it); empty when the cgroup does not exist or is
-   * removed while it is read.
+   * {@return the processes directly in one cgroup (not below it), ascending; empty when the cgroup
+   * does not exist or is removed while it is read}
+   *
+   * @param cgroup the cgroup's directory
+   * @throws IOException if its {@value #PROCS} cannot be read while the cgroup still exists
    */
   public static Set<Long> processes(Path cgroup) throws IOException {
     List<String> lines;
@@ -219,6 +243,8 @@ public final class CgroupTree {
   /**
    * Moves a process into one cgroup.
    *
+   * @param cgroup the cgroup's directory
+   * @param pid the process to move; the kernel moves the whole process, every thread of it
    * @throws IOException naming the process, the cgroup and the reason, e.g. when the cgroup does
    *     not exist or the process has exited
    */
@@ -239,12 +265,22 @@ public final class CgroupTree {
    * Writes a value to a cgroup control file in one {@code write(2)}, as the kernel expects. The
    * file is never created: a missing control file means the cgroup (or the kernel feature) is
    * missing, which must surface as {@link NoSuchFileException}.
+   *
+   * @param file the control file, such as a cgroup's {@value #PROCS}
+   * @param value the text to write, in US-ASCII
+   * @throws IOException if the write fails: {@link NoSuchFileException} when the file is missing,
+   *     or the error with which the kernel refused the value
    */
   public static void writeControl(Path file, String value) throws IOException {
     Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
   }
 
-  /** Reads a cgroup control file whole. */
+  /**
+   * {@return the whole text of a cgroup control file, read as US-ASCII}
+   *
+   * @param file the control file
+   * @throws IOException if the file cannot be read: {@link NoSuchFileException} when it is missing
+   */
   public static String readControl(Path file) throws IOException {
     return Files.readString(file, StandardCharsets.US_ASCII);
   }

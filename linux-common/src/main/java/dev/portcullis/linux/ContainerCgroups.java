@@ -45,8 +45,9 @@ public final class ContainerCgroups {
   @FunctionalInterface
   public interface Locator {
     /**
-     * The mount point of the hierarchy.
+     * {@return the mount point of the hierarchy}
      *
+     * @param mounts the mount table to look in
      * @throws IOException whose message says what is missing, e.g. "no cgroup2 hierarchy is mounted
      *     (looked in /proc/self/mountinfo)"
      */
@@ -59,6 +60,8 @@ public final class ContainerCgroups {
     /**
      * Checks the existing containers' root cgroup.
      *
+     * @param containersRoot the containers' root cgroup, {@code <mount>/<cgroups_root>}, which
+     *     exists and whose {@code cgroup.procs} is writable
      * @throws IOException whose message names the path and the problem
      */
     void check(Path containersRoot) throws IOException;
@@ -74,7 +77,11 @@ public final class ContainerCgroups {
    * hierarchy is looked for under, and the containers' root in it. Every provider that works on the
    * containers' cgroups reads its settings here.
    *
+   * @param settings the provider's settings, read for {@value CgroupSettings#HIERARCHY_SETTING} and
+   *     {@code cgroups_root}
    * @param locator finds the hierarchy, under the base when one is given
+   * @param check the hierarchy's own test that the containers' root can do its job
+   * @return the containers' cgroups; nothing is read from the host until they are first used
    * @throws IllegalArgumentException naming the setting when a value is invalid
    */
   public static ContainerCgroups fromSettings(
@@ -87,7 +94,12 @@ public final class ContainerCgroups {
 
   /**
    * The containers of the hierarchy {@code locator} finds, under {@code rootName} (checked with
-   * {@link CgroupSettings#checkRootName}).
+   * {@link CgroupSettings#checkRootName}). Nothing is read from the host until they are first used.
+   *
+   * @param locator finds the hierarchy
+   * @param rootName the containers' root, relative to the hierarchy's mount point
+   * @param check the hierarchy's own test that the containers' root can do its job
+   * @throws IllegalArgumentException naming the setting when {@code rootName} is invalid
    */
   public ContainerCgroups(Locator locator, String rootName, Check check) {
     this.locator = locator;
@@ -96,16 +108,16 @@ public final class ContainerCgroups {
   }
 
   /**
-   * Why the containers' cgroups cannot be used, or empty when they can: the hierarchy is mounted,
-   * {@code <mount>/<cgroups_root>} exists (it is created if missing) and is writable, and the
-   * hierarchy-specific check passes. Probes once.
+   * {@return why the containers' cgroups cannot be used, or empty when they can} They can when the
+   * hierarchy is mounted, {@code <mount>/<cgroups_root>} exists (it is created if missing) and is
+   * writable, and the hierarchy-specific check passes. Probes once.
    */
   public Optional<Throwable> unavailabilityCause() {
     return Optional.ofNullable(probe().cause());
   }
 
   /**
-   * The containers' root cgroup, {@code <mount>/<cgroups_root>}.
+   * {@return the containers' root cgroup, {@code <mount>/<cgroups_root>}}
    *
    * @throws IOException the {@linkplain #unavailabilityCause() cause} when it is unavailable
    */
@@ -159,8 +171,9 @@ public final class ContainerCgroups {
   }
 
   /**
-   * The cgroup directory of the container with this lineage (which need not exist).
+   * {@return the cgroup directory of the container with this lineage (which need not exist)}
    *
+   * @param lineage the container's values from the top-level container down
    * @throws IllegalArgumentException if the lineage is empty or a value is not a plain name
    * @throws IOException if the hierarchy is unavailable
    */
@@ -174,6 +187,7 @@ public final class ContainerCgroups {
    * cgroup exists is asked again on every call. This is for a hierarchy whose cgroups another
    * provider makes, which may appear at any time.
    *
+   * @param lineage the container's values from the top-level container down
    * @return the directory; empty when it does not exist or the hierarchy is not mounted
    * @throws IllegalArgumentException if the lineage is empty or a value is not a plain name
    * @throws IOException if the mount table cannot be read
@@ -226,7 +240,13 @@ public final class ContainerCgroups {
     return dir;
   }
 
-  /** Whether the container's cgroup exists. */
+  /**
+   * {@return whether the container's cgroup exists}
+   *
+   * @param lineage the container's values from the top-level container down
+   * @throws IllegalArgumentException if the lineage is empty or a value is not a plain name
+   * @throws IOException if the hierarchy is unavailable
+   */
   public boolean exists(List<String> lineage) throws IOException {
     return Files.isDirectory(path(lineage), LinkOption.NOFOLLOW_LINKS);
   }
@@ -249,8 +269,11 @@ public final class ContainerCgroups {
 
   /**
    * Creates the container's cgroup, and for a nested container the {@code mesos} directory of its
-   * parent. Idempotent.
+   * parent. Idempotent. A top-level container's {@code <cgroups_root>} is created again if it was
+   * removed since the probe.
    *
+   * @param lineage the container's values from the top-level container down
+   * @throws IllegalArgumentException if the lineage is empty or a value is not a plain name
    * @throws IOException if a nested container's parent cgroup does not exist, or mkdir fails
    */
   public void create(List<String> lineage) throws IOException {
@@ -286,20 +309,30 @@ public final class ContainerCgroups {
   /**
    * Moves a process into the container's own cgroup.
    *
+   * @param lineage the container's values from the top-level container down
+   * @param pid the process to move
    * @throws IOException naming the cgroup when it does not exist, or the reason the kernel refused
    */
   public void place(List<String> lineage, long pid) throws IOException {
     CgroupTree.addProcess(path(lineage), pid);
   }
 
-  /** Every process in the container's subtree; empty when it does not exist. */
+  /**
+   * {@return every process in the container's subtree, ascending; empty when it does not exist}
+   *
+   * @param lineage the container's values from the top-level container down
+   * @throws IOException if the hierarchy is unavailable or the subtree cannot be read
+   */
   public Set<Long> pids(List<String> lineage) throws IOException {
     return CgroupTree.at(path(lineage)).pids();
   }
 
   /**
-   * Removes the container's subtree bottom-up, waiting up to {@code bound} for processes to exit.
+   * Removes the container's subtree bottom-up, waiting up to {@code bound} for processes to exit. A
+   * subtree that does not exist is already removed.
    *
+   * @param lineage the container's values from the top-level container down
+   * @param bound how long to wait for the subtree's processes to exit
    * @throws IOException naming the cgroup and the processes left after the bound
    */
   public void remove(List<String> lineage, Duration bound) throws IOException {

@@ -16,7 +16,11 @@ public final class ContainerIds {
 
   private ContainerIds() {}
 
-  /** The container's values from its root down: {@code a.b} is {@code [a, b]}. */
+  /**
+   * {@return the container's values from its root down: {@code a.b} is {@code [a, b]}}
+   *
+   * @param container the container, top-level or nested
+   */
   public static List<String> lineage(ContainerId container) {
     return container.lineage().stream().map(ContainerId::value).collect(Collectors.toList());
   }
@@ -24,6 +28,10 @@ public final class ContainerIds {
   /**
    * The containers found under the tracker's root, read back from the Mesos layout; directories
    * whose names cannot be container ids (a task's own sub-cgroups) are not containers.
+   *
+   * @param cgroups the tracker's hierarchy and root
+   * @return the containers, nested ones included; unmodifiable
+   * @throws IOException if the hierarchy is unavailable or its tree cannot be read
    */
   public static Set<ContainerId> containers(ContainerCgroups cgroups) throws IOException {
     Set<ContainerId> found = new LinkedHashSet<>();

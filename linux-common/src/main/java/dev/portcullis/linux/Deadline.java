@@ -16,31 +16,41 @@ public final class Deadline {
     this.endNanos = endNanos;
   }
 
-  /** The deadline {@code bound} from now. */
+  /**
+   * {@return the deadline {@code bound} from now}
+   *
+   * @param bound how long from now; zero or negative for a deadline already passed
+   */
   public static Deadline after(Duration bound) {
     return new Deadline(System.nanoTime() + bound.toNanos());
   }
 
-  /** Whichever comes first: this deadline or {@code bound} from now. */
+  /**
+   * {@return whichever comes first: this deadline or {@code bound} from now}
+   *
+   * @param bound how long from now the other deadline is
+   */
   public Deadline orSooner(Duration bound) {
     long other = System.nanoTime() + bound.toNanos();
     return other - endNanos < 0 ? new Deadline(other) : this;
   }
 
-  /** Whether the deadline has passed. */
+  /** {@return whether the deadline has passed} */
   public boolean expired() {
     return System.nanoTime() - endNanos >= 0;
   }
 
-  /** The time left, never negative. */
+  /** {@return the time left, never negative} */
   public Duration remaining() {
     long left = endNanos - System.nanoTime();
     return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
   }
 
   /**
-   * Sleeps for {@code pause}, or less when the deadline comes sooner.
+   * Sleeps for {@code pause}, or less when the deadline comes sooner; not at all once it has
+   * passed.
    *
+   * @param pause how long to sleep at most
    * @throws InterruptedIOException if the thread is interrupted, with the interrupt flag set again:
    *     the callers' methods throw {@code IOException}, and an interrupted kill or remove must stop
    *     rather than carry on

@@ -13,6 +13,8 @@ public interface Freezer {
   /**
    * Asks the kernel to freeze the cgroup's subtree and waits until it reports it frozen.
    *
+   * @param cgroup the directory of the subtree's top cgroup
+   * @param deadline when to stop waiting
    * @return whether the subtree was frozen by the deadline; a caller may go on either way, since a
    *     process that is not frozen can still be killed
    * @throws java.nio.file.NoSuchFileException if the cgroup does not exist
@@ -22,6 +24,7 @@ public interface Freezer {
   /**
    * Thaws the cgroup's subtree.
    *
+   * @param cgroup the directory of the subtree's top cgroup
    * @throws java.nio.file.NoSuchFileException if the cgroup does not exist
    */
   void thaw(Path cgroup) throws IOException;

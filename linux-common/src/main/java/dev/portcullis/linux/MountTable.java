@@ -37,12 +37,21 @@ public final class MountTable {
    */
   public record Mount(Path mountPoint, String root, String fsType, List<String> superOptions) {}
 
-  /** Reads the mount table of the running process. */
+  /**
+   * {@return the mount table of the running process, read from {@link #SELF}}
+   *
+   * @throws IOException if the file cannot be read, or naming the line when one is malformed
+   */
   public static MountTable read() throws IOException {
     return read(SELF);
   }
 
-  /** Reads a mountinfo file. */
+  /**
+   * {@return the mount table a mountinfo file holds}
+   *
+   * @param mountinfo a file in the format of {@code /proc/<pid>/mountinfo}
+   * @throws IOException if the file cannot be read, or naming the line when one is malformed
+   */
   public static MountTable read(Path mountinfo) throws IOException {
     return parse(Files.readAllLines(mountinfo));
   }
@@ -51,6 +60,8 @@ public final class MountTable {
    * Parses mountinfo lines: {@code id parent major:minor root mount-point options [optional...] -
    * type source super-options}.
    *
+   * @param lines the lines of a mountinfo file; blank ones are skipped
+   * @return the table, in line order
    * @throws IOException naming the line when one is malformed
    */
   public static MountTable parse(List<String> lines) throws IOException {
@@ -91,17 +102,22 @@ public final class MountTable {
     return text.toString();
   }
 
-  /** Every mount, in table order. */
+  /** {@return every mount, in table order} */
   public List<Mount> mounts() {
     return mounts;
   }
 
-  /** The first mount of the unified (v2) cgroup hierarchy, if one is mounted. */
+  /** {@return the first mount of the unified (v2) cgroup hierarchy, if one is mounted} */
   public Optional<Mount> cgroup2() {
     return mounts.stream().filter(m -> m.fsType().equals("cgroup2")).findFirst();
   }
 
-  /** The first mount of the v1 hierarchy that carries {@code controller}, e.g. {@code freezer}. */
+  /**
+   * {@return the first mount of the v1 hierarchy that carries {@code controller}, e.g. {@code
+   * freezer}}
+   *
+   * @param controller the v1 controller's name, looked for among each mount's super options
+   */
   public Optional<Mount> cgroup1(String controller) {
     return mounts.stream()
         .filter(m -> m.fsType().equals("cgroup") && m.superOptions().contains(controller))

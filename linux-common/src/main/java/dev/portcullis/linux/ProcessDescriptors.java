@@ -28,14 +28,20 @@ public final class ProcessDescriptors {
     this(Paths.get("/proc"));
   }
 
-  /** Reads a {@code /proc}-shaped tree rooted at {@code proc}, for tests. */
+  /**
+   * Reads a {@code /proc}-shaped tree rooted at {@code proc}, for tests.
+   *
+   * @param proc the directory that stands for {@code /proc}
+   */
   public ProcessDescriptors(Path proc) {
     this.proc = proc;
   }
 
   /**
-   * The inodes of the sockets the process holds; empty when it does not exist (any more).
+   * {@return the inodes of the sockets the process holds, ascending; empty when it does not exist
+   * (any more)} A process that exits while it is read yields the sockets read until then.
    *
+   * @param pid the process whose descriptors are read
    * @throws IOException if the process exists but its descriptors cannot be listed, for example for
    *     lack of permission
    */

@@ -18,7 +18,12 @@ public final class UnifiedMount implements ContainerCgroups.Locator {
 
   private final Optional<Path> base;
 
-  /** Finds the cgroup2 mount, or the one at or under {@code base} when given. */
+  /**
+   * Finds the cgroup2 mount, or the one at or under {@code base} when given.
+   *
+   * @param base the {@code cgroups_hierarchy} base, when one is given; then the shallowest cgroup2
+   *     mount at or under it is the hierarchy
+   */
   public UnifiedMount(Optional<Path> base) {
     this.base = base;
   }

@@ -80,19 +80,33 @@ public final class FakePortGuard implements PortGuard {
   private final List<Call> calls = new ArrayList<>();
   private IOException nextFailure;
 
-  /** A guard with fresh, empty state over the tracker's cgroups on {@code host}. */
+  /**
+   * A guard with fresh, empty state over the tracker's cgroups on {@code host}.
+   *
+   * @param host the host whose processes a listen check lets listen or stops
+   * @param tracker the tracker whose cgroup layout locates each container's processes, counted in
+   *     every {@link Call}
+   */
   public FakePortGuard(HostModel host, FakeProcessTracker tracker) {
     this(host, tracker, new State());
   }
 
-  /** A guard over guards already on the host, as after an agent restart. */
+  /**
+   * A guard over guards already on the host, as after an agent restart.
+   *
+   * @param host the host whose processes a listen check lets listen or stops
+   * @param tracker the tracker whose cgroup layout locates each container's processes, counted in
+   *     every {@link Call}
+   * @param state the guards in place, from an earlier guard's {@link #state()}; this guard reads
+   *     and changes them
+   */
   public FakePortGuard(HostModel host, FakeProcessTracker tracker, State state) {
     this.host = host;
     this.tracker = tracker;
     this.state = state;
   }
 
-  /** The guards this provider works on, to hand to a later one. */
+  /** {@return the guards this provider works on, to hand to a later one} */
   public State state() {
     return state;
   }
@@ -148,8 +162,13 @@ public final class FakePortGuard implements PortGuard {
    * Whether a process of {@code container} (or of a container nested in it) may {@code bind()}
    * {@code port}, as the kernel guard would decide, counting a refusal.
    *
+   * @param container the container of the binding process; a nested container is judged by its root
+   *     container's guard
+   * @param protocol the protocol of the socket being bound
    * @param port the port named, or 0 to let the kernel pick {@code picked}
    * @param picked the port the kernel picks for a bind to port 0; ignored otherwise
+   * @return whether the bind succeeds: true when the root container has no guard or its allowance
+   *     allows the port; false for a refusal, which the guard's {@link GuardRefusals} count
    */
   public synchronized boolean bind(ContainerId container, Protocol protocol, int port, int picked) {
     Installed guard = state.guards.get(container.root());
@@ -172,6 +191,10 @@ public final class FakePortGuard implements PortGuard {
    * kernel guard's would. A picked port the guard allows is listened on (the socket appears on the
    * host); one it does not allow stops the process (it exits, as after SIGKILL), counted.
    *
+   * @param container the container of the listening process; a nested container is judged by its
+   *     root container's guard
+   * @param pid the listening process, living on the host
+   * @param picked the port the kernel picks for the listener
    * @return whether the process listens
    */
   public synchronized boolean listenUnbound(ContainerId container, long pid, int picked) {
@@ -192,39 +215,69 @@ public final class FakePortGuard implements PortGuard {
     return true;
   }
 
-  /** As {@link #bind(ContainerId, Protocol, int, int)} for a TCP bind that names its port. */
+  /**
+   * As {@link #bind(ContainerId, Protocol, int, int)} for a TCP bind that names its port.
+   *
+   * @param container the container of the binding process; a nested container is judged by its root
+   *     container's guard
+   * @param port the port named
+   * @return whether the bind succeeds; a refusal is counted
+   */
   public boolean bind(ContainerId container, int port) {
     return bind(container, Protocol.TCP, port, 0);
   }
 
-  /** Every guard in place now, by container. */
+  /** {@return what every guard in place now allows, by container: a copy, not a live view} */
   public synchronized Map<ContainerId, BindAllowance> guards() {
     Map<ContainerId, BindAllowance> guards = new HashMap<>();
     state.guards.forEach((id, guard) -> guards.put(id, guard.allowance));
     return guards;
   }
 
-  /** Every call that changed a guard, in order. */
+  /**
+   * {@return every install, update and remove, in order; a call that threw, because of {@link
+   * #failNext} or otherwise, is not among them}
+   */
   public synchronized List<Call> calls() {
     return List.copyOf(calls);
   }
 
-  /** Makes the next install or update fail with {@code failure}. */
+  /**
+   * Makes the next install or update fail with {@code failure}, before it changes anything; the
+   * calls after it succeed again.
+   *
+   * @param failure what the next install or update throws
+   */
   public synchronized void failNext(IOException failure) {
     this.nextFailure = failure;
   }
 
-  /** Marks a container's guard incomplete, as if part of it had been detached. */
+  /**
+   * Marks a container's guard incomplete, as if part of it had been detached: {@link #find} reports
+   * it so until it is installed again.
+   *
+   * @param container a container that has a guard
+   */
   public synchronized void damage(ContainerId container) {
     state.guards.get(container).complete = false;
   }
 
-  /** Changes what a container's guard allows behind the isolator's back. */
+  /**
+   * Changes what a container's guard allows behind the isolator's back; no {@link Call} records it.
+   *
+   * @param container a container that has a guard
+   * @param allowance what the guard allows from now on
+   */
   public synchronized void tamper(ContainerId container, BindAllowance allowance) {
     state.guards.get(container).allowance = allowance;
   }
 
-  /** Removes a container's guard behind the isolator's back, as if it had been detached. */
+  /**
+   * Removes a container's guard behind the isolator's back, as if it had been detached; no {@link
+   * Call} records it.
+   *
+   * @param container the container whose guard goes; one without a guard is left as it is
+   */
   public synchronized void forget(ContainerId container) {
     state.guards.remove(container);
   }

@@ -37,7 +37,11 @@ public final class FakeProcessTracker implements ProcessTracker {
    */
   public record Kill(ContainerId container, Set<Long> pids) {}
 
-  /** A tracker under {@value #DEFAULT_ROOT} that reports cgroup ids, like a cgroup v2 tracker. */
+  /**
+   * A tracker under {@value #DEFAULT_ROOT} that reports cgroup ids, like a cgroup v2 tracker.
+   *
+   * @param host the host to track processes in
+   */
   public FakeProcessTracker(HostModel host) {
     this(host, DEFAULT_ROOT, true);
   }
@@ -63,7 +67,12 @@ public final class FakeProcessTracker implements ProcessTracker {
     return Optional.empty();
   }
 
-  /** The cgroup path of a container in the Mesos layout. */
+  /**
+   * {@return the cgroup path of a container in the Mesos layout, {@code /<cgroups_root>/<id>} with
+   * {@code /mesos/<child>} for each level of nesting, whether or not that cgroup exists}
+   *
+   * @param container the container to locate
+   */
   public String cgroupOf(ContainerId container) {
     StringBuilder path = new StringBuilder("/").append(cgroupsRoot);
     for (ContainerId id : container.lineage()) {
@@ -168,7 +177,7 @@ public final class FakeProcessTracker implements ProcessTracker {
     }
   }
 
-  /** Every kill so far, in order. */
+  /** {@return every kill so far, in order} */
   public List<Kill> kills() {
     synchronized (kills) {
       return List.copyOf(kills);

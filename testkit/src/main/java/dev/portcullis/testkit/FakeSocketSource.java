@@ -45,13 +45,19 @@ public final class FakeSocketSource implements SocketSource {
     return Optional.empty();
   }
 
-  /** Makes the next snapshot throw {@code failure}; queued failures are used in order. */
+  /**
+   * Makes the next snapshot throw {@code failure}; queued failures are used in order, one snapshot
+   * each, and the snapshots after them succeed again.
+   *
+   * @param failure what a coming snapshot throws
+   * @return this source, for chaining
+   */
   public synchronized FakeSocketSource failNextSnapshot(IOException failure) {
     failures.add(failure);
     return this;
   }
 
-  /** How many snapshots were asked for, failed ones included. */
+  /** {@return how many snapshots were asked for, failed ones included} */
   public synchronized int snapshots() {
     return snapshots;
   }

@@ -68,7 +68,13 @@ public final class HostModel {
 
   // ---- cgroups ----
 
-  /** Creates a cgroup and any missing ancestors; returns its id. Existing ones are kept. */
+  /**
+   * Creates a cgroup and any missing ancestors. Existing ones are kept.
+   *
+   * @param path the absolute cgroup path; repeated and trailing slashes are ignored
+   * @return the id of the cgroup, new or existing
+   * @throws IllegalArgumentException if the path is not absolute
+   */
   public synchronized long createCgroup(String path) {
     String normalized = normalize(path);
     Long existing = cgroupIds.get(normalized);
@@ -81,12 +87,21 @@ public final class HostModel {
     return id;
   }
 
-  /** Whether the cgroup exists. */
+  /**
+   * {@return whether the cgroup exists}
+   *
+   * @param path the absolute cgroup path
+   */
   public synchronized boolean cgroupExists(String path) {
     return cgroupIds.containsKey(normalize(path));
   }
 
-  /** The id of an existing cgroup. */
+  /**
+   * {@return the id of an existing cgroup}
+   *
+   * @param path the absolute cgroup path
+   * @throws NoSuchElementException if the cgroup does not exist
+   */
   public synchronized long cgroupId(String path) {
     Long id = cgroupIds.get(normalize(path));
     if (id == null) {
@@ -95,7 +110,11 @@ public final class HostModel {
     return id;
   }
 
-  /** The ids of the cgroup and every cgroup below it; empty when it does not exist. */
+  /**
+   * {@return the ids of the cgroup and every cgroup below it; empty when it does not exist}
+   *
+   * @param path the absolute path of the subtree's top cgroup
+   */
   public synchronized Set<Long> subtreeCgroupIds(String path) {
     Set<Long> ids = new TreeSet<>();
     for (Map.Entry<String, Long> entry : cgroupIds.entrySet()) {
@@ -106,7 +125,11 @@ public final class HostModel {
     return ids;
   }
 
-  /** Every process in the cgroup or below it; empty when it does not exist. */
+  /**
+   * {@return every process in the cgroup or below it, ascending; empty when it does not exist}
+   *
+   * @param path the absolute path of the subtree's top cgroup
+   */
   public synchronized Set<Long> subtreePids(String path) {
     Set<Long> pids = new TreeSet<>();
     for (ModelProcess process : processes.values()) {
@@ -118,9 +141,11 @@ public final class HostModel {
   }
 
   /**
-   * Removes a cgroup and the cgroups below it.
+   * Removes a cgroup and the cgroups below it. Removing one that does not exist is not an error.
    *
+   * @param path the absolute path of the cgroup to remove; not the root
    * @throws IllegalStateException if a process lives in any of them
+   * @throws IllegalArgumentException if the path is the root or is not absolute
    */
   public synchronized void removeCgroup(String path) {
     String normalized = normalize(path);
@@ -133,14 +158,20 @@ public final class HostModel {
     cgroupIds.keySet().removeIf(cgroup -> isWithin(cgroup, normalized));
   }
 
-  /** Every cgroup path, sorted. */
+  /** {@return every cgroup path, sorted, the root {@code /} included} */
   public synchronized List<String> cgroups() {
     return List.copyOf(cgroupIds.keySet());
   }
 
   // ---- processes ----
 
-  /** Starts a process in an existing cgroup; returns its pid. */
+  /**
+   * Starts a process, holding no sockets, in an existing cgroup.
+   *
+   * @param cgroup the absolute path of the cgroup it lives in
+   * @return its pid, one no process of this host has had
+   * @throws NoSuchElementException if the cgroup does not exist
+   */
   public synchronized long spawn(String cgroup) {
     String normalized = requireCgroup(cgroup);
     long pid = nextPid++;
@@ -148,7 +179,13 @@ public final class HostModel {
     return pid;
   }
 
-  /** Forks a process: the child lives in the parent's cgroup and holds the parent's sockets. */
+  /**
+   * Forks a process: the child lives in the parent's cgroup and holds the parent's sockets.
+   *
+   * @param parentPid the living process to fork
+   * @return the child's pid
+   * @throws NoSuchElementException if the parent is not alive
+   */
   public synchronized long fork(long parentPid) {
     ModelProcess parent = process(parentPid);
     long pid = nextPid++;
@@ -158,12 +195,22 @@ public final class HostModel {
     return pid;
   }
 
-  /** Moves a process to another existing cgroup; the sockets it holds keep their cgroup ids. */
+  /**
+   * Moves a process to another existing cgroup; the sockets it holds keep their cgroup ids.
+   *
+   * @param pid the living process to move
+   * @param cgroup the absolute path of the cgroup it moves to
+   * @throws NoSuchElementException if the process is not alive or the cgroup does not exist
+   */
   public synchronized void move(long pid, String cgroup) {
     process(pid).cgroup = requireCgroup(cgroup);
   }
 
-  /** Ends a process; sockets no other process holds disappear. */
+  /**
+   * Ends a process; sockets no other process holds disappear.
+   *
+   * @param pid the process to end; one that is not alive is left alone
+   */
   public synchronized void exit(long pid) {
     ModelProcess process = processes.remove(pid);
     if (process != null) {
@@ -171,30 +218,51 @@ public final class HostModel {
     }
   }
 
-  /** Whether the process lives. */
+  /**
+   * {@return whether the process lives}
+   *
+   * @param pid the process to look for
+   */
   public synchronized boolean isAlive(long pid) {
     return processes.containsKey(pid);
   }
 
-  /** The cgroup a living process is in. */
+  /**
+   * {@return the path of the cgroup a living process is in}
+   *
+   * @param pid the living process
+   * @throws NoSuchElementException if the process is not alive
+   */
   public synchronized String cgroupOf(long pid) {
     return process(pid).cgroup;
   }
 
-  /** The socket inodes a process holds; empty for a process that does not exist. */
+  /**
+   * {@return the socket inodes a process holds; empty for a process that does not exist}
+   *
+   * @param pid the process whose descriptors are read
+   */
   public synchronized Set<Long> inodesOf(long pid) {
     ModelProcess process = processes.get(pid);
     return process == null ? Set.of() : Set.copyOf(process.inodes);
   }
 
-  /** Every living pid, ascending. */
+  /** {@return every living pid, ascending} */
   public synchronized List<Long> pids() {
     return List.copyOf(processes.keySet());
   }
 
   // ---- sockets ----
 
-  /** A TCP listener on the IPv4 wildcard address, created by {@code pid}. */
+  /**
+   * Opens a TCP listener on the IPv4 wildcard address, created and held by {@code pid}, as {@link
+   * #listen(long, Protocol, AddressFamily, String, int)} does.
+   *
+   * @param pid the living process that listens; its current cgroup is the socket's creator
+   * @param port the port listened on
+   * @return the new socket
+   * @throws NoSuchElementException if the process is not alive
+   */
   public ListeningSocket listen(long pid, int port) {
     return listen(pid, Protocol.TCP, AddressFamily.IPV4, "0.0.0.0", port);
   }
@@ -202,6 +270,16 @@ public final class HostModel {
   /**
    * Opens a listening socket in the process: it records the process's current cgroup as its creator
    * and is held by that process.
+   *
+   * @param pid the living process that listens
+   * @param protocol the socket's protocol
+   * @param family the socket's address family, as reported; not checked against {@code address}
+   * @param address the literal address listened on, such as {@code 0.0.0.0} or {@code ::}
+   * @param port the port listened on
+   * @return the new socket, with an inode no other socket of this host has had, uid 0, and the id
+   *     of the process's cgroup
+   * @throws NoSuchElementException if the process is not alive
+   * @throws IllegalArgumentException if {@code address} cannot be read as an address
    */
   public synchronized ListeningSocket listen(
       long pid, Protocol protocol, AddressFamily family, String address, int port) {
@@ -227,7 +305,13 @@ public final class HostModel {
     return socket;
   }
 
-  /** Gives another process a descriptor of the socket, as SCM_RIGHTS would. */
+  /**
+   * Gives another process a descriptor of the socket, as SCM_RIGHTS would.
+   *
+   * @param inode the inode of an existing socket
+   * @param toPid the living process that holds it from now on, as well as its other holders
+   * @throws NoSuchElementException if the socket or the process does not exist
+   */
   public synchronized void pass(long inode, long toPid) {
     if (!sockets.containsKey(inode)) {
       throw new NoSuchElementException("No socket with inode " + inode);
@@ -235,16 +319,25 @@ public final class HostModel {
     process(toPid).inodes.add(inode);
   }
 
-  /** Closes the process's descriptor of the socket; the socket goes once no one holds it. */
+  /**
+   * Closes the process's descriptor of the socket; the socket goes once no one holds it.
+   *
+   * @param pid the living process that closes its descriptor
+   * @param inode the inode of the socket; closing one the process does not hold changes nothing
+   * @throws NoSuchElementException if the process is not alive
+   */
   public synchronized void close(long pid, long inode) {
     process(pid).inodes.remove(inode);
     dropIfUnheld(inode);
   }
 
   /**
-   * Every listening socket of the given protocols, as a socket source would report them.
+   * {@return every listening socket of the given protocols, by ascending inode, as a socket source
+   * would report them}
    *
-   * @param withCgroupIds whether to keep each socket's creating cgroup id
+   * @param protocols the protocols to report
+   * @param withCgroupIds whether to keep each socket's creating cgroup id; without it, the sockets
+   *     carry none
    */
   public synchronized List<ListeningSocket> listeningSockets(
       Set<Protocol> protocols, boolean withCgroupIds) {
@@ -263,12 +356,20 @@ public final class HostModel {
     return result;
   }
 
-  /** The socket with this inode, if it exists. */
+  /**
+   * {@return the socket with this inode, if it exists}
+   *
+   * @param inode the inode to look for
+   */
   public synchronized Optional<ListeningSocket> socket(long inode) {
     return Optional.ofNullable(sockets.get(inode)).map(s -> s.socket);
   }
 
-  /** The pids holding the socket, ascending. */
+  /**
+   * {@return the pids holding the socket, ascending; empty when it does not exist}
+   *
+   * @param inode the socket's inode
+   */
   public synchronized Set<Long> holders(long inode) {
     Set<Long> holders = new TreeSet<>();
     for (ModelProcess process : processes.values()) {

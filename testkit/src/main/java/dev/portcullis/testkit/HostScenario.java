@@ -36,7 +36,16 @@ public record HostScenario(
   /** The cgroup that host processes outside every container live in. */
   public static final String HOST_CGROUP = "/system.slice/host";
 
-  /** Checks that ids are unique and that every nested container follows its parent. */
+  /**
+   * Checks that ids are unique, that every nested container follows its parent, and that every
+   * transfer is between containers of the scenario; copies the lists.
+   *
+   * @param containers every container, each nested one after its parent
+   * @param hostListeners listeners opened by a process outside every container
+   * @param transfers sockets created in one container and handed to another
+   * @throws IllegalArgumentException if an id repeats, a nested container comes before its parent,
+   *     or a transfer names a container the scenario lacks
+   */
   public HostScenario {
     containers = List.copyOf(containers);
     hostListeners = List.copyOf(hostListeners);
@@ -67,7 +76,11 @@ public record HostScenario(
    */
   public record Listener(Protocol protocol, AddressFamily family, String address, int port) {
 
-    /** A TCP listener on the IPv4 wildcard. */
+    /**
+     * {@return a TCP listener on the IPv4 wildcard}
+     *
+     * @param port the port listened on
+     */
     public static Listener tcp(int port) {
       return new Listener(Protocol.TCP, AddressFamily.IPV4, "0.0.0.0", port);
     }
@@ -93,7 +106,16 @@ public record HostScenario(
       List<Listener> listeners,
       List<Listener> forkedListeners) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param id its id; nested ids name their parent
+     * @param allocation its allocated ports: used for roots; nested containers carry it too, and a
+     *     correct isolator ignores it
+     * @param listeners what its main process listens on
+     * @param forkedListeners what a forked child of its main process listens on; when empty, no
+     *     child is forked
+     */
     public ContainerSpec {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(allocation, "allocation");
@@ -101,7 +123,7 @@ public record HostScenario(
       forkedListeners = List.copyOf(forkedListeners);
     }
 
-    /** The configuration to prepare this container with. */
+    /** {@return the configuration to prepare this container with: its allocation as its ports} */
     public ContainerConfig config() {
       return ContainerConfig.withPorts(allocation);
     }
@@ -118,12 +140,17 @@ public record HostScenario(
    */
   public record Transfer(ContainerId from, ContainerId to, Listener listener) {}
 
-  /** The roots, in order. */
+  /** {@return the top-level containers, in scenario order} */
   public List<ContainerSpec> roots() {
     return containers.stream().filter(c -> !c.id().isNested()).collect(Collectors.toList());
   }
 
-  /** The spec of a container. */
+  /**
+   * {@return the spec of a container}
+   *
+   * @param id the container's id
+   * @throws IllegalArgumentException if the scenario has no such container
+   */
   public ContainerSpec spec(ContainerId id) {
     return containers.stream()
         .filter(c -> c.id().equals(id))
@@ -131,7 +158,7 @@ public record HostScenario(
         .orElseThrow(() -> new IllegalArgumentException("No container " + id));
   }
 
-  /** Whether some socket is held by a container other than the one that created it. */
+  /** {@return whether some socket is held by a container other than the one that created it} */
   public boolean hasTransfers() {
     return transfers.stream().anyMatch(t -> !t.from().equals(t.to()));
   }
@@ -141,7 +168,10 @@ public record HostScenario(
    * is the tracker's), a main process in each, forked children, host listeners in {@link
    * #HOST_CGROUP}, and the transfers.
    *
-   * @return each container's processes, main process first
+   * @param host the host to build on
+   * @param tracker a tracker over {@code host}, which creates the containers' cgroups
+   * @return each container's processes, main process first, in scenario order
+   * @throws UncheckedIOException if the tracker cannot create a cgroup or place a process
    */
   public Map<ContainerId, List<Long>> applyTo(HostModel host, FakeProcessTracker tracker) {
     Map<ContainerId, List<Long>> pids = new LinkedHashMap<>();
@@ -188,8 +218,17 @@ public record HostScenario(
   }
 
   /**
-   * The ports a container's own processes listen on (not its nested containers'), by holder — the
-   * truth the exact path sees.
+   * {@return the ports a container's own processes listen on (not its nested containers'), by
+   * holder — the truth the exact path sees}
+   *
+   * <p>A socket counts for the container whose process holds it: a transferred socket counts for
+   * the container it was passed to, not the one that created it.
+   *
+   * @param id the container's id
+   * @param protocols the protocols whose sockets count
+   * @param scope the ports checked at all, as {@link
+   *     dev.portcullis.core.config.IsolatorConfig#scope()}; empty for every port
+   * @throws IllegalArgumentException if the scenario has no such container
    */
   public PortRanges listening(ContainerId id, Set<Protocol> protocols, Optional<PortRanges> scope) {
     ContainerSpec spec = spec(id);
@@ -205,13 +244,29 @@ public record HostScenario(
     return scope.map(ports::intersect).orElse(ports);
   }
 
-  /** The ports a correct isolator flags for this container: in scope, not allocated to its root. */
+  /**
+   * {@return the ports a correct isolator flags for this container: those {@link #listening} finds,
+   * less the ones allocated to its root}
+   *
+   * @param id the container's id
+   * @param protocols the protocols whose sockets count
+   * @param scope the ports checked at all, as {@link
+   *     dev.portcullis.core.config.IsolatorConfig#scope()}; empty for every port
+   * @throws IllegalArgumentException if the scenario has no such container
+   */
   public PortRanges unallocated(
       ContainerId id, Set<Protocol> protocols, Optional<PortRanges> scope) {
     return listening(id, protocols, scope).minus(spec(id.root()).allocation());
   }
 
-  /** The containers a correct isolator flags, in scenario order. */
+  /**
+   * {@return the containers a correct isolator flags, in scenario order: those with {@link
+   * #unallocated} ports}
+   *
+   * @param protocols the protocols whose sockets count
+   * @param scope the ports checked at all, as {@link
+   *     dev.portcullis.core.config.IsolatorConfig#scope()}; empty for every port
+   */
   public List<ContainerId> violators(Set<Protocol> protocols, Optional<PortRanges> scope) {
     return containers.stream()
         .map(ContainerSpec::id)
@@ -219,7 +274,10 @@ public record HostScenario(
         .collect(Collectors.toList());
   }
 
-  /** The containers sorted parents first, as the isolator wants them prepared. */
+  /**
+   * {@return the containers sorted parents first, as the isolator wants them prepared: by depth,
+   * and in scenario order within a depth}
+   */
   public List<ContainerSpec> inPreparationOrder() {
     List<ContainerSpec> sorted = new ArrayList<>(containers);
     sorted.sort(Comparator.comparingInt(c -> c.id().depth()));

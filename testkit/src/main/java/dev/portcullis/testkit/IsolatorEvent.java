@@ -18,7 +18,16 @@ import java.util.Objects;
 public record IsolatorEvent(
     Kind kind, long scan, ContainerId container, PortRanges ports, String message) {
 
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param kind what happened
+   * @param scan the scan it happened in, counting from 1
+   * @param container the container concerned: the offender for violations and logs, the root for
+   *     limitations and kills
+   * @param ports the unallocated ports concerned; empty for a kill
+   * @param message the logged or limitation message; empty for violations and kills
+   */
   public IsolatorEvent {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(container, "container");

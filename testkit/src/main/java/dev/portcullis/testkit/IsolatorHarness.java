@@ -78,47 +78,64 @@ public final class IsolatorHarness implements AutoCloseable {
             .build();
   }
 
-  /** A builder: by default no flags, the {@code mesos} policy, and the fast path available. */
+  /**
+   * {@return a builder: by default a fresh host, no flags, the {@code mesos} policy, no port guard,
+   * and the fast path available}
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A harness with the given flags and otherwise the defaults. */
+  /**
+   * {@return a harness with the given flags and otherwise the defaults}
+   *
+   * @param flags Mesos-style flags, names without {@code --}, to their values
+   * @throws dev.portcullis.core.config.FlagException if a flag is bad or flags conflict
+   */
   public static IsolatorHarness withFlags(Map<String, String> flags) {
     return builder().flags(flags).build();
   }
 
-  /** The in-memory host. */
+  /** {@return the in-memory host the fake providers report} */
   public HostModel host() {
     return host;
   }
 
-  /** The fake socket source the isolator reads. */
+  /** {@return the fake socket source the isolator reads} */
   public FakeSocketSource socketSource() {
     return socketSource;
   }
 
-  /** The fake process tracker the isolator kills through. */
+  /** {@return the fake process tracker the isolator kills through} */
   public FakeProcessTracker tracker() {
     return tracker;
   }
 
-  /** The port guard, when the harness was built with one. */
+  /** {@return the port guard, when the harness was built with one} */
   public Optional<FakePortGuard> guard() {
     return guard;
   }
 
-  /** The isolator under test. */
+  /** {@return the isolator under test} */
   public PortsIsolator isolator() {
     return isolator;
   }
 
-  /** The scheduler, for tests of {@link PortsIsolator#start()} on virtual time. */
+  /** {@return the scheduler, for tests of {@link PortsIsolator#start()} on virtual time} */
   public ManualScanScheduler scheduler() {
     return scheduler;
   }
 
-  /** Creates the container's cgroup, prepares it and watches it. */
+  /**
+   * Creates the container's cgroup, prepares it and watches it.
+   *
+   * @param container the container; its cgroup, and its ancestors' for a nested one, are created
+   *     where missing
+   * @param config its allocation and networks, as {@link PortsIsolator#prepare} takes them
+   * @return this harness
+   * @throws IllegalStateException if the container is already tracked, or is nested and its parent
+   *     is not
+   */
   public IsolatorHarness prepare(ContainerId container, ContainerConfig config) {
     createCgroup(container);
     isolator.prepare(container, config);
@@ -126,7 +143,13 @@ public final class IsolatorHarness implements AutoCloseable {
     return this;
   }
 
-  /** Builds the scenario on the host and prepares every container with its allocation. */
+  /**
+   * Builds the scenario on the host and prepares every container with its allocation, parents
+   * first, watching each one.
+   *
+   * @param scenario the host state to build, through this harness's tracker
+   * @return this harness
+   */
   public IsolatorHarness build(HostScenario scenario) {
     scenario.applyTo(host, tracker);
     for (HostScenario.ContainerSpec spec : scenario.inPreparationOrder()) {
@@ -136,7 +159,14 @@ public final class IsolatorHarness implements AutoCloseable {
     return this;
   }
 
-  /** Recovers containers, as after a restart, and watches them. */
+  /**
+   * Recovers containers, as after a restart, and watches them.
+   *
+   * @param containers every container that was running, as {@link PortsIsolator#recover} takes
+   *     them; their cgroups are created where missing
+   * @return this harness
+   * @throws IllegalArgumentException if an entry is invalid; nothing is recovered
+   */
   public IsolatorHarness recover(Collection<RecoveredContainer> containers) {
     for (RecoveredContainer container : containers) {
       createCgroup(container.id());
@@ -146,19 +176,39 @@ public final class IsolatorHarness implements AutoCloseable {
     return this;
   }
 
-  /** Replaces a root's allocation. */
+  /**
+   * Replaces a root's allocation, as {@link PortsIsolator#update} does.
+   *
+   * @param container the top-level container
+   * @param ports its allocation from now on
+   * @return this harness
+   * @throws IllegalArgumentException if the container is not tracked
+   */
   public IsolatorHarness update(ContainerId container, PortRanges ports) {
     isolator.update(container, ports);
     return this;
   }
 
-  /** Cleans up a container. */
+  /**
+   * Cleans up a container, as {@link PortsIsolator#cleanup} does: it and the containers nested in
+   * it are no longer tracked, and their pending watches are cancelled; their cgroups and processes
+   * stay on the host.
+   *
+   * @param container the container to stop tracking; an unknown one changes nothing
+   * @return this harness
+   */
   public IsolatorHarness cleanup(ContainerId container) {
     isolator.cleanup(container);
     return this;
   }
 
-  /** Starts a process inside the container's cgroup; returns its pid. */
+  /**
+   * Starts a process, holding no sockets, inside the container's cgroup.
+   *
+   * @param container a container whose cgroup exists
+   * @return the process's pid
+   * @throws java.util.NoSuchElementException if the container's cgroup does not exist
+   */
   public long spawn(ContainerId container) {
     return host.spawn(tracker.cgroupOf(container));
   }
@@ -167,6 +217,8 @@ public final class IsolatorHarness implements AutoCloseable {
    * Starts a process in the container that binds a TCP wildcard port and listens, unless the port
    * guard refuses the bind (then the process stays, without a socket).
    *
+   * @param container a container whose cgroup exists
+   * @param port the port the process names in its bind
    * @return the process's pid if it listens; empty if the guard refused the bind
    */
   public Optional<Long> tryListen(ContainerId container, int port) {
@@ -178,7 +230,14 @@ public final class IsolatorHarness implements AutoCloseable {
     return Optional.of(pid);
   }
 
-  /** Starts a process in the container and has it listen on a TCP wildcard port. */
+  /**
+   * Starts a process in the container and has it listen on a TCP wildcard port; no port guard is
+   * asked, as if the socket had been bound before the guard was installed.
+   *
+   * @param container a container whose cgroup exists
+   * @param port the port listened on
+   * @return the process's pid
+   */
   public long listen(ContainerId container, int port) {
     long pid = spawn(container);
     host.listen(pid, port);
@@ -212,12 +271,25 @@ public final class IsolatorHarness implements AutoCloseable {
         limitation.message());
   }
 
-  /** Runs one scan now and returns its report. */
+  /**
+   * Runs one scan now, on this thread, and returns its report; the events it causes are recorded.
+   *
+   * @return what the scan saw and did
+   * @throws dev.portcullis.core.ScanFailedException if the host's sockets could not be listed, as
+   *     after {@link FakeSocketSource#failNextSnapshot}
+   */
   public ScanReport scan() {
     return isolator.reconcileOnce();
   }
 
-  /** Runs {@code count} scans and returns their reports. */
+  /**
+   * Runs {@code count} scans, one after another, and returns their reports.
+   *
+   * @param count how many scans to run
+   * @return the reports, in order
+   * @throws dev.portcullis.core.ScanFailedException if a scan could not list the host's sockets;
+   *     the scans after it do not run
+   */
   public List<ScanReport> scans(int count) {
     List<ScanReport> list = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -256,21 +328,24 @@ public final class IsolatorHarness implements AutoCloseable {
     }
   }
 
-  /** Every event recorded so far. */
+  /**
+   * {@return every event recorded so far, in the order recorded, as a view to filter and assert on;
+   * events recorded later do not join it}
+   */
   public IsolatorEvents events() {
     synchronized (events) {
       return new IsolatorEvents(events, "events");
     }
   }
 
-  /** Every scan report so far, in order. */
+  /** {@return every scan report so far, in order} */
   public List<ScanReport> reports() {
     synchronized (events) {
       return List.copyOf(reports);
     }
   }
 
-  /** The latest scan report, if a scan ran. */
+  /** {@return the latest scan report, if a scan ran} */
   public Optional<ScanReport> lastReport() {
     synchronized (events) {
       return reports.isEmpty() ? Optional.empty() : Optional.of(reports.get(reports.size() - 1));
@@ -297,6 +372,9 @@ public final class IsolatorHarness implements AutoCloseable {
     /**
      * Hears of each limitation before the isolator kills for it, as {@link
      * dev.portcullis.core.PortsIsolatorBuilder#beforeKill} does; by default nobody does.
+     *
+     * @param listener told of each limitation before its kill; not null
+     * @return this builder
      */
     public Builder beforeKill(Consumer<ContainerLimitation> listener) {
       this.beforeKill = Objects.requireNonNull(listener, "listener");
@@ -307,30 +385,57 @@ public final class IsolatorHarness implements AutoCloseable {
      * Gives the isolator a {@link FakePortGuard} over {@code state}: a fresh {@link
      * FakePortGuard.State} for a new host, or one from an earlier harness to model a restart with
      * the guards still in place.
+     *
+     * @param state the guards the harness's guard reads and changes; not null
+     * @return this builder
      */
     public Builder guard(FakePortGuard.State state) {
       this.guardState = Optional.of(Objects.requireNonNull(state, "state"));
       return this;
     }
 
-    /** The host to run on; a fresh empty one by default. */
+    /**
+     * Sets the host to run on; a fresh empty one by default.
+     *
+     * @param host the host the fake providers report; not null
+     * @return this builder
+     */
     public Builder host(HostModel host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 
-    /** The isolator configuration. */
+    /**
+     * Sets the isolator configuration; the one of no flags by default. This and {@link #flags}
+     * replace each other: the last call counts.
+     *
+     * @param config the configuration the isolator runs with; not null
+     * @return this builder
+     */
     public Builder config(IsolatorConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** The isolator configuration from Mesos-style flags (names without {@code --}). */
+    /**
+     * Sets the isolator configuration from Mesos-style flags (names without {@code --}), replacing
+     * any given before.
+     *
+     * @param flags flag names to their values; flags the configuration does not know are kept as
+     *     provider settings
+     * @return this builder
+     * @throws dev.portcullis.core.config.FlagException if a flag is bad or flags conflict
+     */
     public Builder flags(Map<String, String> flags) {
       return config(IsolatorConfig.fromFlags(flags));
     }
 
-    /** The enforcement policy; {@code mesos} by default. */
+    /**
+     * Sets the enforcement policy; {@code mesos} by default.
+     *
+     * @param policy the policy the isolator asks for verdicts; not null
+     * @return this builder
+     */
     public Builder policy(EnforcementPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
       return this;
@@ -339,13 +444,19 @@ public final class IsolatorHarness implements AutoCloseable {
     /**
      * Whether the fake providers report cgroup ids, enabling the fast path (default), or not, so
      * that every scan takes the exact path.
+     *
+     * @param cgroupIds whether the fake socket source and process tracker report cgroup ids
+     * @return this builder
      */
     public Builder cgroupIds(boolean cgroupIds) {
       this.cgroupIds = cgroupIds;
       return this;
     }
 
-    /** The harness. */
+    /**
+     * {@return a new harness over this builder's host, with fresh fake providers and an isolator of
+     * its settings}
+     */
     public IsolatorHarness build() {
       return new IsolatorHarness(this);
     }

@@ -50,8 +50,10 @@ public final class ManualScanScheduler implements ScanScheduler {
 
   /**
    * Moves virtual time forward by {@code amount}, running every scan that falls due, in time order;
-   * a scan's next run is due one delay after it ran.
+   * a scan's next run is due one delay after it ran. Cancelled scans do not run, and once the
+   * scheduler is closed none does; time moves forward all the same.
    *
+   * @param amount how far to move virtual time
    * @return how many scans ran
    */
   public int advance(Duration amount) {
@@ -86,22 +88,25 @@ public final class ManualScanScheduler implements ScanScheduler {
     }
   }
 
-  /** Virtual time since this scheduler was made. */
+  /** {@return the virtual time since this scheduler was made} */
   public synchronized Duration now() {
     return now;
   }
 
-  /** The initial delay of the first scheduled scan, if one was scheduled. */
+  /** {@return the initial delay of the first scheduled scan, if one was scheduled} */
   public synchronized Optional<Duration> initialDelay() {
     return entries.stream().findFirst().map(e -> e.initialDelay);
   }
 
-  /** The delay between runs of the first scheduled scan, if one was scheduled. */
+  /** {@return the delay between runs of the first scheduled scan, if one was scheduled} */
   public synchronized Optional<Duration> delay() {
     return entries.stream().findFirst().map(e -> e.delay);
   }
 
-  /** Whether any scheduled scan is still active. */
+  /**
+   * {@return whether any scheduled scan is still active: not cancelled, and the scheduler not
+   * closed}
+   */
   public synchronized boolean hasActiveScans() {
     return !closed && entries.stream().anyMatch(e -> !e.cancelled);
   }

@@ -48,7 +48,7 @@ public final class ModuleJar {
 
   private ModuleJar() {}
 
-  /** A jar with no sources yet. */
+  /** {@return a jar with no sources yet, compiled against {@code dev.portcullis.api} alone} */
   public static ModuleJar builder() {
     return new ModuleJar();
   }
@@ -58,14 +58,21 @@ public final class ModuleJar {
    *
    * @param path relative to the source root, such as {@code example/policy/ExamplePolicy.java} or
    *     {@code module-info.java}
-   * @param text the file's Java source
+   * @param text the file's Java source; it replaces any text given before for the same path
+   * @return this jar, for chaining
    */
   public ModuleJar source(String path, String text) {
     sources.put(path, text);
     return this;
   }
 
-  /** Compiles against these jars too, such as a module the sources {@code require}. */
+  /**
+   * Compiles against these jars too, such as a module the sources {@code require}.
+   *
+   * @param jars jars or class directories, added to the module path for a module jar and to the
+   *     class path for a plain one; they are not packed into the jar
+   * @return this jar, for chaining
+   */
   public ModuleJar against(Path... jars) {
     dependencies.addAll(List.of(jars));
     return this;
@@ -74,6 +81,7 @@ public final class ModuleJar {
   /**
    * Compiles the sources and writes the classes to {@code jar}, replacing any file there.
    *
+   * @param jar the file to write; its directory must exist
    * @return {@code jar}
    * @throws IllegalStateException with javac's messages if the sources do not compile
    * @throws UncheckedIOException if a file cannot be written

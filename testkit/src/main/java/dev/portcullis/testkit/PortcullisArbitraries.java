@@ -33,7 +33,10 @@ public final class PortcullisArbitraries {
 
   private PortcullisArbitraries() {}
 
-  /** Any port, with 0, 65535 and the bounds of the default agent range as edge cases. */
+  /**
+   * {@return any port, 0 to 65535, with 0, 65535 and the bounds of the default agent range as edge
+   * cases, and ports around that range drawn often}
+   */
   public static Arbitrary<Integer> ports() {
     return Arbitraries.frequencyOf(
         Tuple.of(6, Arbitraries.integers().between(PortRanges.MIN_PORT, PortRanges.MAX_PORT)),
@@ -41,7 +44,10 @@ public final class PortcullisArbitraries {
         Tuple.of(1, Arbitraries.of(0, 1, 1023, 1024, 31000, 32000, 65534, 65535)));
   }
 
-  /** Any set of ports: empty, everything, single ports and ranges of every length. */
+  /**
+   * {@return any set of ports: empty, everything, single ports and ranges of every length, mostly
+   * as the union of up to five ranges}
+   */
   public static Arbitrary<PortRanges> portRanges() {
     Arbitrary<Integer> length =
         Arbitraries.frequencyOf(
@@ -68,7 +74,10 @@ public final class PortcullisArbitraries {
                 DEFAULT_AGENT_RANGE)));
   }
 
-  /** Port sets as lists of arbitrary, possibly overlapping, closed ranges, before merging. */
+  /**
+   * {@return port sets as lists of up to six arbitrary, possibly overlapping, closed ranges, before
+   * merging: each array is {@code {first, last}}, with {@code first <= last}}
+   */
   public static Arbitrary<List<int[]>> rawRanges() {
     return Combinators.combine(ports(), ports())
         .as((a, b) -> new int[] {Math.min(a, b), Math.max(a, b)})
@@ -84,12 +93,21 @@ public final class PortcullisArbitraries {
     return all;
   }
 
-  /** Container configurations on the host network, with any allocation. */
+  /**
+   * {@return container configurations on the host network, with any allocation that {@link
+   * #portRanges()} draws}
+   */
   public static Arbitrary<ContainerConfig> containerConfigs() {
     return portRanges().map(ContainerConfig::withPorts);
   }
 
-  /** Listeners on ports drawn mostly from {@code allocation}, the default range and the edges. */
+  /**
+   * {@return listeners on ports drawn mostly from {@code allocation}, the default range and the
+   * edges: TCP three times in four, else UDP, on an IPv4 or IPv6 wildcard or loopback address}
+   *
+   * @param allocation the ports about half of the listeners are drawn from; when it is empty, those
+   *     are drawn as {@link #ports()} draws them
+   */
   public static Arbitrary<Listener> listeners(PortRanges allocation) {
     Arbitrary<Integer> allocated =
         allocation.isEmpty()
@@ -117,6 +135,11 @@ public final class PortcullisArbitraries {
    * Whole hosts: one to four roots, each with up to two nested containers, up to three listeners
    * per process, listeners outside every container, and — when {@code withTransfers} — sockets
    * passed between containers.
+   *
+   * @param withTransfers whether to add up to two transfers, each between any two containers of the
+   *     scenario (possibly the same one)
+   * @return the scenarios, with roots named {@code c0}, {@code c1} and so on, and nested containers
+   *     {@code t0} and {@code t1} below them
    */
   public static Arbitrary<HostScenario> hostScenarios(boolean withTransfers) {
     Arbitrary<List<List<ContainerSpec>>> trees = tree().list().ofMinSize(1).ofMaxSize(4);
@@ -136,7 +159,10 @@ public final class PortcullisArbitraries {
         });
   }
 
-  /** Hosts where every socket is held in the cgroup that created it. */
+  /**
+   * {@return hosts where every socket is held in the cgroup that created it, as {@link
+   * #hostScenarios(boolean) hostScenarios(false)} draws them}
+   */
   public static Arbitrary<HostScenario> hostScenarios() {
     return hostScenarios(false);
   }

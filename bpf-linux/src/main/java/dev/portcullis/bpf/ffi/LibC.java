@@ -19,23 +19,40 @@ import jnr.ffi.annotations.Variadic;
 public interface LibC {
 
   /**
-   * {@code syscall(number, command, attr, size)}, for {@code bpf(2)}: the call's result, or -1.
-   * libc declares {@code syscall} variadic after the number; every argument is passed as a full
-   * register because libc reads them as {@code long}.
+   * {@code syscall(number, command, attr, size)}, for {@code bpf(2)}. libc declares {@code syscall}
+   * variadic after the number; every argument is passed as a full register because libc reads them
+   * as {@code long}.
+   *
+   * @param number the system call's number on this architecture ({@code __NR_bpf})
+   * @param command the {@code bpf(2)} command, such as {@code BPF_PROG_LOAD}
+   * @param attr the address of the command's {@code union bpf_attr}
+   * @param size the size of that {@code union bpf_attr}, in bytes
+   * @return the call's result (for commands that make an object, a new descriptor), or -1
    */
   @SaveError
   @Variadic(fixedCount = 1)
   long syscall(long number, long command, long attr, long size);
 
   /**
-   * {@code open(2)}: a new descriptor, or -1. Variadic after the flags in libc; {@code mode} is
-   * read only when a file is created.
+   * {@code open(2)}: opens a file, or a directory with {@code O_DIRECTORY}. Variadic after the
+   * flags in libc; {@code mode} is read only when a file is created.
+   *
+   * @param path the file's path, passed as a C string
+   * @param flags {@code O_*} flags, such as {@code O_RDONLY | O_DIRECTORY | O_CLOEXEC} (the value
+   *     of {@code O_DIRECTORY} differs between architectures)
+   * @param mode the permissions of a file created; ignored otherwise
+   * @return the new descriptor, or -1
    */
   @SaveError
   @Variadic(fixedCount = 2)
   int open(String path, int flags, int mode);
 
-  /** {@code close(2)}: 0, or -1. */
+  /**
+   * {@code close(2)}: closes a descriptor.
+   *
+   * @param fd the descriptor; it is released even when the call fails
+   * @return 0, or -1
+   */
   @SaveError
   int close(int fd);
 }

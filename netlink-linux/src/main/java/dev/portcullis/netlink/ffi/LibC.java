@@ -23,39 +23,86 @@ import jnr.ffi.types.ssize_t;
  */
 public interface LibC {
 
-  /** {@code socket(2)}: a new descriptor, or -1. */
+  /**
+   * {@code socket(2)}: opens a socket.
+   *
+   * @param domain the address family, such as {@code AF_NETLINK}
+   * @param type the socket type, which may carry flags such as {@code SOCK_CLOEXEC}
+   * @param protocol the protocol within the family, such as {@code NETLINK_SOCK_DIAG}
+   * @return the new descriptor, or -1
+   */
   @SaveError
   int socket(int domain, int type, int protocol);
 
-  /** {@code connect(2)} to a {@code sockaddr} of {@code addressLength} bytes: 0, or -1. */
+  /**
+   * {@code connect(2)} to a {@code sockaddr} of {@code addressLength} bytes.
+   *
+   * @param fd the socket
+   * @param address a direct buffer holding the {@code sockaddr}, from its position
+   * @param addressLength the size of the {@code sockaddr}, in bytes
+   * @return 0, or -1
+   */
   @SaveError
   int connect(int fd, @In ByteBuffer address, @socklen_t int addressLength);
 
   /**
    * {@code getsockname(2)}: fills {@code address}; {@code addressLength} holds a native {@code
-   * socklen_t} that is the buffer size on the way in and the address size on the way out. 0, or -1.
+   * socklen_t} that is the buffer size on the way in and the address size on the way out.
+   *
+   * @param fd the socket
+   * @param address a direct buffer the kernel writes the socket's {@code sockaddr} to
+   * @param addressLength a direct buffer holding one native {@code socklen_t}, read and written
+   * @return 0, or -1
    */
   @SaveError
   int getsockname(int fd, @Out ByteBuffer address, @In @Out ByteBuffer addressLength);
 
-  /** {@code setsockopt(2)}: 0, or -1. */
+  /**
+   * {@code setsockopt(2)}: sets a socket option.
+   *
+   * @param fd the socket
+   * @param level the level the option is defined at, such as {@code SOL_SOCKET}
+   * @param option the option, such as {@code SO_RCVTIMEO}
+   * @param value a direct buffer holding the option's value, from its position
+   * @param valueLength the size of the value, in bytes
+   * @return 0, or -1
+   */
   @SaveError
   int setsockopt(int fd, int level, int option, @In ByteBuffer value, @socklen_t int valueLength);
 
-  /** {@code send(2)}: the number of bytes sent, or -1. */
+  /**
+   * {@code send(2)}: sends a message on a connected socket.
+   *
+   * @param fd the socket
+   * @param buffer a direct buffer holding the message, from its position
+   * @param length the number of bytes to send
+   * @param flags {@code MSG_*} flags, or 0
+   * @return the number of bytes sent, or -1
+   */
   @SaveError
   @ssize_t
   long send(int fd, @In ByteBuffer buffer, @size_t long length, int flags);
 
   /**
-   * {@code recv(2)}: the number of bytes received, or -1. With {@code MSG_TRUNC} the result is the
+   * {@code recv(2)}: receives one message from a socket. With {@code MSG_TRUNC} the result is the
    * datagram's real length even when it exceeded {@code length}.
+   *
+   * @param fd the socket
+   * @param buffer a direct buffer the message is written to, from its position
+   * @param length the most bytes to write to {@code buffer}
+   * @param flags {@code MSG_*} flags, such as {@code MSG_TRUNC}, or 0
+   * @return the number of bytes received (with {@code MSG_TRUNC}, the message's real length), or -1
    */
   @SaveError
   @ssize_t
   long recv(int fd, @Out ByteBuffer buffer, @size_t long length, int flags);
 
-  /** {@code close(2)}: 0, or -1. */
+  /**
+   * {@code close(2)}: closes a descriptor.
+   *
+   * @param fd the descriptor; it is released even when the call fails
+   * @return 0, or -1
+   */
   @SaveError
   int close(int fd);
 }

@@ -25,8 +25,13 @@ public final class FreePorts {
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   /**
-   * A port free for TCP and UDP on the IPv4 and IPv6 wildcards, and never returned before by this
-   * JVM.
+   * {@return a port free for TCP and UDP on the IPv4 and IPv6 wildcards, and never returned before
+   * by this JVM} It was free when checked; another process may still take it before the test binds
+   * it.
+   *
+   * @throws IllegalStateException if 100 ports the kernel picked in a row were all taken for UDP or
+   *     handed out before
+   * @throws UncheckedIOException if no TCP socket can be bound to let the kernel pick a port
    */
   public static int any() {
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -38,7 +43,12 @@ public final class FreePorts {
     throw new IllegalStateException("No new port free for both TCP and UDP after 100 attempts");
   }
 
-  /** A port free for TCP, picked by the kernel. */
+  /**
+   * {@return a port free for TCP on the dual-stack wildcard, picked by the kernel} Unlike {@link
+   * #any()}, it may be one returned before, and it is not checked for UDP.
+   *
+   * @throws UncheckedIOException if no TCP socket can be bound
+   */
   public static int tcp() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName("::"), 0));
@@ -48,7 +58,11 @@ public final class FreePorts {
     }
   }
 
-  /** Whether {@code port} can be bound now for TCP and UDP on the dual-stack wildcard. */
+  /**
+   * {@return whether {@code port} can be bound now for TCP and UDP on the dual-stack wildcard}
+   *
+   * @param port the port to try; the sockets that try it are closed before this method returns
+   */
   public static boolean isFree(int port) {
     try (ServerSocket tcp = new ServerSocket();
         DatagramSocket udp = new DatagramSocket(null)) {

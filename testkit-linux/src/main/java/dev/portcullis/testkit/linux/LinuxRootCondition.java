@@ -15,7 +15,10 @@ public final class LinuxRootCondition implements ExecutionCondition, BeforeEachC
   /** The environment variable that turns a skip into a failure. */
   public static final String REQUIRE_VARIABLE = "PORTCULLIS_REQUIRE_LINUX";
 
-  /** Why this machine cannot run root-on-Linux tests, or empty when it can. */
+  /**
+   * {@return why this machine cannot run root-on-Linux tests (it is not Linux, the effective uid is
+   * not 0, or {@code /proc/self/status} cannot be read), or empty when it can}
+   */
   public static Optional<String> missing() {
     if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
       return Optional.of("not Linux (os.name=" + System.getProperty("os.name") + ")");

@@ -42,7 +42,7 @@ public final class Listener implements AutoCloseable {
     this.stdin = process.getOutputStream();
   }
 
-  /** A builder for a listener with no sockets yet. */
+  /** {@return a builder for a listener with no sockets yet} */
   public static Builder builder() {
     return new Builder();
   }
@@ -65,25 +65,34 @@ public final class Listener implements AutoCloseable {
     return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
   }
 
-  /** The pid of the process started. */
+  /**
+   * {@return the pid of the process started} With {@link Builder#forkChain()} it is soon gone, and
+   * the sockets are held by the processes it forked.
+   */
   public long pid() {
     return pids.get(0);
   }
 
   /**
-   * The pids reported ready: the process, then (with {@link Builder#forked()}) the child that holds
-   * the sockets.
+   * {@return the pids reported ready: the process, then (with {@link Builder#forked()}) the child
+   * that holds the sockets}
    */
   public List<Long> pids() {
     return pids;
   }
 
-  /** The pid that holds the sockets: the forked child when forked, else the process itself. */
+  /**
+   * {@return the pid that holds the sockets: the forked child when forked, else the process itself}
+   * With {@link Builder#forkChain()} this is the first process, which soon hands them on.
+   */
   public long holder() {
     return pids.get(pids.size() - 1);
   }
 
-  /** Whether the process started is still alive. */
+  /**
+   * {@return whether the process started is still alive} A forked child that holds the sockets is
+   * not considered.
+   */
   public boolean isAlive() {
     return process.isAlive();
   }
@@ -116,7 +125,12 @@ public final class Listener implements AutoCloseable {
     }
   }
 
-  /** Whether the process exists and is not a zombie (a zombie has released its sockets). */
+  /**
+   * {@return whether the process exists and is not a zombie (a zombie has released its sockets), as
+   * {@code /proc/<pid>/stat} tells}
+   *
+   * @param pid any process, a child of this JVM or not
+   */
   public static boolean isRunning(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -136,31 +150,62 @@ public final class Listener implements AutoCloseable {
 
     private Builder() {}
 
-    /** A TCP listener on an IPv4 address ({@code 0.0.0.0} for the wildcard). */
+    /**
+     * Adds a TCP listener on an IPv4 address ({@code 0.0.0.0} for the wildcard).
+     *
+     * @param address the literal IPv4 address to bind
+     * @param port the port to bind, with {@code SO_REUSEADDR}
+     * @return this builder
+     */
     public Builder tcp4(String address, int port) {
       specs.add("tcp,4," + address + "," + port);
       return this;
     }
 
-    /** A TCP listener on an IPv6 address; dual-stack unless {@code v6only}. */
+    /**
+     * Adds a TCP listener on an IPv6 address; dual-stack unless {@code v6only}.
+     *
+     * @param address the literal IPv6 address to bind ({@code ::} for the wildcard)
+     * @param port the port to bind, with {@code SO_REUSEADDR}
+     * @param v6only whether the socket sets {@code IPV6_V6ONLY}, so that it takes no IPv4 traffic
+     * @return this builder
+     */
     public Builder tcp6(String address, int port, boolean v6only) {
       specs.add("tcp,6," + address + "," + port + (v6only ? ",v6only" : ""));
       return this;
     }
 
-    /** A bound UDP socket on an IPv4 address. */
+    /**
+     * Adds a bound UDP socket on an IPv4 address.
+     *
+     * @param address the literal IPv4 address to bind ({@code 0.0.0.0} for the wildcard)
+     * @param port the port to bind, with {@code SO_REUSEADDR}
+     * @return this builder
+     */
     public Builder udp4(String address, int port) {
       specs.add("udp,4," + address + "," + port);
       return this;
     }
 
-    /** A bound UDP socket on an IPv6 address; dual-stack unless {@code v6only}. */
+    /**
+     * Adds a bound UDP socket on an IPv6 address; dual-stack unless {@code v6only}.
+     *
+     * @param address the literal IPv6 address to bind ({@code ::} for the wildcard)
+     * @param port the port to bind, with {@code SO_REUSEADDR}
+     * @param v6only whether the socket sets {@code IPV6_V6ONLY}, so that it takes no IPv4 traffic
+     * @return this builder
+     */
     public Builder udp6(String address, int port, boolean v6only) {
       specs.add("udp,6," + address + "," + port + (v6only ? ",v6only" : ""));
       return this;
     }
 
-    /** Opens the sockets in a forked child; the process itself holds none. */
+    /**
+     * Opens the sockets in a forked child; the process itself holds none. This and {@link
+     * #forkChain()} replace each other: the last call counts.
+     *
+     * @return this builder
+     */
     public Builder forked() {
       mode = "--fork";
       return this;
@@ -168,7 +213,11 @@ public final class Listener implements AutoCloseable {
 
     /**
      * Opens the sockets, then keeps forking: each child replaces its parent, so the holder's pid
-     * changes every few milliseconds. Only {@link #pid()} of the first process is known.
+     * changes every few milliseconds. Only {@link #pid()} of the first process is known. The chain
+     * ends by itself after two minutes. This and {@link #forked()} replace each other: the last
+     * call counts.
+     *
+     * @return this builder
      */
     public Builder forkChain() {
       mode = "--fork-chain";
@@ -177,19 +226,34 @@ public final class Listener implements AutoCloseable {
 
     /**
      * Starts the process but opens nothing until {@link Started#go()}: the test can move it into a
-     * cgroup first, so that its sockets are created there.
+     * cgroup first, so that its sockets are created there. Start such a process with {@link
+     * #startProcess()}: {@link #start()} would wait for sockets that are never opened.
+     *
+     * @return this builder
      */
     public Builder waitForGo() {
       waitForGo = true;
       return this;
     }
 
-    /** Starts the listener and waits until its sockets are open. */
+    /**
+     * Starts the listener and waits, up to 20 seconds, until its sockets are open.
+     *
+     * @return the listener, its sockets open
+     * @throws IllegalStateException if it fails, such as when a socket cannot be bound, or is not
+     *     ready in time; the process is killed
+     * @throws UncheckedIOException if {@code python3} cannot be started
+     */
     public Listener start() {
       return startProcess().awaitReady();
     }
 
-    /** Starts the process; with {@link #waitForGo()}, call {@link Started#go()} next. */
+    /**
+     * Starts the process; with {@link #waitForGo()}, call {@link Started#go()} next.
+     *
+     * @return the started process, which may not have opened its sockets yet
+     * @throws UncheckedIOException if {@code python3} cannot be started
+     */
     public Started startProcess() {
       List<String> command = new ArrayList<>(List.of(python(), SCRIPT.toString()));
       if (waitForGo) {
@@ -219,12 +283,20 @@ public final class Listener implements AutoCloseable {
       this.command = command;
     }
 
-    /** The pid of the process. */
+    /** {@return the pid of the process} */
     public long pid() {
       return process.pid();
     }
 
-    /** Tells a {@link Builder#waitForGo()} process to open its sockets, and waits until it has. */
+    /**
+     * Tells a {@link Builder#waitForGo()} process to open its sockets, and waits, up to 20 seconds,
+     * until it has.
+     *
+     * @return the listener, its sockets open
+     * @throws UncheckedIOException if the process died before it could be told; it is killed
+     * @throws IllegalStateException if it fails, such as when a socket cannot be bound, or is not
+     *     ready in time; the process is killed
+     */
     public Listener go() {
       try {
         process.getOutputStream().write('\n');

@@ -29,12 +29,21 @@ public abstract class ProcessTrackerKillContract {
   private static final ContainerId VICTIM = ContainerId.of("victim");
   private static final ContainerId BYSTANDER = ContainerId.of("bystander");
 
-  /** A tracker initialized with {@code cgroups_root} = the scratch root's name. */
+  /**
+   * {@return a tracker initialized with {@code cgroups_root} = the scratch root's name} Each test
+   * asks for one.
+   *
+   * @param scratch the test's scratch cgroups, whose {@link ScratchCgroups#name() name} is the root
+   */
   protected abstract ProcessTracker tracker(ScratchCgroups scratch);
 
   /**
    * Checks, after a kill, that the victim's cgroup at {@code relative} (under the scratch root) is
    * left usable, for example thawed. The default checks nothing.
+   *
+   * @param scratch the test's scratch cgroups
+   * @param relative the victim's cgroup, relative to the scratch root, such as {@code victim}
+   * @throws IOException if the cgroup's files cannot be read
    */
   protected void assertLeftUsable(ScratchCgroups scratch, String relative) throws IOException {}
 

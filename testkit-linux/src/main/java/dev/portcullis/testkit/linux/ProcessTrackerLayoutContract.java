@@ -29,16 +29,36 @@ public abstract class ProcessTrackerLayoutContract {
   private static final ContainerId EXECUTOR = ContainerId.of("executor");
   private static final ContainerId TASK = EXECUTOR.child("task");
 
-  /** A tracker under the scratch root that gives up removing after {@code removeBound}. */
+  /**
+   * {@return a tracker under the scratch root that gives up removing after {@code removeBound}}
+   *
+   * @param scratch the test's scratch cgroups, whose {@link ScratchCgroups#name() name} is the root
+   * @param removeBound how long the tracker's remove waits for a cgroup's processes to exit before
+   *     it fails
+   */
   protected abstract ProcessTracker tracker(ScratchCgroups scratch, Duration removeBound);
 
-  /** A tracker under the scratch root with its default bounds. */
+  /**
+   * {@return a tracker under the scratch root with its default bounds} A test may ask for several:
+   * each must read the same hierarchy.
+   *
+   * @param scratch the test's scratch cgroups, whose {@link ScratchCgroups#name() name} is the root
+   */
   protected abstract ProcessTracker tracker(ScratchCgroups scratch);
 
-  /** The scratch root's directory in this tracker's hierarchy. */
+  /**
+   * {@return the scratch root's directory in this tracker's hierarchy, whether or not it exists
+   * yet}
+   *
+   * @param scratch the test's scratch cgroups
+   */
   protected abstract Path root(ScratchCgroups scratch);
 
-  /** Checks what makes {@code dir} a cgroup of this hierarchy. The default checks nothing. */
+  /**
+   * Checks what makes {@code dir} a cgroup of this hierarchy. The default checks nothing.
+   *
+   * @param dir a directory the tracker created for a nested container
+   */
   protected void assertIsCgroup(Path dir) {}
 
   @Test

@@ -25,7 +25,12 @@ public final class ScratchCgroups implements AutoCloseable {
   private final String name = "portcullis-test-" + UUID.randomUUID().toString().substring(0, 8);
   private final MountTable mounts;
 
-  /** Reads the mount table to find the hierarchies. */
+  /**
+   * Reads the mount table to find the hierarchies, and picks a fresh name. Nothing is created: the
+   * tracker under test makes the directories.
+   *
+   * @throws UncheckedIOException if the mount table cannot be read
+   */
   public ScratchCgroups() {
     try {
       mounts = MountTable.read();
@@ -34,27 +39,33 @@ public final class ScratchCgroups implements AutoCloseable {
     }
   }
 
-  /** The cgroup root name to give a tracker ({@code cgroups_root}). */
+  /** {@return the cgroup root name to give a tracker ({@code cgroups_root})} */
   public String name() {
     return name;
   }
 
-  /** The mount point of the v2 hierarchy, if mounted. */
+  /** {@return the mount point of the v2 hierarchy, if mounted} */
   public Optional<Path> v2Mount() {
     return mounts.cgroup2().map(MountTable.Mount::mountPoint);
   }
 
-  /** The mount point of the v1 freezer hierarchy, if mounted. */
+  /** {@return the mount point of the v1 freezer hierarchy, if mounted} */
   public Optional<Path> freezerMount() {
     return mounts.cgroup1("freezer").map(MountTable.Mount::mountPoint);
   }
 
-  /** This test's directory in the v2 hierarchy (it may not exist yet). */
+  /**
+   * {@return this test's directory in the v2 hierarchy (it may not exist yet); empty when v2 is not
+   * mounted}
+   */
   public Optional<Path> v2() {
     return v2Mount().map(m -> m.resolve(name));
   }
 
-  /** This test's directory in the v1 freezer hierarchy (it may not exist yet). */
+  /**
+   * {@return this test's directory in the v1 freezer hierarchy (it may not exist yet); empty when
+   * the freezer is not mounted}
+   */
   public Optional<Path> freezer() {
     return freezerMount().map(m -> m.resolve(name));
   }
@@ -65,6 +76,9 @@ public final class ScratchCgroups implements AutoCloseable {
    * <p>The freezer goes first: a process can be in both hierarchies at once (a v1 container whose
    * placements are mirrored into v2), and one left frozen in v1 survives any v2 kill until it is
    * thawed, whereas SIGKILL ends a v2-frozen task at once.
+   *
+   * @throws IllegalStateException naming the directories that remain after {@link #destroy}'s
+   *     retries, in either hierarchy
    */
   @Override
   public void close() {
@@ -77,8 +91,11 @@ public final class ScratchCgroups implements AutoCloseable {
   }
 
   /**
-   * Kills and removes a cgroup directory tree, retrying while processes die.
+   * Kills and removes a cgroup directory tree, retrying while processes die: each directory is
+   * thawed (v1 freezer or v2), its processes are killed (through {@code cgroup.kill}, or with
+   * SIGKILL to each one in {@code cgroup.procs}), and the directories are removed deepest first.
    *
+   * @param root the top of the tree, removed too; a missing one is nothing to remove
    * @return the directories that could not be removed within about five seconds
    */
   public static List<String> destroy(Path root) {

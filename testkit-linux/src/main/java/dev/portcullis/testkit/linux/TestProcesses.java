@@ -23,6 +23,12 @@ public final class TestProcesses {
   /**
    * Starts a listener inside the container: placed before it opens anything or forks, so that
    * everything it does happens in the container's cgroup.
+   *
+   * @param tracker the tracker that places the process
+   * @param container a container whose cgroup exists
+   * @param builder the listener to start; this sets its {@link Listener.Builder#waitForGo()}
+   * @return the listener, its sockets open
+   * @throws IOException if the tracker cannot place the process; the process is killed
    */
   public static Listener startIn(
       ProcessTracker tracker, ContainerId container, Listener.Builder builder) throws IOException {
@@ -39,12 +45,22 @@ public final class TestProcesses {
   /**
    * Whether the process has exited: no longer in {@code /proc}, or a zombie. An orphan's zombie
    * lingers until init reaps it, which on these machines happens in batches.
+   *
+   * @param pid any process, a child of this JVM or not
+   * @return whether it is gone, as {@link Listener#isRunning} tells
    */
   public static boolean isGone(long pid) {
     return !Listener.isRunning(pid);
   }
 
-  /** Waits up to two seconds for every process to be gone; whether they are. */
+  /**
+   * Waits up to two seconds for every process to be gone, as {@link #isGone} tells.
+   *
+   * @param pids the processes to wait for
+   * @return whether they are all gone
+   * @throws IOException not thrown: nothing the wait does can fail with it
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
   public static boolean awaitGone(Collection<Long> pids) throws IOException, InterruptedException {
     for (int i = 0; i < 200; i++) {
       boolean all = true;
@@ -59,7 +75,14 @@ public final class TestProcesses {
     return false;
   }
 
-  /** Waits up to two seconds for the listener's own process to be reaped by the JVM. */
+  /**
+   * Waits up to two seconds for the listener's own process to be reaped by the JVM. Its forked
+   * children are not waited for: see {@link #awaitGone}.
+   *
+   * @param listener the listener whose process should end
+   * @return whether its process has ended
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
   public static boolean awaitDead(Listener listener) throws InterruptedException {
     for (int i = 0; i < 200 && listener.isAlive(); i++) {
       Thread.sleep(10);
@@ -91,6 +114,14 @@ public final class TestProcesses {
       this.child = child;
     }
 
+    /**
+     * Starts the parent and waits until it reports its child's pid. The child sleeps for a minute,
+     * unless it is killed first.
+     *
+     * @return the running parent and its child
+     * @throws IOException if {@code python3} cannot be started or its output cannot be read; the
+     *     parent is killed
+     */
     public static UnreapedChild start() throws IOException {
       Process parent =
           new ProcessBuilder(List.of("python3", "-c", SCRIPT))
@@ -108,10 +139,14 @@ public final class TestProcesses {
       }
     }
 
+    /** {@return the pid of the child, which the parent never reaps} */
     public long child() {
       return child;
     }
 
+    /**
+     * Kills the parent and the child, if it still runs, and waits up to ten seconds for the parent.
+     */
     @Override
     public void close() {
       Set<ProcessHandle> all = new HashSet<>();
