@@ -29,8 +29,7 @@ final class Executor {
   private boolean terminated;
   private Optional<PortRanges> listening = Optional.empty();
   private Optional<GuardRefusals> guardRefusals = Optional.empty();
-  private Optional<Decision> decision = Optional.empty();
-  private CompletableFuture<ContainerLimitation> limitation = new CompletableFuture<>();
+  private KillWatch kills = new KillWatch(Optional.empty());
 
   Executor(
       String executorId,
@@ -58,7 +57,7 @@ final class Executor {
             record.networks(),
             record.terminated());
     record.tasks().forEach(task -> executor.add(Task.restore(task)));
-    executor.decision = record.decision();
+    executor.kills = new KillWatch(record.decision());
     return executor;
   }
 
@@ -121,14 +120,14 @@ final class Executor {
   /** Every task has ended and the containers are gone: nothing is listened on any more. */
   void terminate() {
     this.terminated = true;
-    this.limitation.cancel(false);
+    kills.stopWatching();
     this.listening = Optional.empty();
     tasks.values().forEach(task -> task.listening(Optional.empty()));
   }
 
-  /** The kill decided on, once one is; the first decision stands. */
+  /** The kill of this executor decided on, once one is; the first decision stands. */
   Optional<Decision> decision() {
-    return decision;
+    return kills.decision();
   }
 
   /**
@@ -137,24 +136,17 @@ final class Executor {
    * @return whether this decision is the one that stands
    */
   boolean decide(Decision kill) {
-    if (decision.isPresent()) {
-      return false;
-    }
-    decision = Optional.of(kill);
-    return true;
+    return kills.decide(kill);
   }
 
   /** The limitation the isolator raised on this executor's root, once it has. */
   Optional<ContainerLimitation> limitation() {
-    if (limitation.isDone() && !limitation.isCompletedExceptionally()) {
-      return Optional.of(limitation.join());
-    }
-    return Optional.empty();
+    return kills.limitation();
   }
 
-  /** The isolator's watch on this executor; it completes only if the isolator limits it. */
+  /** The isolator's watch on this executor's root; it completes only if the isolator limits it. */
   void watch(CompletableFuture<ContainerLimitation> watch) {
-    this.limitation = watch;
+    kills.watch(watch);
   }
 
   void guardRefusals(GuardRefusals refusals) {
@@ -177,7 +169,7 @@ final class Executor {
         terminated,
         listening,
         guardRefusals,
-        decision,
+        kills.decision(),
         records);
   }
 }

@@ -25,8 +25,7 @@ final class Task {
   private OptionalLong pid = OptionalLong.empty();
   private Optional<HeldProcess> process = Optional.empty();
   private Optional<PortRanges> listening = Optional.empty();
-  private Optional<Decision> decision = Optional.empty();
-  private CompletableFuture<ContainerLimitation> limitation = new CompletableFuture<>();
+  private KillWatch kills = new KillWatch(Optional.empty());
 
   Task(
       String taskId,
@@ -56,7 +55,7 @@ final class Task {
             record.state());
     task.status = record.status();
     task.pid = record.pid();
-    task.decision = record.decision();
+    task.kills = new KillWatch(record.decision());
     return task;
   }
 
@@ -123,7 +122,7 @@ final class Task {
    * executor. The first decision stands.
    */
   Optional<Decision> decision() {
-    return decision;
+    return kills.decision();
   }
 
   /**
@@ -132,24 +131,17 @@ final class Task {
    * @return whether this decision is the one that stands
    */
   boolean decide(Decision kill) {
-    if (decision.isPresent()) {
-      return false;
-    }
-    decision = Optional.of(kill);
-    return true;
+    return kills.decide(kill);
   }
 
   /** The limitation the isolator raised on this task's own container, once it has. */
   Optional<ContainerLimitation> limitation() {
-    if (limitation.isDone() && !limitation.isCompletedExceptionally()) {
-      return Optional.of(limitation.join());
-    }
-    return Optional.empty();
+    return kills.limitation();
   }
 
   /** The isolator's watch on this task's container; it completes only if it is limited alone. */
   void watch(CompletableFuture<ContainerLimitation> watch) {
-    this.limitation = watch;
+    kills.watch(watch);
   }
 
   /**
@@ -157,7 +149,7 @@ final class Task {
    * group: by a decision recorded here, or as the last update reported says.
    */
   boolean limitedAlone() {
-    return decision.isPresent()
+    return kills.decision().isPresent()
         || (state == TaskState.TASK_FAILED
             && status.flatMap(TaskStatus::reason).equals(Optional.of(ContainerLimitation.REASON)));
   }
@@ -173,7 +165,7 @@ final class Task {
         state,
         status,
         pid,
-        decision,
+        kills.decision(),
         listening);
   }
 }
