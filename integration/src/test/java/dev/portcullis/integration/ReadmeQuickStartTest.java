@@ -3,18 +3,51 @@ package dev.portcullis.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.testkit.linux.FreePorts;
 import dev.portcullis.testkit.linux.RequiresLinuxRoot;
+import dev.portcullis.testkit.linux.ScratchCgroups;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The README's quick-start run, word for word, so that what it shows stays true. */
 @RequiresLinuxRoot
 class ReadmeQuickStartTest {
+
+  /**
+   * The quick start runs with the default {@code --cgroups_root}; whichever of its directories the
+   * run creates, the test removes, so that the host is left as found.
+   */
+  private final List<Path> madeByTheRun = new ArrayList<>();
+
+  @BeforeEach
+  void noteTheDefaultRootsMissing() {
+    try (ScratchCgroups mounts = new ScratchCgroups()) {
+      for (Optional<Path> mount : List.of(mounts.v2Mount(), mounts.freezerMount())) {
+        mount
+            .map(m -> m.resolve(ProcessTracker.DEFAULT_CGROUPS_ROOT))
+            .filter(root -> !Files.exists(root))
+            .ifPresent(madeByTheRun::add);
+      }
+    }
+  }
+
+  @AfterEach
+  void removeTheDefaultRootsTheRunMade() {
+    List<String> left = new ArrayList<>();
+    for (Path root : madeByTheRun) {
+      left.addAll(ScratchCgroups.destroy(root));
+    }
+    assertTrue(left.isEmpty(), "could not remove " + left);
+  }
 
   private static final List<String> COMMAND =
       List.of(
