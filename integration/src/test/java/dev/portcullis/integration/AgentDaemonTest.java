@@ -244,18 +244,7 @@ class AgentDaemonTest {
             "group",
             "stray failed",
             e -> task(e, "stray").path("status").path("state").asText().equals("TASK_FAILED"));
-    JsonNode status = task(limited, "stray").path("status");
-    assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
-    assertTrue(
-        status
-            .path("message")
-            .asText()
-            .contains("unallocated port(s): [" + stray + "-" + stray + "]"),
-        status::toString);
-    JsonNode range =
-        status.path("limitation").path("resources").get(0).path("ranges").path("range");
-    assertEquals(stray, range.get(0).path("begin").asInt(), status::toString);
-    assertEquals(stray, range.get(0).path("end").asInt(), status::toString);
+    assertLimitedOn(task(limited, "stray").path("status"), stray);
     // Several scans later the sibling still runs.
     Thread.sleep(1_000);
     JsonNode running = agent.executor("group");
@@ -304,20 +293,7 @@ class AgentDaemonTest {
         agent.awaitExecutor(
             "group", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
     for (String taskId : List.of("good", "stray", "idle")) {
-      JsonNode status = task(ended, taskId).path("status");
-      assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
-      assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
-      assertTrue(
-          status
-              .path("message")
-              .asText()
-              .contains("unallocated port(s): [" + stray + "-" + stray + "]"),
-          status::toString);
-      JsonNode range =
-          status.path("limitation").path("resources").get(0).path("ranges").path("range");
-      assertEquals(1, range.size(), status::toString);
-      assertEquals(stray, range.get(0).path("begin").asInt());
-      assertEquals(stray, range.get(0).path("end").asInt());
+      assertLimitedOn(task(ended, taskId).path("status"), stray);
     }
     List<JsonNode> updates = events.next(9);
     assertEquals(
@@ -904,6 +880,26 @@ class AgentDaemonTest {
   }
 
   // --- Helpers ---
+
+  /**
+   * Asserts that a task's last status is {@code TASK_FAILED} for a limitation naming exactly the
+   * one port, in its message and in its {@code limitation} ports resource.
+   */
+  private static void assertLimitedOn(JsonNode status, int port) {
+    assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
+    assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
+    assertTrue(
+        status
+            .path("message")
+            .asText()
+            .contains("unallocated port(s): [" + port + "-" + port + "]"),
+        status::toString);
+    JsonNode range =
+        status.path("limitation").path("resources").get(0).path("ranges").path("range");
+    assertEquals(1, range.size(), status::toString);
+    assertEquals(port, range.get(0).path("begin").asInt(), status::toString);
+    assertEquals(port, range.get(0).path("end").asInt(), status::toString);
+  }
 
   /** The providers a test runs with. */
   enum Stack {
