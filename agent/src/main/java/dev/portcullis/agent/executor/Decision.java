@@ -1,5 +1,6 @@
 package dev.portcullis.agent.executor;
 
+import dev.portcullis.api.ContainerLimitation;
 import java.util.Objects;
 
 /**
@@ -20,5 +21,10 @@ public record Decision(Termination ending, KillReason reason) {
     if (ending instanceof Termination.Exited || ending instanceof Termination.Vanished) {
       throw new IllegalArgumentException("a kill does not end tasks as " + ending);
     }
+  }
+
+  /** The kill for a limitation the isolator raises: the live tasks fail with it. */
+  static Decision limited(ContainerLimitation limitation) {
+    return new Decision(new Termination.Limited(limitation), KillReason.CONTAINER_LIMITATION);
   }
 }

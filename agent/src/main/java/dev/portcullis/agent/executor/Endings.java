@@ -93,8 +93,7 @@ final class Endings {
       return;
     }
     Executor executor = owner.get();
-    Decision decision =
-        new Decision(new Termination.Limited(limitation), KillReason.CONTAINER_LIMITATION);
+    Decision decision = Decision.limited(limitation);
     if (limited.equals(executor.container())) {
       decide(executor, decision);
       return;
@@ -125,11 +124,7 @@ final class Endings {
         LOG.warn("Executor {} is limited: {}", executor.executorId(), limitation.get().message());
         // Decided before the isolator's kill, as it announced the limitation; decided here only if
         // that record could not be kept.
-        Decision decided =
-            decide(
-                executor,
-                new Decision(
-                    new Termination.Limited(limitation.get()), KillReason.CONTAINER_LIMITATION));
+        Decision decided = decide(executor, Decision.limited(limitation.get()));
         if (!holdings.isEmpty(executor.container())) {
           holdings.killQuietly(executor.container());
         }
@@ -163,8 +158,7 @@ final class Endings {
           task.taskId(),
           executor.executorId(),
           limitation.get().message());
-      Decision decision =
-          new Decision(new Termination.Limited(limitation.get()), KillReason.CONTAINER_LIMITATION);
+      Decision decision = Decision.limited(limitation.get());
       if (task.decide(decision)) {
         // Decided before the isolator's kill, as it announced the limitation; decided here only if
         // that record could not be kept.
