@@ -1,6 +1,7 @@
 package dev.portcullis.api;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -124,4 +125,20 @@ public interface ProcessTracker extends Provider {
    * @throws IOException if a cgroup still holds processes after the tracker's bounded wait
    */
   void remove(ContainerId container) throws IOException;
+
+  /**
+   * {@return the container's cgroup as a path from its hierarchy's root, starting with {@code /},
+   * such as {@code /portcullis/<id>/mesos/<child>}, whether or not it exists; empty when the
+   * tracker keeps containers in no path-named cgroup} This is what an OCI runtime is given as the
+   * container's {@code linux.cgroupsPath}, so that the runtime's processes land in the cgroup this
+   * tracker follows.
+   *
+   * @param container the container, top-level or nested
+   * @throws IOException if the tracker's hierarchy is unavailable
+   * @since 0.3
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  default Optional<String> cgroupPath(ContainerId container) throws IOException {
+    return Optional.empty();
+  }
 }

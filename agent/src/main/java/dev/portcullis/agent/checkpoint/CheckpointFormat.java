@@ -11,6 +11,7 @@ import dev.portcullis.agent.executor.TaskRecord;
 import dev.portcullis.agent.executor.TaskState;
 import dev.portcullis.agent.executor.TaskStatus;
 import dev.portcullis.agent.host.TaskUser;
+import dev.portcullis.agent.oci.OciContainer;
 import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
@@ -36,6 +37,7 @@ import java.util.Set;
  *                "networks":[],"terminated":false,"decision":{...},
  *                "tasks":[{"task_id":"a","container_id":"<uuid>.<uuid>","command":["sleep","60"],
  *                          "user":{"name":"nobody","uid":65534,"gid":65534},
+ *                          "container":{"type":"oci","rootfs":"/srv/rootfs",...},
  *                          "sandbox":"/var/lib/portcullis/sandboxes/<uuid>/a",
  *                          "exit_status":"/var/lib/portcullis/sandboxes/<uuid>/a.exit_status",
  *                          "state":"TASK_RUNNING","pid":1234,"status":{...}}]}]}
@@ -44,9 +46,10 @@ import java.util.Set;
  * <p>{@code decision} is present once a kill of the executor is decided on: it is recorded before
  * the kill is carried out (see {@link CheckpointDecision}). A task has one of its own once a kill
  * of its container alone is decided on (a limitation of it, not of its executor). {@code user} is
- * absent for a task that runs as the agent's user. Checkpoints written before tasks had users have
- * neither {@code user} nor {@code exit_status}: their tasks run as the agent's user and record
- * their status in the sandbox, as the shells started then still do.
+ * absent for a task that runs as the agent's user, {@code container} for one that runs on the host
+ * (see {@link CheckpointContainer}). Checkpoints written before tasks had users have neither {@code
+ * user} nor {@code exit_status}: their tasks run as the agent's user and record their status in the
+ * sandbox, as the shells started then still do.
  */
 final class CheckpointFormat {
 
@@ -90,6 +93,7 @@ final class CheckpointFormat {
                   u.put("uid", user.uid());
                   u.put("gid", user.gid());
                 });
+        task.oci().ifPresent(oci -> t.set("container", CheckpointContainer.write(oci)));
         t.put("sandbox", task.sandbox().toString());
         task.exitStatusFile().ifPresent(file -> t.put("exit_status", file.toString()));
         t.put("state", task.state().name());
@@ -172,6 +176,10 @@ final class CheckpointFormat {
         List<String> command = CheckpointFields.strings(t, "command", tat, false);
         Optional<TaskUser> user =
             t.has("user") ? Optional.of(CheckpointFields.user(t, tat)) : Optional.empty();
+        Optional<OciContainer> oci =
+            t.has("container")
+                ? Optional.of(CheckpointContainer.read(t.get("container"), tat + "container"))
+                : Optional.empty();
         Path sandbox = CheckpointFields.path(t, "sandbox", tat);
         Path exitStatus =
             t.has("exit_status")
@@ -201,6 +209,7 @@ final class CheckpointFormat {
                 taskContainer,
                 command,
                 user,
+                oci,
                 sandbox,
                 Optional.of(exitStatus),
                 state,

@@ -1,12 +1,18 @@
 package dev.portcullis.agent.cli;
 
+import dev.portcullis.agent.host.SearchPath;
 import dev.portcullis.agent.host.TaskUsers;
+import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.core.config.FlagException;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -43,6 +49,9 @@ public final class AgentFlags {
           IsolatorConfig.CONTAINER_PORTS_INCLUDE_UDP,
           TaskUsers.SWITCH_USER,
           PortsFlags.GUARD_STOP_LISTENERS);
+
+  static final String OCI_RUNTIME = "oci_runtime";
+  static final String OCI_RUNTIME_ROOT = "oci_runtime_root";
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -131,6 +140,23 @@ public final class AgentFlags {
               + " as the agent's user. Default: ${DEFAULT-VALUE}.")
   boolean switchUser;
 
+  @Option(
+      names = "--" + OCI_RUNTIME,
+      paramLabel = "PROGRAM",
+      description =
+          "The OCI runtime that runs tasks naming a container: runc, or a program that takes its"
+              + " run and delete commands; a path, or a name on PATH. Default: runc, if it is on"
+              + " PATH; without one, a task naming a container is refused.")
+  String ociRuntime;
+
+  @Option(
+      names = "--" + OCI_RUNTIME_ROOT,
+      paramLabel = "DIR",
+      description =
+          "Where the OCI runtime keeps its containers' state (its --root): an absolute path."
+              + " Default: /run/portcullis/runc.")
+  String ociRuntimeRoot;
+
   @Mixin HostFlags host;
 
   // Portcullis's own agent flags.
@@ -155,7 +181,49 @@ public final class AgentFlags {
     ProviderLoader providers = host.extensions().loader();
     logWhatIsIgnored(isolators);
     return new AgentSettings(
-        isolatesPorts, linuxLauncher, config, providers, TaskUsers.ofHost(switchUser));
+        isolatesPorts, linuxLauncher, config, providers, TaskUsers.ofHost(switchUser), oci());
+  }
+
+  /** The OCI runtime of {@code --oci_runtime}, or runc if installed; none if neither. */
+  private Optional<OciRuntime> oci() {
+    Path root = OciRuntime.DEFAULT_STATE_ROOT;
+    if (ociRuntimeRoot != null) {
+      try {
+        root = Path.of(ociRuntimeRoot);
+      } catch (InvalidPathException e) {
+        throw FlagException.invalidValue(OCI_RUNTIME_ROOT, ociRuntimeRoot, "is no path", e);
+      }
+      if (!root.isAbsolute()) {
+        throw FlagException.invalidValue(OCI_RUNTIME_ROOT, ociRuntimeRoot, "must be absolute");
+      }
+    }
+    if (ociRuntime == null) {
+      Path stateRoot = root;
+      return SearchPath.find(OciRuntime.DEFAULT_PROGRAM)
+          .map(program -> new OciRuntime(program, stateRoot));
+    }
+    Optional<Path> program =
+        ociRuntime.indexOf('/') >= 0 ? program(ociRuntime) : SearchPath.find(ociRuntime);
+    if (program.isEmpty()) {
+      throw FlagException.invalidValue(
+          OCI_RUNTIME,
+          ociRuntime,
+          "is no executable file"
+              + (ociRuntime.indexOf('/') >= 0 ? "" : " on PATH")
+              + "; install Debian's runc, or name the runtime's program");
+    }
+    return Optional.of(new OciRuntime(program.get(), root));
+  }
+
+  private static Optional<Path> program(String path) {
+    try {
+      Path program = Path.of(path).toAbsolutePath();
+      return Files.isRegularFile(program) && Files.isExecutable(program)
+          ? Optional.of(program)
+          : Optional.empty();
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
   }
 
   /** The agent's own reading of {@code --launcher}: how tasks are confined. */

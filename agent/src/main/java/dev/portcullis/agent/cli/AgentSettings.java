@@ -1,8 +1,10 @@
 package dev.portcullis.agent.cli;
 
 import dev.portcullis.agent.host.TaskUsers;
+import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.core.config.IsolatorConfig;
 import dev.portcullis.core.providers.ProviderLoader;
+import java.util.Optional;
 
 /**
  * The agent's flags, validated.
@@ -15,13 +17,16 @@ import dev.portcullis.core.providers.ProviderLoader;
  * @param providers finds the providers to select from: the agent's own, and those of {@code
  *     --modules_dir}
  * @param users which user each task runs as ({@code --switch_user})
+ * @param oci the OCI runtime that runs tasks naming a container ({@code --oci_runtime}), if the
+ *     agent has one
  */
 public record AgentSettings(
     boolean isolatesPorts,
     boolean linuxLauncher,
     IsolatorConfig config,
     ProviderLoader providers,
-    TaskUsers users) {
+    TaskUsers users,
+    Optional<OciRuntime> oci) {
 
   /** The Mesos isolator this agent provides. */
   public static final String PORTS_ISOLATOR = "network/ports";

@@ -163,6 +163,7 @@ public final class AgentCommand implements Callable<Integer> {
               maxUnacknowledgedUpdates,
               config,
               settings.users(),
+              settings.oci(),
               host);
       CountDownLatch stop = new CountDownLatch(1);
       installStopSignals(stop);

@@ -65,7 +65,7 @@ public final class AgentDaemon implements AutoCloseable {
         new ExecutorCore(
             config.tracker(),
             ports,
-            new SandboxLauncher(config.workDir(), config.users()),
+            new SandboxLauncher(config.workDir(), config.users(), config.oci()),
             feed,
             new LoggedJournal(journal, log),
             metrics,
@@ -74,7 +74,7 @@ public final class AgentDaemon implements AutoCloseable {
     CoreLoop loop = new CoreLoop(core, "portcullis-agent");
     ApiServer server;
     try {
-      server = new ApiServer(config.address(), loop, feed, metrics, config.users());
+      server = new ApiServer(config.address(), loop, feed, metrics, config.users(), config.oci());
     } catch (IOException e) {
       loop.close();
       log.close();

@@ -2,6 +2,7 @@ package dev.portcullis.agent.daemon;
 
 import dev.portcullis.agent.cli.HostProviders;
 import dev.portcullis.agent.host.TaskUsers;
+import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.PortsIsolatorBuilder;
 import dev.portcullis.core.config.IsolatorConfig;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param maxUnacknowledgedUpdates how many unacknowledged status updates are kept for replay
  * @param config the isolator's configuration
  * @param users which user each task runs as ({@code --switch_user})
+ * @param oci the OCI runtime that runs tasks naming a container, if the agent has one
  * @param host the process tracker, and the ports isolator's builder when ports are isolated
  */
 public record DaemonConfig(
@@ -31,6 +33,7 @@ public record DaemonConfig(
     int maxUnacknowledgedUpdates,
     IsolatorConfig config,
     TaskUsers users,
+    Optional<OciRuntime> oci,
     HostProviders.Host host) {
 
   /** Checks for nulls. */
@@ -42,6 +45,7 @@ public record DaemonConfig(
     }
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(users, "users");
+    Objects.requireNonNull(oci, "oci");
     Objects.requireNonNull(host, "host");
   }
 

@@ -1,10 +1,16 @@
 package dev.portcullis.agent.executor;
 
 import dev.portcullis.agent.host.TaskUsers;
+import dev.portcullis.agent.oci.OciBundle;
+import dev.portcullis.agent.oci.OciRuntime;
+import dev.portcullis.api.ContainerId;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code portcullis run}'s launcher: the task runs in the agent's working directory, its output
@@ -15,14 +21,20 @@ public final class ForegroundLauncher implements TaskLauncher {
 
   private final TaskUsers users;
   private final Path directory;
+  private final OciLaunch oci;
+
+  /** The bundles written for the tasks that run in OCI containers, until they are released. */
+  private final Map<ContainerId, Path> bundles = new ConcurrentHashMap<>();
 
   /**
    * @param users which user the task's command runs as
-   * @param directory the task's working directory
+   * @param directory the task's working directory, which an OCI container mounts as its sandbox
+   * @param runtime the OCI runtime that runs a task naming a container, if the agent has one
    */
-  public ForegroundLauncher(TaskUsers users, Path directory) {
+  public ForegroundLauncher(TaskUsers users, Path directory, Optional<OciRuntime> runtime) {
     this.users = users;
     this.directory = directory;
+    this.oci = new OciLaunch(runtime);
   }
 
   @Override
@@ -36,9 +48,20 @@ public final class ForegroundLauncher implements TaskLauncher {
   }
 
   @Override
-  public HeldProcess start(String executor, String ports, TaskRecord task) throws IOException {
+  public HeldProcess start(String executor, String ports, TaskRecord task, Optional<String> cgroup)
+      throws IOException {
+    List<String> command;
+    if (task.oci().isPresent()) {
+      // Nothing of run's is kept on disk: the bundle lives in a temporary directory until the
+      // container is released.
+      Path bundle = Files.createTempDirectory("portcullis-oci-");
+      bundles.put(task.container(), bundle);
+      command = oci.command(task, bundle, Map.of(), directory, cgroup);
+    } else {
+      command = users.command(task.user(), task.command());
+    }
     return TaskShell.start(
-        users.command(task.user(), task.command()),
+        command,
         directory,
         Optional.empty(),
         Map.of(),
@@ -52,6 +75,16 @@ public final class ForegroundLauncher implements TaskLauncher {
   @Override
   public Optional<Integer> recordedExitStatus(TaskRecord task) {
     return Optional.empty();
+  }
+
+  @Override
+  public void released(ContainerId container) throws IOException {
+    oci.released(container.toString());
+    Path bundle = bundles.remove(container);
+    if (bundle != null) {
+      Files.deleteIfExists(bundle.resolve(OciBundle.CONFIG));
+      Files.deleteIfExists(bundle);
+    }
   }
 
   @Override

@@ -199,6 +199,14 @@ final class Holdings {
   /** Removes a container whose processes are gone; a failure is logged. */
   void removeQuietly(ContainerId container) {
     try {
+      launcher.released(container);
+    } catch (IOException e) {
+      LOG.error(
+          "Could not remove what the launcher made for container {}: {}",
+          container,
+          e.getMessage());
+    }
+    try {
       tracker.remove(container);
     } catch (IOException e) {
       LOG.error("Could not remove the cgroup of container {}: {}", container, e.getMessage());

@@ -102,6 +102,7 @@ final class Launches {
               container,
               task.command(),
               task.user(),
+              task.oci(),
               // Chosen now, made once the record is kept.
               holdings.launcher.place(spec.executorId(), root.toString(), task),
               TaskState.TASK_STARTING));
@@ -148,7 +149,10 @@ final class Launches {
       holdings.report(executor, task, TaskState.TASK_STARTING);
       HeldProcess process =
           holdings.launcher.start(
-              executor.executorId(), executor.ports().toString(), task.record());
+              executor.executorId(),
+              executor.ports().toString(),
+              task.record(),
+              holdings.tracker.cgroupPath(task.container()));
       task.process(process);
       try {
         holdings.tracker.place(task.container(), process.pid());

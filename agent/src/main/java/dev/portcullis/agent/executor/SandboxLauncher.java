@@ -2,6 +2,9 @@ package dev.portcullis.agent.executor;
 
 import dev.portcullis.agent.host.TaskUser;
 import dev.portcullis.agent.host.TaskUsers;
+import dev.portcullis.agent.oci.OciContainer;
+import dev.portcullis.agent.oci.OciRuntime;
+import dev.portcullis.api.ContainerId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -48,16 +51,22 @@ public final class SandboxLauncher implements TaskLauncher {
   private static final FileAttribute<Set<PosixFilePermission>> NOT_WRITABLE_BY_OTHERS =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
 
+  /** A task's OCI bundle, beside its sandbox, is the sandbox's name with this suffix. */
+  public static final String BUNDLE_SUFFIX = ".oci";
+
   private final Path sandboxes;
   private final TaskUsers users;
+  private final OciLaunch oci;
 
   /**
    * @param workDir the agent's work directory
    * @param users which user each task's command runs as
+   * @param runtime the OCI runtime that runs tasks naming a container, if the agent has one
    */
-  public SandboxLauncher(Path workDir, TaskUsers users) {
+  public SandboxLauncher(Path workDir, TaskUsers users, Optional<OciRuntime> runtime) {
     this.sandboxes = workDir.resolve(SANDBOXES);
     this.users = users;
+    this.oci = new OciLaunch(runtime);
   }
 
   @Override
@@ -80,24 +89,35 @@ public final class SandboxLauncher implements TaskLauncher {
   }
 
   @Override
-  public HeldProcess start(String executor, String ports, TaskRecord task) throws IOException {
+  public HeldProcess start(String executor, String ports, TaskRecord task, Optional<String> cgroup)
+      throws IOException {
     Path sandbox = task.sandbox();
     Path stdout = sandbox.resolve("stdout");
     Path stderr = sandbox.resolve("stderr");
+    List<String> command;
+    Map<String, String> environment;
+    if (task.oci().isPresent()) {
+      // The shell's own environment is the runtime's; the command's is the bundle's.
+      environment = Map.of();
+      Path bundle = sandbox.resolveSibling(task.taskId() + BUNDLE_SUFFIX);
+      Files.createDirectories(bundle, NOT_WRITABLE_BY_OTHERS);
+      command =
+          oci.command(
+              task,
+              bundle,
+              environment(OciContainer.SANDBOX_MOUNT, executor, task, ports),
+              sandbox,
+              cgroup);
+    } else {
+      environment = environment(sandbox.toString(), executor, task, ports);
+      command = users.command(task.user(), task.command());
+    }
     TaskShell shell =
         TaskShell.start(
-            users.command(task.user(), task.command()),
+            command,
             sandbox,
             task.exitStatusFile(),
-            Map.of(
-                "PORTCULLIS_SANDBOX",
-                sandbox.toString(),
-                "PORTCULLIS_EXECUTOR_ID",
-                executor,
-                "PORTCULLIS_TASK_ID",
-                task.taskId(),
-                "PORTCULLIS_ALLOCATED_PORTS",
-                ports),
+            environment,
             TaskShell.Output.AS_REDIRECTED,
             new ProcessBuilder()
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
@@ -124,6 +144,19 @@ public final class SandboxLauncher implements TaskLauncher {
     return shell;
   }
 
+  private static Map<String, String> environment(
+      String sandbox, String executor, TaskRecord task, String ports) {
+    return Map.of(
+        "PORTCULLIS_SANDBOX",
+        sandbox,
+        "PORTCULLIS_EXECUTOR_ID",
+        executor,
+        "PORTCULLIS_TASK_ID",
+        task.taskId(),
+        "PORTCULLIS_ALLOCATED_PORTS",
+        ports);
+  }
+
   private static void chown(Path path, TaskUser owner) throws IOException {
     // By number: the user was resolved once, and a name could map elsewhere by now. The casts
     // keep the bits of ids above 2^31, which uid_t holds.
@@ -136,6 +169,11 @@ public final class SandboxLauncher implements TaskLauncher {
     return task.exitStatusFile().isPresent()
         ? TaskShell.recordedExitStatus(task.exitStatusFile().get())
         : Optional.empty();
+  }
+
+  @Override
+  public void released(ContainerId container) throws IOException {
+    oci.released(container.toString());
   }
 
   @Override

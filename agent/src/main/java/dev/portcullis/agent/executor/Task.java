@@ -1,6 +1,7 @@
 package dev.portcullis.agent.executor;
 
 import dev.portcullis.agent.host.TaskUser;
+import dev.portcullis.agent.oci.OciContainer;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
@@ -17,6 +18,7 @@ final class Task {
   private final ContainerId container;
   private final List<String> command;
   private final Optional<TaskUser> user;
+  private final Optional<OciContainer> oci;
   private final Path sandbox;
   private final Optional<Path> exitStatusFile;
 
@@ -32,12 +34,14 @@ final class Task {
       ContainerId container,
       List<String> command,
       Optional<TaskUser> user,
+      Optional<OciContainer> oci,
       TaskFiles files,
       TaskState state) {
     this.taskId = taskId;
     this.container = container;
     this.command = List.copyOf(command);
     this.user = user;
+    this.oci = oci;
     this.sandbox = files.sandbox();
     this.exitStatusFile = files.exitStatus();
     this.state = state;
@@ -51,6 +55,7 @@ final class Task {
             record.container(),
             record.command(),
             record.user(),
+            record.oci(),
             new TaskFiles(record.sandbox(), record.exitStatusFile()),
             record.state());
     task.status = record.status();
@@ -74,6 +79,11 @@ final class Task {
   /** The user the command runs as; empty for the agent's user. */
   Optional<TaskUser> user() {
     return user;
+  }
+
+  /** The OCI container the command runs in; empty when it runs on the host. */
+  Optional<OciContainer> oci() {
+    return oci;
   }
 
   TaskFiles files() {
@@ -160,6 +170,7 @@ final class Task {
         container,
         command,
         user,
+        oci,
         sandbox,
         exitStatusFile,
         state,

@@ -1,5 +1,6 @@
 package dev.portcullis.agent.executor;
 
+import dev.portcullis.api.ContainerId;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -31,9 +32,12 @@ public interface TaskLauncher {
    * @param executor the executor's id
    * @param ports the executor's allocated ports, as text, for the task's environment
    * @param task the task, with the files {@link #prepare} chose
+   * @param cgroup the task's cgroup as a path from its hierarchy's root, if the tracker names one:
+   *     what an OCI container's {@code linux.cgroupsPath} must be
    * @throws IOException if the process cannot be started; nothing is left running then
    */
-  HeldProcess start(String executor, String ports, TaskRecord task) throws IOException;
+  HeldProcess start(String executor, String ports, TaskRecord task, Optional<String> cgroup)
+      throws IOException;
 
   /**
    * The exit status recorded for a task whose process is no child of this agent (one it recovered),
@@ -42,6 +46,16 @@ public interface TaskLauncher {
    * @throws IOException if a record exists but cannot be read
    */
   Optional<Integer> recordedExitStatus(TaskRecord task) throws IOException;
+
+  /**
+   * The processes of a container, and of every container nested in it, are gone, and its cgroups
+   * are about to be removed: removes what the launcher made for them outside their cgroups, such as
+   * an OCI runtime's state and the cgroups it made in other hierarchies. Called for containers this
+   * agent never launched too, such as orphans: what it does not know is nothing to remove.
+   *
+   * @throws IOException if something could not be removed
+   */
+  void released(ContainerId container) throws IOException;
 
   /**
    * Removes what {@link #prepare} made for the tasks of an executor the core forgets; a failure is

@@ -1,6 +1,7 @@
 package dev.portcullis.agent.executor;
 
 import dev.portcullis.agent.host.TaskUser;
+import dev.portcullis.agent.oci.OciContainer;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.OptionalLong;
  * @param container the task's container
  * @param command the command as given
  * @param user the user the command runs as; empty for the agent's user
+ * @param oci the OCI container the command runs in; empty when it runs on the host
  * @param sandbox the task's working directory
  * @param exitStatusFile where its shell records the command's exit status, if anywhere
  * @param state the last state reported
@@ -31,6 +33,7 @@ public record TaskRecord(
     ContainerId container,
     List<String> command,
     Optional<TaskUser> user,
+    Optional<OciContainer> oci,
     Path sandbox,
     Optional<Path> exitStatusFile,
     TaskState state,
@@ -45,6 +48,7 @@ public record TaskRecord(
     Objects.requireNonNull(container, "container");
     command = List.copyOf(command);
     Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(oci, "oci");
     Objects.requireNonNull(sandbox, "sandbox");
     Objects.requireNonNull(exitStatusFile, "exitStatusFile");
     Objects.requireNonNull(state, "state");

@@ -1,6 +1,7 @@
 package dev.portcullis.agent.executor;
 
 import dev.portcullis.agent.host.TaskUser;
+import dev.portcullis.agent.oci.OciContainer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,12 +12,20 @@ import java.util.Optional;
  * @param taskId the task's id, unique on the agent
  * @param command the program and its arguments; never empty
  * @param user the user the task runs as, resolved; empty for the agent's user
+ * @param oci the OCI container the command runs in, checked; empty to run it on the host
  */
-public record TaskSpec(String taskId, List<String> command, Optional<TaskUser> user) {
+public record TaskSpec(
+    String taskId, List<String> command, Optional<TaskUser> user, Optional<OciContainer> oci) {
 
   /** Copies the command. */
   public TaskSpec {
     command = List.copyOf(command);
     Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(oci, "oci");
+  }
+
+  /** A task that runs on the host. */
+  public TaskSpec(String taskId, List<String> command, Optional<TaskUser> user) {
+    this(taskId, command, user, Optional.empty());
   }
 }

@@ -15,6 +15,7 @@ import dev.portcullis.agent.executor.ExecutorSpec;
 import dev.portcullis.agent.executor.LaunchFailedException;
 import dev.portcullis.agent.executor.UnknownExecutorException;
 import dev.portcullis.agent.host.TaskUsers;
+import dev.portcullis.agent.oci.OciRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,12 +69,15 @@ public final class ApiServer implements AutoCloseable {
   private final StatusStream stream;
   private final AgentMetrics metrics;
   private final TaskUsers users;
+  private final Optional<OciRuntime> oci;
 
   /**
    * Binds the address, without serving yet.
    *
    * @param users resolves the users of launch requests, on the request's thread: a slow directory
    *     service then holds up that request only, never the agent's loop
+   * @param oci the OCI runtime that runs tasks naming a container, if the agent has one; such a
+   *     task's root filesystem is checked on the request's thread too
    * @throws IOException if the address cannot be bound
    */
   public ApiServer(
@@ -81,13 +85,15 @@ public final class ApiServer implements AutoCloseable {
       CoreLoop loop,
       StatusFeed feed,
       AgentMetrics metrics,
-      TaskUsers users)
+      TaskUsers users,
+      Optional<OciRuntime> oci)
       throws IOException {
     this.loop = loop;
     this.feed = feed;
     this.stream = feed.stream();
     this.metrics = metrics;
     this.users = users;
+    this.oci = oci;
     this.server = HttpServer.create(address, 64);
     // A thread per request: event streams hold theirs for as long as the reader stays.
     this.handlers =
@@ -147,7 +153,7 @@ public final class ApiServer implements AutoCloseable {
       if (method.equals("GET")) {
         reply(exchange, 200, Views.executors(loop.call(ExecutorCore::executors)));
       } else if (method.equals("POST")) {
-        ExecutorSpec spec = Requests.launch(body(exchange), users);
+        ExecutorSpec spec = Requests.launch(body(exchange), users, oci);
         reply(exchange, 201, Views.executor(loop.call(core -> core.launch(spec))));
       } else {
         throw notAllowed(exchange, "GET, POST");

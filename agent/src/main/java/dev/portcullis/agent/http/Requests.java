@@ -6,14 +6,20 @@ import dev.portcullis.agent.executor.ExecutorSpec;
 import dev.portcullis.agent.executor.TaskSpec;
 import dev.portcullis.agent.host.TaskUser;
 import dev.portcullis.agent.host.TaskUsers;
+import dev.portcullis.agent.oci.OciContainer;
+import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.core.config.AgentResources;
 import dev.portcullis.core.config.ResourcesFormatException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -36,7 +42,9 @@ final class Requests {
 
   private static final Set<String> LAUNCH_FIELDS =
       Set.of("executor_id", "resources", "networks", "tasks");
-  private static final Set<String> TASK_FIELDS = Set.of("task_id", "command", "user");
+  private static final Set<String> TASK_FIELDS = Set.of("task_id", "command", "user", "container");
+  private static final Set<String> CONTAINER_FIELDS =
+      Set.of("type", "rootfs", "writable", "env", "cwd", "hostname");
   private static final Set<String> UPDATE_FIELDS = Set.of("resources");
   private static final Set<String> ACKNOWLEDGEMENT_FIELDS = Set.of("sequence");
 
@@ -51,8 +59,10 @@ final class Requests {
    *
    * @param users resolves each task's user, so that an unknown one is refused here, before anything
    *     is created
+   * @param runtime the agent's OCI runtime, if it has one: a task naming a container is refused
+   *     without one, and its root filesystem is checked here
    */
-  static ExecutorSpec launch(JsonNode body, TaskUsers users) {
+  static ExecutorSpec launch(JsonNode body, TaskUsers users, Optional<OciRuntime> runtime) {
     requireObject(body, LAUNCH_FIELDS, "");
     String executorId = id(body.get("executor_id"), "executor_id", "executor-");
     Allocation resources = resources(body.get("resources"));
@@ -76,7 +86,15 @@ final class Requests {
       }
       List<String> command = command(task.get("command"), field + ".command");
       Optional<TaskUser> user = user(task.get("user"), field + ".user", taskId, users);
-      specs.add(new TaskSpec(taskId, command, user));
+      Optional<OciContainer> container =
+          container(task.get("container"), field + ".container", command, runtime);
+      if (container.isPresent() && !networks.isEmpty()) {
+        throw BadRequest.field(
+            field + ".container",
+            "an OCI container shares the host's network namespace; it cannot join the networks "
+                + networks);
+      }
+      specs.add(new TaskSpec(taskId, command, user, container));
     }
     return new ExecutorSpec(executorId, resources.resources(), resources.ports(), networks, specs);
   }
@@ -242,6 +260,81 @@ final class Requests {
     } catch (IllegalArgumentException e) {
       throw BadRequest.field(field, e.getMessage());
     }
+  }
+
+  /**
+   * A task's container, {@code {"type": "oci", "rootfs": DIR, "writable", "env", "cwd",
+   * "hostname"}}, checked against the host: the root filesystem must hold the command's program.
+   */
+  private static Optional<OciContainer> container(
+      JsonNode node, String field, List<String> command, Optional<OciRuntime> runtime) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    requireObject(node, CONTAINER_FIELDS, field);
+    JsonNode type = node.get("type");
+    if (type == null || !type.isTextual() || !type.textValue().equals(OciContainer.TYPE)) {
+      throw BadRequest.field(
+          field + ".type", "is required, and the only type is \"" + OciContainer.TYPE + "\"");
+    }
+    if (runtime.isEmpty()) {
+      throw BadRequest.field(
+          field,
+          "this agent has no OCI runtime: install "
+              + OciRuntime.DEFAULT_PROGRAM
+              + " (Debian's package runc) on its PATH, or start it with --oci_runtime=PATH");
+    }
+    String rootfs = text(node.get("rootfs"), field + ".rootfs", true).orElseThrow();
+    Path rootfsPath;
+    try {
+      rootfsPath = Path.of(rootfs);
+    } catch (InvalidPathException e) {
+      throw BadRequest.field(field + ".rootfs", "'" + rootfs + "' is no path: " + e.getMessage());
+    }
+    JsonNode writable = node.get("writable");
+    if (writable != null && !writable.isNull() && !writable.isBoolean()) {
+      throw BadRequest.field(field + ".writable", "must be true or false");
+    }
+    Map<String, String> env = new HashMap<>();
+    JsonNode variables = node.get("env");
+    if (variables != null && !variables.isNull()) {
+      if (!variables.isObject()) {
+        throw BadRequest.field(field + ".env", "must be an object of names to string values");
+      }
+      for (Map.Entry<String, JsonNode> variable : variables.properties()) {
+        if (!variable.getValue().isTextual()) {
+          throw BadRequest.field(field + ".env." + variable.getKey(), "must be a string");
+        }
+        env.put(variable.getKey(), variable.getValue().textValue());
+      }
+    }
+    OciContainer container;
+    try {
+      container =
+          new OciContainer(
+              rootfsPath,
+              writable != null && writable.asBoolean(),
+              env,
+              text(node.get("cwd"), field + ".cwd", false),
+              text(node.get("hostname"), field + ".hostname", false));
+      OciRuntime.check(container, command);
+    } catch (IllegalArgumentException e) {
+      throw BadRequest.field(field, e.getMessage());
+    }
+    return Optional.of(container);
+  }
+
+  private static Optional<String> text(JsonNode node, String field, boolean required) {
+    if (node == null || node.isNull()) {
+      if (required) {
+        throw BadRequest.field(field, "is required");
+      }
+      return Optional.empty();
+    }
+    if (!node.isTextual() || node.textValue().isEmpty()) {
+      throw BadRequest.field(field, "must be a non-empty string");
+    }
+    return Optional.of(node.textValue());
   }
 
   /** An array is the argv; a string is a shell command, run by {@code /bin/sh -c}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.agent.executor.ExecutorRecord;
 import dev.portcullis.agent.executor.Health;
 import dev.portcullis.agent.executor.TaskRecord;
+import dev.portcullis.agent.oci.OciContainerJson;
 import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.api.PortRanges;
 import java.util.Collection;
@@ -29,7 +30,9 @@ final class Views {
    * are gone, then {@code TERMINATED}; {@code listening_ports} are the in-scope ports the last scan
    * saw its containers listen on, or null when no scan has judged it; {@code guard} is what its
    * port guard refused so far as the last scan read it, or null when it has no guard. A task's
-   * {@code user} is the user its command runs as, or null for the agent's user.
+   * {@code user} is the user its command runs as, or null for the agent's user; its {@code
+   * container} is the OCI container it runs in, as the launch request gave it, or null for a task
+   * on the host.
    */
   static ObjectNode executor(ExecutorRecord executor) {
     ObjectNode view = JsonNodeFactory.instance.objectNode();
@@ -64,6 +67,10 @@ final class Views {
     ArrayNode command = view.putArray("command");
     task.command().forEach(command::add);
     task.user().ifPresentOrElse(user -> view.put("user", user.name()), () -> view.putNull("user"));
+    task.oci()
+        .ifPresentOrElse(
+            oci -> view.set("container", OciContainerJson.write(oci)),
+            () -> view.putNull("container"));
     task.livePid().ifPresentOrElse(pid -> view.put("pid", pid), () -> view.putNull("pid"));
     ports(view, task.listening());
     view.put("sandbox", task.sandbox().toString());

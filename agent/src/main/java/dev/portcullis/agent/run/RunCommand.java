@@ -5,14 +5,19 @@ import dev.portcullis.agent.cli.AgentSettings;
 import dev.portcullis.agent.cli.NetworkNames;
 import dev.portcullis.agent.host.TaskUser;
 import dev.portcullis.agent.host.TaskUsers;
+import dev.portcullis.agent.oci.OciContainer;
+import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.core.config.AgentResources;
 import dev.portcullis.core.config.FlagException;
 import dev.portcullis.core.config.ResourcesFormatException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -82,6 +87,7 @@ public final class RunCommand implements Callable<Integer> {
   private static final String TASK_ID = "task_id";
   private static final String TASK_RESOURCES = "task_resources";
   private static final String TASK_USER = "task_user";
+  private static final String TASK_ROOTFS = "task_rootfs";
 
   @Spec CommandSpec spec;
 
@@ -122,6 +128,51 @@ public final class RunCommand implements Callable<Integer> {
               + " host's passwd database holds. Default: none (the agent's user).")
   String taskUser;
 
+  @Option(
+      names = "--" + TASK_ROOTFS,
+      paramLabel = "DIR",
+      description =
+          "Run the task in an OCI container with this root filesystem, an absolute path, through"
+              + " the OCI runtime (--oci_runtime). The container shares the host's network; the"
+              + " command must be in the root filesystem. Default: none (the task runs on the"
+              + " host).")
+  String taskRootfs;
+
+  @Option(
+      names = "--task_rootfs_writable",
+      negatable = true,
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Let the container's task write to its root filesystem. Default: ${DEFAULT-VALUE}"
+              + " (read-only).")
+  boolean taskRootfsWritable;
+
+  @Option(
+      names = "--task_env",
+      paramLabel = "NAME=VALUE",
+      description =
+          "A variable of the container's environment; repeat for more. Only with"
+              + " --task_rootfs.")
+  List<String> taskEnv = new ArrayList<>();
+
+  @Option(
+      names = "--task_cwd",
+      paramLabel = "DIR",
+      description =
+          "The container's working directory, an absolute path inside it. Only with"
+              + " --task_rootfs. Default: "
+              + OciContainer.SANDBOX_MOUNT
+              + ", where the agent's working directory is mounted.")
+  String taskCwd;
+
+  @Option(
+      names = "--task_hostname",
+      paramLabel = "NAME",
+      description = "The container's host name. Only with --task_rootfs. Default: the host's.")
+  String taskHostname;
+
   @Parameters(
       paramLabel = "COMMAND",
       arity = "0..*",
@@ -153,7 +204,78 @@ public final class RunCommand implements Callable<Integer> {
     String id = taskId();
     TaskUsers users = agentSettings.users();
     Optional<TaskUser> user = taskUser(users, id);
-    return new RunSettings(agentSettings, id, task, user, command);
+    Optional<OciContainer> oci = taskContainer(agentSettings);
+    return new RunSettings(agentSettings, id, task, user, oci, command);
+  }
+
+  /** The container of {@code --task_rootfs} and its companions, checked against the host. */
+  private Optional<OciContainer> taskContainer(AgentSettings agentSettings) {
+    if (taskRootfs == null) {
+      for (String companion : containerFlagsGiven()) {
+        throw FlagException.invalidValue(
+            companion, "", "applies only to a task in a container: give --" + TASK_ROOTFS);
+      }
+      return Optional.empty();
+    }
+    if (!agentSettings.linuxLauncher()) {
+      throw FlagException.invalidValue(
+          TASK_ROOTFS, taskRootfs, "needs --launcher=linux: a container runs in its own cgroup");
+    }
+    if (taskNetworks != null && !taskNetworks().isEmpty()) {
+      throw FlagException.invalidValue(
+          TASK_ROOTFS,
+          taskRootfs,
+          "a container shares the host's network namespace; it cannot join --task_networks");
+    }
+    if (agentSettings.oci().isEmpty()) {
+      throw FlagException.invalidValue(
+          TASK_ROOTFS,
+          taskRootfs,
+          "no OCI runtime: install "
+              + OciRuntime.DEFAULT_PROGRAM
+              + " (Debian's package runc) on PATH, or give --oci_runtime=PROGRAM");
+    }
+    Map<String, String> env = new HashMap<>();
+    for (String variable : taskEnv) {
+      int equals = variable.indexOf('=');
+      if (equals <= 0) {
+        throw FlagException.invalidValue("task_env", variable, "must be NAME=VALUE");
+      }
+      if (env.put(variable.substring(0, equals), variable.substring(equals + 1)) != null) {
+        throw FlagException.invalidValue(
+            "task_env", variable, "sets " + variable.substring(0, equals) + " twice");
+      }
+    }
+    try {
+      OciContainer container =
+          new OciContainer(
+              Path.of(taskRootfs),
+              taskRootfsWritable,
+              env,
+              Optional.ofNullable(taskCwd),
+              Optional.ofNullable(taskHostname));
+      OciRuntime.check(container, command);
+      return Optional.of(container);
+    } catch (IllegalArgumentException e) {
+      throw FlagException.invalidValue(TASK_ROOTFS, taskRootfs, e.getMessage(), e);
+    }
+  }
+
+  private List<String> containerFlagsGiven() {
+    List<String> given = new ArrayList<>();
+    if (taskRootfsWritable) {
+      given.add("task_rootfs_writable");
+    }
+    if (!taskEnv.isEmpty()) {
+      given.add("task_env");
+    }
+    if (taskCwd != null) {
+      given.add("task_cwd");
+    }
+    if (taskHostname != null) {
+      given.add("task_hostname");
+    }
+    return given;
   }
 
   private String taskId() {

@@ -3,6 +3,7 @@ package dev.portcullis.agent.run;
 import dev.portcullis.agent.cli.AgentSettings;
 import dev.portcullis.agent.host.TaskUser;
 import dev.portcullis.agent.host.TaskUsers;
+import dev.portcullis.agent.oci.OciContainer;
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.core.config.IsolatorConfig;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.Optional;
  * @param taskId the task's id, as reported
  * @param task the task's allocated ports and named networks
  * @param user the user the command runs as; empty for the agent's user
+ * @param oci the OCI container the command runs in ({@code --task_rootfs}); empty to run it on the
+ *     host
  * @param command the command and its arguments, as given; never empty
  */
 record RunSettings(
@@ -22,6 +25,7 @@ record RunSettings(
     String taskId,
     ContainerConfig task,
     Optional<TaskUser> user,
+    Optional<OciContainer> oci,
     List<String> command) {
 
   RunSettings {

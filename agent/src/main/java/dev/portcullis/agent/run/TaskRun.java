@@ -81,7 +81,8 @@ final class TaskRun {
         new ExecutorCore(
             tracker,
             ports,
-            new ForegroundLauncher(settings.users(), Path.of("").toAbsolutePath()),
+            new ForegroundLauncher(
+                settings.users(), Path.of("").toAbsolutePath(), settings.agent().oci()),
             lines,
             Journal.NONE,
             new CoreObserver() {
@@ -151,7 +152,8 @@ final class TaskRun {
         "ports:" + settings.task().ports(),
         settings.task().ports(),
         settings.task().networks(),
-        List.of(new TaskSpec(settings.taskId(), settings.command(), settings.user())));
+        List.of(
+            new TaskSpec(settings.taskId(), settings.command(), settings.user(), settings.oci())));
   }
 
   /** Kills the task, unless it has ended; the core reports it {@code TASK_KILLED}. */

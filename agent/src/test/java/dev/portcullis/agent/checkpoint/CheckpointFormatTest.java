@@ -17,6 +17,7 @@ import dev.portcullis.agent.executor.TaskState;
 import dev.portcullis.agent.executor.TaskStatus;
 import dev.portcullis.agent.executor.Termination;
 import dev.portcullis.agent.host.TaskUser;
+import dev.portcullis.agent.oci.OciContainer;
 import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -67,6 +69,24 @@ class CheckpointFormatTest {
         container,
         command,
         user,
+        // One task of each kind: task c runs in an OCI container, with every field given.
+        taskId.equals("c")
+            ? Optional.of(
+                new OciContainer(
+                    Path.of("/srv/rootfs/build"),
+                    true,
+                    Map.of("MODE", "ci", "EMPTY", ""),
+                    Optional.of("/src"),
+                    Optional.of("builder")))
+            : taskId.equals("b")
+                ? Optional.of(
+                    new OciContainer(
+                        Path.of("/srv/rootfs/b"),
+                        false,
+                        Map.of(),
+                        Optional.empty(),
+                        Optional.empty()))
+                : Optional.empty(),
         Path.of(sandbox),
         Optional.of(Path.of(sandbox + ".exit_status")),
         state,
@@ -260,6 +280,7 @@ class CheckpointFormatTest {
             a.container(),
             a.command(),
             a.user(),
+            a.oci(),
             a.sandbox(),
             a.exitStatusFile(),
             a.state(),

@@ -1,5 +1,6 @@
 package dev.portcullis.agent.executor;
 
+import dev.portcullis.api.ContainerId;
 import dev.portcullis.testkit.HostModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -147,6 +148,7 @@ final class FakeLauncher implements TaskLauncher {
   private final List<Start> starts = new ArrayList<>();
   private final List<TaskFiles> prepared = new ArrayList<>();
   private final List<ExecutorRecord> discarded = new ArrayList<>();
+  private final List<ContainerId> released = new ArrayList<>();
 
   FakeLauncher(HostModel host, Disk disk) {
     this.host = host;
@@ -176,7 +178,8 @@ final class FakeLauncher implements TaskLauncher {
   }
 
   @Override
-  public HeldProcess start(String executor, String ports, TaskRecord task) throws IOException {
+  public HeldProcess start(String executor, String ports, TaskRecord task, Optional<String> cgroup)
+      throws IOException {
     starts.add(new Start(executor, ports, task));
     IOException failure = startFailures.remove(task.taskId());
     if (failure != null) {
@@ -223,7 +226,17 @@ final class FakeLauncher implements TaskLauncher {
     return List.copyOf(prepared);
   }
 
+  /** The containers released to the launcher, in order. */
+  List<ContainerId> released() {
+    return List.copyOf(released);
+  }
+
   List<ExecutorRecord> discarded() {
     return List.copyOf(discarded);
+  }
+
+  @Override
+  public void released(ContainerId container) {
+    released.add(container);
   }
 }

@@ -71,7 +71,7 @@ class RequestsTest {
   static final TaskUsers SWITCHING = new TaskUsers(true, new FakePasswd(), SETPRIV);
 
   static ExecutorSpec launch(JsonNode body) {
-    return Requests.launch(body, SWITCHING);
+    return Requests.launch(body, SWITCHING, Optional.empty());
   }
 
   /** A valid launch body with one task, to be spoiled by each test. */
@@ -511,7 +511,10 @@ class RequestsTest {
     void aMalformedNameIsRefusedWithoutLookingItUp(String user) {
       FakePasswd passwd = new FakePasswd();
       TaskUsers users = new TaskUsers(true, passwd, SETPRIV);
-      refused(b -> Requests.launch(b, users), withUser(user), Optional.of("tasks[0].user"));
+      refused(
+          b -> Requests.launch(b, users, Optional.empty()),
+          withUser(user),
+          Optional.of("tasks[0].user"));
       assertEquals(List.of(), passwd.asked);
     }
 
@@ -554,7 +557,10 @@ class RequestsTest {
       FakePasswd passwd = new FakePasswd();
       TaskUsers users = new TaskUsers(true, passwd, SETPRIV);
       BadRequest refusal =
-          refused(b -> Requests.launch(b, users), withUser(uid), Optional.of("tasks[0].user"));
+          refused(
+              b -> Requests.launch(b, users, Optional.empty()),
+              withUser(uid),
+              Optional.of("tasks[0].user"));
       assertTrue(refusal.getMessage().contains("out of range"), refusal.getMessage());
       assertEquals(List.of(), passwd.asked);
     }
@@ -569,7 +575,10 @@ class RequestsTest {
               },
               SETPRIV);
       BadRequest refusal =
-          refused(b -> Requests.launch(b, users), withUser("nobody"), Optional.of("tasks[0].user"));
+          refused(
+              b -> Requests.launch(b, users, Optional.empty()),
+              withUser("nobody"),
+              Optional.of("tasks[0].user"));
       assertTrue(refusal.getMessage().contains("cannot look user nobody up"), refusal.getMessage());
       assertTrue(refusal.getMessage().contains("did not answer"), refusal.getMessage());
     }
@@ -578,10 +587,15 @@ class RequestsTest {
     void withoutSetprivAUserIsRefusedButATaskWithoutOneIsNot() {
       TaskUsers users = new TaskUsers(true, new FakePasswd(), Optional.empty());
       BadRequest refusal =
-          refused(b -> Requests.launch(b, users), withUser("nobody"), Optional.of("tasks[0].user"));
+          refused(
+              b -> Requests.launch(b, users, Optional.empty()),
+              withUser("nobody"),
+              Optional.of("tasks[0].user"));
       assertTrue(refusal.getMessage().contains("setpriv"), refusal.getMessage());
       assertTrue(refusal.getMessage().contains("--no-switch_user"), refusal.getMessage());
-      assertEquals(Optional.empty(), Requests.launch(launchBody(), users).tasks().get(0).user());
+      assertEquals(
+          Optional.empty(),
+          Requests.launch(launchBody(), users, Optional.empty()).tasks().get(0).user());
     }
 
     @Test
@@ -590,11 +604,16 @@ class RequestsTest {
       TaskUsers users = new TaskUsers(false, passwd, Optional.empty());
       for (String user : List.of("nobody", "no-such-user", "4242")) {
         assertEquals(
-            Optional.empty(), Requests.launch(withUser(user), users).tasks().get(0).user(), user);
+            Optional.empty(),
+            Requests.launch(withUser(user), users, Optional.empty()).tasks().get(0).user(),
+            user);
       }
       assertEquals(List.of(), passwd.asked);
       // A malformed name is still a malformed request.
-      refused(b -> Requests.launch(b, users), withUser("-x"), Optional.of("tasks[0].user"));
+      refused(
+          b -> Requests.launch(b, users, Optional.empty()),
+          withUser("-x"),
+          Optional.of("tasks[0].user"));
     }
 
     @Test
@@ -605,7 +624,8 @@ class RequestsTest {
           json(
               "{'tasks':[{'task_id':'a','command':['true'],'user':'nobody'},"
                   + "{'task_id':'b','command':['true'],'user':'root'}]}"),
-          users);
+          users,
+          Optional.empty());
       assertEquals(List.of("nobody", "root"), passwd.asked);
     }
   }
