@@ -1,6 +1,7 @@
 package dev.portcullis.api;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -10,9 +11,13 @@ import java.util.Set;
  *
  * <p>The layout is the Mesos one: a top-level container {@code id} is the cgroup {@code
  * <cgroups_root>/<id>}; a nested container {@code parent.child} is {@code <parent's
- * cgroup>/mesos/<child>}, so a container's subtree holds its nested containers. Methods that take a
- * container whose cgroup does not exist say so in their documentation; none of them creates a
- * cgroup implicitly except {@link #create(ContainerId)}.
+ * cgroup>/mesos/<child>}, so a container's subtree holds its nested containers. A top-level
+ * container can instead be given its cgroup explicitly (since 0.3, by a tracker that {@linkplain
+ * #adoptsCgroups() adopts cgroups}): {@link #adopt} binds it to a cgroup another engine made
+ * outside {@code <cgroups_root>}, such as a podman container's {@code /libpod_parent/libpod-<id>},
+ * and then the container is that cgroup's subtree and its nested containers are {@code <that
+ * cgroup>/mesos/<child>}. Methods that take a container whose cgroup does not exist say so in their
+ * documentation; none of them creates a cgroup implicitly except {@link #create(ContainerId)}.
  *
  * <p>Found through {@link java.util.ServiceLoader}; see {@link Provider} for the lifecycle.
  * Implementations must be safe to call from several threads.
@@ -84,6 +89,9 @@ public interface ProcessTracker extends Provider {
    * <p>This is what the host holds, whoever created it: a scan uses it to tell which container owns
    * a socket, and a restarted agent to find orphaned cgroups.
    *
+   * <p>{@linkplain #adopt Adopted} containers are not listed, nor their nested containers: their
+   * cgroups lie outside the root, and the caller that adopted them knows them (since 0.3).
+   *
    * @return the containers, in no particular order; empty when the root does not exist; never null
    * @throws IOException if the tree cannot be read, or the tracker's hierarchy is unavailable
    * @since 0.1
@@ -92,10 +100,12 @@ public interface ProcessTracker extends Provider {
 
   /**
    * Creates the container's cgroup. For a nested container the parent's cgroup must exist. Creating
-   * one that exists is not an error.
+   * one that exists is not an error. An {@linkplain #adopt adopted} container's own cgroup is never
+   * created: it must still exist.
    *
    * @param container the container to create the cgroup of
-   * @throws IOException if the cgroup cannot be created
+   * @throws IOException if the cgroup cannot be created, or the container is adopted and its cgroup
+   *     is gone
    */
   void create(ContainerId container) throws IOException;
 
@@ -121,6 +131,13 @@ public interface ProcessTracker extends Provider {
    * Removes the container's cgroup and everything below it, bottom-up, once their processes have
    * exited. A missing cgroup is not an error.
    *
+   * <p>An {@linkplain #adopt adopted} container is the exception (since 0.3): its cgroup belongs to
+   * the engine that made it and is never removed, nor any cgroup below it but those this tracker
+   * made, the {@code mesos} directory that holds its nested containers. Once they are removed the
+   * adoption is forgotten, so that the container is no longer adopted; if they cannot be, it stays
+   * adopted. Removing a nested container of an adopted one removes that nested container's cgroup
+   * as for any other.
+   *
    * @param container the container whose subtree is removed
    * @throws IOException if a cgroup still holds processes after the tracker's bounded wait
    */
@@ -140,5 +157,125 @@ public interface ProcessTracker extends Provider {
   @Stability(Stability.Level.EXPERIMENTAL)
   default Optional<String> cgroupPath(ContainerId container) throws IOException {
     return Optional.empty();
+  }
+
+  /**
+   * {@return whether this tracker can {@linkplain #adopt adopt} a cgroup outside its root} A caller
+   * that would adopt a container asks first, to refuse it up front on a tracker that cannot follow
+   * it. False unless the tracker overrides it, as the Linux trackers do.
+   *
+   * @since 0.3
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  default boolean adoptsCgroups() {
+    return false;
+  }
+
+  /**
+   * Binds a top-level container to an existing cgroup outside this tracker's root, one that another
+   * engine made and runs: a podman container's {@code /libpod_parent/libpod-<id>}, or a Kubernetes
+   * pod's cgroup under {@code kubepods}. Nothing is created, moved or launched; from now on the
+   * container is that cgroup's subtree for every method that takes it or a container nested in it.
+   *
+   * <ul>
+   *   <li>{@link #pids}, {@link #cgroupIds} and {@link #exists} read the adopted subtree, the
+   *       engine's own sub-cgroups included.
+   *   <li>{@link #kill} kills every process in it, as for the tracker's own containers, and leaves
+   *       the cgroup in place.
+   *   <li>{@link #create} of a nested container {@code <container>.<child>} makes {@code
+   *       <cgroup>/mesos/<child>}; of the adopted container itself, it only checks that the cgroup
+   *       still exists. {@link #place} moves a process into the adopted cgroup or a nested one.
+   *   <li>{@link #remove} removes only what the tracker made below the cgroup, never the cgroup
+   *       itself, and forgets the adoption.
+   *   <li>{@link #containers()} does not list it.
+   * </ul>
+   *
+   * <p>An adoption lasts until the container is removed, and only as long as this tracker object:
+   * it is not written anywhere, so a restarted agent adopts again. Adopting the container again at
+   * the same cgroup does nothing.
+   *
+   * <p>The cgroup is looked for in the tracker's own hierarchy: the unified (v2) one for a cgroup
+   * v2 tracker, the freezer for a cgroup v1 tracker (on a hybrid host an engine gives a container
+   * the same path in both). The subtrees of two adopted containers may overlap, one holding the
+   * other; a kill of the outer one then reaches the inner one's processes too.
+   *
+   * @param container a top-level container
+   * @param cgroup the cgroup's path relative to the root of the tracker's hierarchy, as {@code
+   *     /proc/<pid>/cgroup} shows it outside any cgroup namespace: as {@link #checkCgroupPath}
+   *     accepts it, and neither inside this tracker's {@code <cgroups_root>} (those are its own
+   *     containers) nor holding it
+   * @throws IllegalArgumentException if {@code container} is nested, or {@code cgroup} is not such
+   *     a path; the message says why
+   * @throws IllegalStateException if {@code container} is adopted at another cgroup already,
+   *     another container is adopted at {@code cgroup}, or the container has a cgroup of the
+   *     tracker's own under its root
+   * @throws IOException naming the cgroup's directory when it does not exist in the tracker's
+   *     hierarchy, or if the hierarchy is unavailable
+   * @throws UnsupportedOperationException if the tracker cannot follow a cgroup outside its root:
+   *     {@link #adoptsCgroups()} is false, as in this default
+   * @since 0.3
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  default void adopt(ContainerId container, String cgroup) throws IOException {
+    throw new UnsupportedOperationException(
+        "Process tracker '"
+            + name()
+            + "' cannot follow a cgroup outside its cgroups root, so it cannot adopt "
+            + cgroup
+            + " for container "
+            + container);
+  }
+
+  /**
+   * {@return the cgroup the container was {@linkplain #adopt adopted} at, as it was given; empty
+   * when it is not adopted (never was, or was removed since), and for a nested container, which is
+   * never adopted itself}
+   *
+   * @param container any container
+   * @since 0.3
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  default Optional<String> adoptedCgroup(ContainerId container) {
+    return Optional.empty();
+  }
+
+  /**
+   * Checks the form of a cgroup path as {@link #adopt} takes it: relative to the root of a
+   * hierarchy and starting with {@code /}, as in {@code /libpod_parent/libpod-abc}; normalized, so
+   * with no empty segment (no {@code //}, no trailing {@code /}) and no {@code .} or {@code ..}
+   * segment; not {@code /} itself; and with no control character. Whether the cgroup exists is not
+   * checked.
+   *
+   * @param cgroup the path to check
+   * @return {@code cgroup}, unchanged
+   * @throws IllegalArgumentException naming the path and what is wrong with it
+   * @since 0.3
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  static String checkCgroupPath(String cgroup) {
+    Objects.requireNonNull(cgroup, "cgroup");
+    String why = null;
+    if (!cgroup.startsWith("/")) {
+      why = "it must start with '/', relative to the root of the hierarchy";
+    } else if (cgroup.equals("/")) {
+      why = "it is the root of the hierarchy, which holds every process";
+    } else if (cgroup.chars().anyMatch(Character::isISOControl)) {
+      why = "it may not contain control characters";
+    } else {
+      for (String segment : cgroup.substring(1).split("/", -1)) {
+        if (segment.isEmpty()) {
+          why = "it has an empty segment (a '//' or a trailing '/')";
+        } else if (segment.equals(".") || segment.equals("..")) {
+          why = "it may not contain a '" + segment + "' segment";
+        }
+        if (why != null) {
+          break;
+        }
+      }
+    }
+    if (why != null) {
+      throw new IllegalArgumentException("Invalid cgroup path '" + cgroup + "': " + why);
+    }
+    return cgroup;
   }
 }

@@ -1,10 +1,12 @@
 package dev.portcullis.linux;
 
+import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * <cgroups_root>/<id>} and a nested one as {@code <parent's cgroup>/mesos/<child>}.
  *
  * <p>A container is named by its lineage: the values of its ids from the top-level container down.
- * The hierarchy is found, and the {@code <cgroups_root>} directory created, once, on first use; the
+ * A {@link Lineage} may also say that its top-level container was adopted at a cgroup outside
+ * {@code <cgroups_root>}: that cgroup is then the top-level container's, its nested containers are
+ * below it in the same way, and the adopted cgroup itself is never created or removed here. The
+ * hierarchy is found, and the {@code <cgroups_root>} directory created, once, on first use; the
  * outcome (the directory, or why there is none) is kept. {@link #find} is the exception: it only
  * looks, for a hierarchy whose cgroups another provider makes.
  *
@@ -117,6 +122,14 @@ public final class ContainerCgroups {
   }
 
   /**
+   * {@return the containers' root as the settings give it, normalized, relative to the hierarchy's
+   * mount point (such as {@code portcullis})}
+   */
+  public String rootName() {
+    return rootName;
+  }
+
+  /**
    * {@return the containers' root cgroup, {@code <mount>/<cgroups_root>}}
    *
    * @throws IOException the {@linkplain #unavailabilityCause() cause} when it is unavailable
@@ -178,7 +191,42 @@ public final class ContainerCgroups {
    * @throws IOException if the hierarchy is unavailable
    */
   public Path path(List<String> lineage) throws IOException {
-    return layout(root(), lineage);
+    return path(Lineage.own(lineage));
+  }
+
+  /**
+   * {@return the cgroup directory of the container with this lineage (which need not exist)}: in
+   * the Mesos layout under the root, or below the cgroup its top-level container was adopted at
+   *
+   * @param lineage the container's lineage
+   * @throws IllegalArgumentException if a value is not a plain name
+   * @throws IOException if the hierarchy is unavailable
+   */
+  public Path path(Lineage lineage) throws IOException {
+    return layout(mount(), lineage);
+  }
+
+  /**
+   * {@return the directory of a cgroup given relative to the hierarchy's root (which need not
+   * exist)}, such as an adopted one
+   *
+   * @param cgroup the cgroup's path as {@link dev.portcullis.api.ProcessTracker#checkCgroupPath}
+   *     accepts it, such as {@code /libpod_parent/libpod-abc}
+   * @throws IllegalArgumentException if {@code cgroup} is not such a path
+   * @throws IOException if the hierarchy is unavailable
+   */
+  public Path directory(String cgroup) throws IOException {
+    return adopted(mount(), cgroup);
+  }
+
+  /** The hierarchy's mount point, once the probe has found the containers' root usable. */
+  private Path mount() throws IOException {
+    root();
+    return location().mount();
+  }
+
+  private static Path adopted(Path mount, String cgroup) {
+    return mount.resolve(ProcessTracker.checkCgroupPath(cgroup).substring(1));
   }
 
   /**
@@ -193,11 +241,24 @@ public final class ContainerCgroups {
    * @throws IOException if the mount table cannot be read
    */
   public Optional<Path> find(List<String> lineage) throws IOException {
+    return find(Lineage.own(lineage));
+  }
+
+  /**
+   * The container's cgroup if it exists, found without the probe, as {@link #find(List)} does; for
+   * a container of an adopted one, below the adopted cgroup's directory in this hierarchy.
+   *
+   * @param lineage the container's lineage
+   * @return the directory; empty when it does not exist or the hierarchy is not mounted
+   * @throws IllegalArgumentException if a value is not a plain name
+   * @throws IOException if the mount table cannot be read
+   */
+  public Optional<Path> find(Lineage lineage) throws IOException {
     Location where = location();
     if (where.mount() == null) {
       return Optional.empty();
     }
-    Path dir = layout(where.mount().resolve(rootName), lineage);
+    Path dir = layout(where.mount(), lineage);
     return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? Optional.of(dir) : Optional.empty();
   }
 
@@ -225,19 +286,36 @@ public final class ContainerCgroups {
     return result;
   }
 
-  private static Path layout(Path root, List<String> lineage) {
+  /**
+   * The directory of the container with this lineage under {@code top}: for the tracker's own
+   * containers {@code top} is {@code <cgroups_root>} and holds the top-level container's cgroup;
+   * for an adopted one it is the top-level container's cgroup itself.
+   */
+  private static Path layout(Path top, List<String> lineage, boolean adopted) {
     if (lineage.isEmpty()) {
       throw new IllegalArgumentException("A container lineage cannot be empty");
     }
-    Path dir = root;
+    Path dir = top;
     for (int i = 0; i < lineage.size(); i++) {
       String value = lineage.get(i);
       if (value.isEmpty() || value.contains("/") || value.equals(".") || value.equals("..")) {
         throw new IllegalArgumentException("Not a container id value: '" + value + "'");
       }
-      dir = (i == 0 ? dir : dir.resolve(NESTED)).resolve(value);
+      if (i > 0) {
+        dir = dir.resolve(NESTED).resolve(value);
+      } else if (!adopted) {
+        dir = dir.resolve(value);
+      }
     }
     return dir;
+  }
+
+  /** The container's directory in the hierarchy mounted at {@code mount}. */
+  private Path layout(Path mount, Lineage lineage) {
+    Optional<String> adopted = lineage.adopted();
+    return adopted.isPresent()
+        ? layout(adopted(mount, adopted.get()), lineage.values(), true)
+        : layout(mount.resolve(rootName), lineage.values(), false);
   }
 
   /**
@@ -248,6 +326,17 @@ public final class ContainerCgroups {
    * @throws IOException if the hierarchy is unavailable
    */
   public boolean exists(List<String> lineage) throws IOException {
+    return exists(Lineage.own(lineage));
+  }
+
+  /**
+   * {@return whether the container's cgroup exists}
+   *
+   * @param lineage the container's lineage
+   * @throws IllegalArgumentException if a value is not a plain name
+   * @throws IOException if the hierarchy is unavailable
+   */
+  public boolean exists(Lineage lineage) throws IOException {
     return Files.isDirectory(path(lineage), LinkOption.NOFOLLOW_LINKS);
   }
 
@@ -277,12 +366,36 @@ public final class ContainerCgroups {
    * @throws IOException if a nested container's parent cgroup does not exist, or mkdir fails
    */
   public void create(List<String> lineage) throws IOException {
+    create(Lineage.own(lineage));
+  }
+
+  /**
+   * Creates the container's cgroup as {@link #create(List)} does; an adopted top-level container's
+   * cgroup is never created, only checked, and a container nested in it is created below it.
+   *
+   * @param lineage the container's lineage
+   * @throws IllegalArgumentException if a value is not a plain name
+   * @throws IOException if a nested container's parent cgroup or an adopted cgroup does not exist,
+   *     or mkdir fails
+   */
+  public void create(Lineage lineage) throws IOException {
     Path dir = path(lineage);
-    if (lineage.size() == 1) {
+    if (lineage.isAdoptedTop()) {
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        throw new NoSuchFileException(
+            dir.toString(),
+            null,
+            "the adopted cgroup "
+                + lineage.adopted().get()
+                + " does not exist (any more); an adopted cgroup is never created");
+      }
+      return;
+    }
+    if (lineage.depth() == 1) {
       // The probe made the root, but an operator may have removed it since.
       Files.createDirectories(dir.getParent());
     } else {
-      Path parent = path(lineage.subList(0, lineage.size() - 1));
+      Path parent = path(lineage.ancestor(lineage.depth() - 1));
       if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException(
             "Cannot create cgroup "
@@ -314,6 +427,17 @@ public final class ContainerCgroups {
    * @throws IOException naming the cgroup when it does not exist, or the reason the kernel refused
    */
   public void place(List<String> lineage, long pid) throws IOException {
+    place(Lineage.own(lineage), pid);
+  }
+
+  /**
+   * Moves a process into the container's own cgroup.
+   *
+   * @param lineage the container's lineage
+   * @param pid the process to move
+   * @throws IOException naming the cgroup when it does not exist, or the reason the kernel refused
+   */
+  public void place(Lineage lineage, long pid) throws IOException {
     CgroupTree.addProcess(path(lineage), pid);
   }
 
@@ -324,6 +448,16 @@ public final class ContainerCgroups {
    * @throws IOException if the hierarchy is unavailable or the subtree cannot be read
    */
   public Set<Long> pids(List<String> lineage) throws IOException {
+    return pids(Lineage.own(lineage));
+  }
+
+  /**
+   * {@return every process in the container's subtree, ascending; empty when it does not exist}
+   *
+   * @param lineage the container's lineage
+   * @throws IOException if the hierarchy is unavailable or the subtree cannot be read
+   */
+  public Set<Long> pids(Lineage lineage) throws IOException {
     return CgroupTree.at(path(lineage)).pids();
   }
 
@@ -336,6 +470,40 @@ public final class ContainerCgroups {
    * @throws IOException naming the cgroup and the processes left after the bound
    */
   public void remove(List<String> lineage, Duration bound) throws IOException {
-    CgroupTree.at(path(lineage)).remove(bound);
+    remove(Lineage.own(lineage), bound);
+  }
+
+  /**
+   * Removes the container's subtree bottom-up as {@link #remove(List, Duration)} does, but for an
+   * adopted top-level container only its {@code mesos} directory, which holds its nested
+   * containers: the adopted cgroup, and whatever else its engine made in it, are left.
+   *
+   * @param lineage the container's lineage
+   * @param bound how long to wait for the subtree's processes to exit
+   * @throws IOException naming the cgroup and the processes left after the bound
+   */
+  public void remove(Lineage lineage, Duration bound) throws IOException {
+    CgroupTree.at(removable(path(lineage), lineage)).remove(bound);
+  }
+
+  /**
+   * Removes the container's subtree, as {@link #remove(Lineage, Duration)} does, if {@link
+   * #find(Lineage)} finds it: for a hierarchy whose cgroups another provider makes.
+   *
+   * @param lineage the container's lineage
+   * @param bound how long to wait for the subtree's processes to exit
+   * @throws IOException naming the cgroup and the processes left after the bound, or if the mount
+   *     table cannot be read
+   */
+  public void removeFound(Lineage lineage, Duration bound) throws IOException {
+    Optional<Path> dir = find(lineage);
+    if (dir.isPresent()) {
+      CgroupTree.at(removable(dir.get(), lineage)).remove(bound);
+    }
+  }
+
+  /** The top of what removing the container at {@code dir} removes. */
+  private static Path removable(Path dir, Lineage lineage) {
+    return lineage.isAdoptedTop() ? dir.resolve(NESTED) : dir;
   }
 }

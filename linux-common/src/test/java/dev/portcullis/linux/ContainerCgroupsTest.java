@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -222,5 +223,91 @@ class ContainerCgroupsTest {
     assertTrue(
         containers.unavailabilityCause().orElseThrow().getMessage().contains("freezer.state"));
     assertTrue(containers(mount).unavailabilityCause().isEmpty());
+  }
+
+  /** A container adopted at {@code /engine/c1}, and one nested in it. */
+  private static final Lineage ADOPTED = new Lineage(List.of("e"), Optional.of("/engine/c1"));
+
+  private static final Lineage ADOPTED_TASK =
+      new Lineage(List.of("e", "t"), Optional.of("/engine/c1"));
+
+  @Test
+  void anAdoptedContainerIsItsCgroupAndItsNestedOnesAreBelowIt(@TempDir Path mount)
+      throws IOException {
+    ContainerCgroups containers = containers(mount);
+    assertEquals(mount.resolve("engine/c1"), containers.path(ADOPTED));
+    assertEquals(mount.resolve("engine/c1/mesos/t"), containers.path(ADOPTED_TASK));
+    assertEquals(
+        mount.resolve("engine/c1/mesos/t/mesos/g"),
+        containers.path(new Lineage(List.of("e", "t", "g"), Optional.of("/engine/c1"))));
+    assertEquals(mount.resolve("engine/c1"), containers.directory("/engine/c1"));
+    assertEquals(mount.resolve("agent/e"), containers.path(List.of("e")), "the own one is apart");
+    assertThrows(IllegalArgumentException.class, () -> containers.directory("engine/c1"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> containers.path(new Lineage(List.of("e"), Optional.of("/engine/../agent"))));
+  }
+
+  @Test
+  void anAdoptedCgroupIsNeverCreatedButItsNestedContainersAre(@TempDir Path mount)
+      throws IOException {
+    ContainerCgroups containers = containers(mount);
+    IOException gone = assertThrows(IOException.class, () -> containers.create(ADOPTED));
+    assertTrue(
+        gone.getMessage().contains(mount.resolve("engine/c1").toString()), gone.getMessage());
+    assertTrue(gone.getMessage().contains("never created"), gone.getMessage());
+    assertThrows(IOException.class, () -> containers.create(ADOPTED_TASK));
+    assertFalse(Files.exists(mount.resolve("engine")));
+
+    Files.createDirectories(mount.resolve("engine/c1"));
+    containers.create(ADOPTED);
+    containers.create(ADOPTED_TASK);
+    containers.create(ADOPTED_TASK);
+    assertTrue(containers.exists(ADOPTED_TASK));
+    assertTrue(Files.isDirectory(mount.resolve("engine/c1/mesos/t")));
+    assertFalse(containers.exists(List.of("e")), "nothing made under the root");
+    assertEquals(List.of(), containers.containers(ContainerCgroupsTest::isName));
+  }
+
+  @Test
+  void removingAnAdoptedContainerRemovesOnlyWhatIsBelowItsMesosDirectory(@TempDir Path mount)
+      throws IOException {
+    ContainerCgroups containers = containers(mount);
+    Path adopted = Files.createDirectories(mount.resolve("engine/c1"));
+    Files.createDirectories(adopted.resolve("engine-own"));
+    containers.create(ADOPTED_TASK);
+    containers.create(new Lineage(List.of("e", "t", "g"), Optional.of("/engine/c1")));
+    containers.create(new Lineage(List.of("e", "u"), Optional.of("/engine/c1")));
+
+    containers.remove(ADOPTED_TASK, Duration.ofSeconds(1));
+    assertFalse(Files.exists(adopted.resolve("mesos/t")));
+    assertTrue(Files.isDirectory(adopted.resolve("mesos/u")));
+
+    containers.remove(ADOPTED, Duration.ofSeconds(1));
+    assertFalse(Files.exists(adopted.resolve("mesos")));
+    assertTrue(Files.isDirectory(adopted.resolve("engine-own")), "the engine's own stays");
+    assertTrue(Files.isDirectory(adopted), "the adopted cgroup stays");
+    containers.remove(ADOPTED, Duration.ofSeconds(1)); // nothing left below it: not an error
+
+    containers.create(ADOPTED_TASK);
+    containers.removeFound(ADOPTED, Duration.ofSeconds(1));
+    assertFalse(Files.exists(adopted.resolve("mesos")));
+    assertTrue(Files.isDirectory(adopted));
+  }
+
+  @Test
+  void findLooksBelowAnAdoptedCgroupWithoutTheProbe(@TempDir Path mount) throws IOException {
+    ContainerCgroups containers =
+        new ContainerCgroups(
+            mounts -> mount,
+            "agent",
+            root -> {
+              throw new IOException("the check never runs for find");
+            });
+    assertEquals(Optional.empty(), containers.find(ADOPTED));
+    Files.createDirectories(mount.resolve("engine/c1/mesos/t"));
+    assertEquals(Optional.of(mount.resolve("engine/c1")), containers.find(ADOPTED));
+    assertEquals(Optional.of(mount.resolve("engine/c1/mesos/t")), containers.find(ADOPTED_TASK));
+    assertFalse(Files.exists(mount.resolve("agent")), "nothing is created, not even the root");
   }
 }

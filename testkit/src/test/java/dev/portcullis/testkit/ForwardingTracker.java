@@ -83,4 +83,19 @@ class ForwardingTracker implements ProcessTracker {
   public void remove(ContainerId container) throws IOException {
     delegate.remove(container);
   }
+
+  @Override
+  public boolean adoptsCgroups() {
+    return delegate.adoptsCgroups();
+  }
+
+  @Override
+  public void adopt(ContainerId container, String cgroup) throws IOException {
+    delegate.adopt(container, cgroup);
+  }
+
+  @Override
+  public Optional<String> adoptedCgroup(ContainerId container) {
+    return delegate.adoptedCgroup(container);
+  }
 }

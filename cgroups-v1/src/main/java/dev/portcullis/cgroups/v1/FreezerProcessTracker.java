@@ -6,7 +6,7 @@ import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.linux.CgroupKiller;
 import dev.portcullis.linux.CgroupProcessTracker;
-import dev.portcullis.linux.ContainerIds;
+import dev.portcullis.linux.Lineage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +34,15 @@ import org.slf4j.LoggerFactory;
  * too. The tracker never creates a v2 directory: without a v2 hierarchy or a guard's directory it
  * works as it does alone, and its availability never depends on v2.
  *
- * <p>Thread-safe: the settings are fixed by {@link #initialize} and nothing else is kept.
+ * <p>An {@linkplain #adopt adopted} cgroup is looked for in the freezer hierarchy, which is where
+ * the tracker kills; its directory in the unified hierarchy is the one at the same path, as an
+ * engine on a hybrid host (podman, the kubelet) keeps a container at the same path in both. {@link
+ * #place} also moves a process into that v2 directory, or into the v2 directory of its container or
+ * nearest ancestor below it, when there is one; {@link #remove} of the adopted container leaves the
+ * adopted directory in both hierarchies, removing only the {@code mesos} directories below.
+ *
+ * <p>Thread-safe: the settings are fixed by {@link #initialize}, and the adoptions are kept in a
+ * concurrent map.
  */
 @AutoService(ProcessTracker.class)
 public final class FreezerProcessTracker extends CgroupProcessTracker {
@@ -77,21 +85,20 @@ public final class FreezerProcessTracker extends CgroupProcessTracker {
   }
 
   /**
-   * Moves the process into the container's freezer cgroup, then into the v2 directory that guards
-   * the container, if there is one.
+   * Once the process is in the container's freezer cgroup, moves it into the v2 directory that
+   * guards the container, if there is one.
    *
    * <p>The freezer comes first so that, whatever fails after it, the process is in the container
    * that {@link #kill} reaches: a launcher that sees this fail can still kill it with the
    * container. Children the process forks before this returns may miss the v2 directory, so a
    * launcher places a process that waits to be released, as the agent does.
    *
-   * @throws IOException if the freezer cgroup does not exist, or the process cannot be moved into
-   *     it or into the guard's directory (the message names which)
+   * @throws IOException if the process cannot be moved into the guard's directory (the message
+   *     names it)
    */
   @Override
-  public void place(ContainerId container, long pid) throws IOException {
-    super.place(container, pid);
-    mirror.place(ContainerIds.lineage(container), pid);
+  protected void placed(Lineage lineage, long pid) throws IOException {
+    mirror.place(lineage, pid);
   }
 
   /** Freeze, SIGKILL every process, thaw: the only way v1 has. */
@@ -102,15 +109,15 @@ public final class FreezerProcessTracker extends CgroupProcessTracker {
   }
 
   /**
-   * Removes the container's freezer subtree, then its v2 directory's subtree if it has one, each
-   * within the remove bound. The processes in the v2 directory were placed through the freezer
-   * subtree, so once that is empty the second removal seldom has anything left to wait for.
+   * Once the container's freezer subtree is removed, removes its v2 directory's subtree if it has
+   * one, within the remove bound; of an adopted container, only the {@code mesos} directory below
+   * its v2 directory. The processes in the v2 directory were placed through the freezer subtree, so
+   * once that is empty this removal seldom has anything left to wait for.
    *
-   * @throws IOException naming the cgroup or directory that still holds processes after the bound
+   * @throws IOException naming the directory that still holds processes after the bound
    */
   @Override
-  public void remove(ContainerId container) throws IOException {
-    super.remove(container);
-    mirror.remove(ContainerIds.lineage(container), removeBound());
+  protected void removed(Lineage lineage) throws IOException {
+    mirror.remove(lineage, removeBound());
   }
 }

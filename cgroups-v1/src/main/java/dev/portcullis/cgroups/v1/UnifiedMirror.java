@@ -3,11 +3,11 @@ package dev.portcullis.cgroups.v1;
 import dev.portcullis.api.ProviderSettings;
 import dev.portcullis.linux.CgroupTree;
 import dev.portcullis.linux.ContainerCgroups;
+import dev.portcullis.linux.Lineage;
 import dev.portcullis.linux.UnifiedMount;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,11 +45,12 @@ final class UnifiedMirror {
   /**
    * The directory that guards the container: its own or, when it has none, its nearest ancestor's
    * (a guard covers a top-level container's whole subtree); empty when none of them has one, or no
-   * v2 hierarchy is mounted.
+   * v2 hierarchy is mounted. For a container of an adopted one, the directories are looked for
+   * below the adopted cgroup's path in v2, the adopted one's own included.
    */
-  Optional<Path> covering(List<String> lineage) throws IOException {
-    for (int depth = lineage.size(); depth > 0; depth--) {
-      Optional<Path> dir = unified.find(lineage.subList(0, depth));
+  Optional<Path> covering(Lineage lineage) throws IOException {
+    for (int depth = lineage.depth(); depth > 0; depth--) {
+      Optional<Path> dir = unified.find(lineage.ancestor(depth));
       if (dir.isPresent()) {
         return dir;
       }
@@ -62,7 +63,7 @@ final class UnifiedMirror {
    *
    * @throws IOException naming the directory when the kernel refuses the move
    */
-  void place(List<String> lineage, long pid) throws IOException {
+  void place(Lineage lineage, long pid) throws IOException {
     Optional<Path> dir = covering(lineage);
     if (dir.isEmpty()) {
       return;
@@ -83,14 +84,12 @@ final class UnifiedMirror {
 
   /**
    * Removes the container's own directory, if it has one, bottom-up within {@code bound}; an
-   * ancestor's is left alone.
+   * ancestor's is left alone, and so is an adopted container's, of which only the {@code mesos}
+   * directory below goes.
    *
    * @throws IOException naming the directory and the processes left after the bound
    */
-  void remove(List<String> lineage, Duration bound) throws IOException {
-    Optional<Path> dir = unified.find(lineage);
-    if (dir.isPresent()) {
-      CgroupTree.at(dir.get()).remove(bound);
-    }
+  void remove(Lineage lineage, Duration bound) throws IOException {
+    unified.removeFound(lineage, bound);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.linux.CgroupTree;
 import dev.portcullis.linux.ContainerCgroups;
+import dev.portcullis.linux.Lineage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UnifiedMirrorTest {
 
-  private static final List<String> EXECUTOR = List.of("e");
-  private static final List<String> TASK = List.of("e", "t");
-  private static final List<String> GRANDCHILD = List.of("e", "t", "g");
+  private static final Lineage EXECUTOR = Lineage.own(List.of("e"));
+  private static final Lineage TASK = Lineage.own(List.of("e", "t"));
+  private static final Lineage GRANDCHILD = Lineage.own(List.of("e", "t", "g"));
+
+  /** Containers of one adopted at {@code /engine/c1}, outside the root {@code agent}. */
+  private static final Lineage ADOPTED = new Lineage(List.of("e"), Optional.of("/engine/c1"));
+
+  private static final Lineage ADOPTED_TASK =
+      new Lineage(List.of("e", "t"), Optional.of("/engine/c1"));
 
   private static UnifiedMirror mirror(Path mount) {
     return new UnifiedMirror(new ContainerCgroups(mounts -> mount, "agent", root -> {}));
@@ -117,5 +124,46 @@ class UnifiedMirrorTest {
     assertFalse(Files.exists(agent.resolve("e")));
     assertTrue(Files.isDirectory(agent.resolve("f")));
     assertTrue(Files.isDirectory(agent), "the root is the guard's, not the container's");
+  }
+
+  @Test
+  void anAdoptedContainersDirectoriesAreBelowTheAdoptedPath(@TempDir Path mount)
+      throws IOException {
+    UnifiedMirror mirror = mirror(mount);
+    mirror.place(ADOPTED_TASK, 41);
+    assertFalse(Files.exists(mount.resolve("engine")), "nothing made when the engine has none");
+
+    Path adopted = Files.createDirectories(mount.resolve("engine/c1"));
+    Files.writeString(adopted.resolve(CgroupTree.PROCS), "");
+    Files.createDirectories(mount.resolve("agent/e/mesos/t"));
+    Files.writeString(mount.resolve("agent/e/mesos/t").resolve(CgroupTree.PROCS), "");
+    mirror.place(ADOPTED_TASK, 42);
+    assertEquals("42", procs(adopted), "into the adopted directory, not the root's namesake");
+    assertEquals("", procs(mount.resolve("agent/e/mesos/t")));
+
+    Path task = Files.createDirectories(adopted.resolve("mesos/t"));
+    Files.writeString(task.resolve(CgroupTree.PROCS), "");
+    mirror.place(ADOPTED_TASK, 43);
+    assertEquals("43", procs(task));
+    assertEquals(Optional.of(adopted), mirror.covering(ADOPTED));
+  }
+
+  @Test
+  void removingAnAdoptedContainerLeavesItsDirectory(@TempDir Path mount) throws IOException {
+    UnifiedMirror mirror = mirror(mount);
+    Path adopted = Files.createDirectories(mount.resolve("engine/c1"));
+    Files.createDirectories(adopted.resolve("mesos/t/mesos/g"));
+    Files.createDirectories(adopted.resolve("mesos/u"));
+    Files.createDirectories(adopted.resolve("engine-own"));
+
+    mirror.remove(ADOPTED_TASK, Duration.ofSeconds(1));
+    assertFalse(Files.exists(adopted.resolve("mesos/t")));
+    assertTrue(Files.isDirectory(adopted.resolve("mesos/u")));
+
+    mirror.remove(ADOPTED, Duration.ofSeconds(1));
+    assertFalse(Files.exists(adopted.resolve("mesos")), "what was made below it goes");
+    assertTrue(Files.isDirectory(adopted.resolve("engine-own")), "the engine's own stays");
+    assertTrue(Files.isDirectory(adopted), "the adopted directory stays");
+    mirror.remove(ADOPTED, Duration.ofSeconds(1)); // nothing left to remove: not an error
   }
 }

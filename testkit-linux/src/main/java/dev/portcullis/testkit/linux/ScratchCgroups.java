@@ -19,19 +19,43 @@ import java.util.stream.Stream;
  * A cgroup root name that belongs to one test, such as {@code portcullis-test-1a2b3c4d}, and the
  * promise that everything under it — in the v1 freezer hierarchy and in the v2 hierarchy — is
  * killed and removed on {@link #close()}, whatever state a failing test left it in.
+ *
+ * <p>The name is a top-level directory of each hierarchy. It is usually a tracker's {@code
+ * cgroups_root}; with a {@linkplain #ScratchCgroups(String) prefix of its own} it can stand for the
+ * cgroups another engine makes outside every tracker's root, for a tracker to adopt.
  */
 public final class ScratchCgroups implements AutoCloseable {
 
-  private final String name = "portcullis-test-" + UUID.randomUUID().toString().substring(0, 8);
+  /** The prefix of the names {@link #ScratchCgroups()} picks. */
+  public static final String PREFIX = "portcullis-test";
+
+  private final String name;
   private final MountTable mounts;
 
   /**
-   * Reads the mount table to find the hierarchies, and picks a fresh name. Nothing is created: the
-   * tracker under test makes the directories.
+   * Reads the mount table to find the hierarchies, and picks a fresh name that starts with {@value
+   * #PREFIX}. Nothing is created: the tracker under test makes the directories.
    *
    * @throws UncheckedIOException if the mount table cannot be read
    */
   public ScratchCgroups() {
+    this(PREFIX);
+  }
+
+  /**
+   * Reads the mount table to find the hierarchies, and picks a fresh name {@code <prefix>-<8 hex
+   * digits>}. Nothing is created.
+   *
+   * @param prefix the start of the name, such as {@code portcullis-adopt-test}: one directory name,
+   *     holding no {@code /}
+   * @throws IllegalArgumentException if {@code prefix} is empty or holds a {@code /}
+   * @throws UncheckedIOException if the mount table cannot be read
+   */
+  public ScratchCgroups(String prefix) {
+    if (prefix.isEmpty() || prefix.contains("/")) {
+      throw new IllegalArgumentException("Not a directory name: '" + prefix + "'");
+    }
+    name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     try {
       mounts = MountTable.read();
     } catch (IOException e) {
@@ -42,6 +66,14 @@ public final class ScratchCgroups implements AutoCloseable {
   /** {@return the cgroup root name to give a tracker ({@code cgroups_root})} */
   public String name() {
     return name;
+  }
+
+  /**
+   * {@return this test's directory as a cgroup path relative to a hierarchy's root, {@code
+   * /<name>}, as a tracker's {@code adopt} takes it}
+   */
+  public String cgroup() {
+    return "/" + name;
   }
 
   /** {@return the mount point of the v2 hierarchy, if mounted} */
