@@ -885,7 +885,7 @@ class AgentDaemonTest {
    * Asserts that a task's last status is {@code TASK_FAILED} for a limitation naming exactly the
    * one port, in its message and in its {@code limitation} ports resource.
    */
-  private static void assertLimitedOn(JsonNode status, int port) {
+  static void assertLimitedOn(JsonNode status, int port) {
     assertEquals("TASK_FAILED", status.path("state").asText(), status::toString);
     assertEquals("REASON_CONTAINER_LIMITATION", status.path("reason").asText(), status::toString);
     assertTrue(

@@ -121,6 +121,11 @@ public abstract class CgroupProcessTracker implements ProcessTracker {
   }
 
   @Override
+  public final Optional<String> cgroupPath(ContainerId container) throws IOException {
+    return Optional.of(cgroups.hierarchyPath(lineage(container)));
+  }
+
+  @Override
   public final Set<Long> pids(ContainerId container) throws IOException {
     return cgroups.pids(lineage(container));
   }
@@ -210,6 +215,10 @@ public abstract class CgroupProcessTracker implements ProcessTracker {
     Lineage lineage = lineage(container);
     cgroups.remove(lineage, removeBound);
     removed(lineage);
+    if (lineage.adopted().isEmpty()) {
+      // What an OCI runtime made of the container in the other hierarchies.
+      EveryHierarchy.remove(cgroups.hierarchyPath(lineage), removeBound);
+    }
     if (lineage.isAdoptedTop()) {
       adoptions.forget(container, lineage.adopted().get());
     }

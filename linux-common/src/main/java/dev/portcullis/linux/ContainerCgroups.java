@@ -230,6 +230,19 @@ public final class ContainerCgroups {
   }
 
   /**
+   * {@return the cgroup of the container with this lineage as a path from the hierarchy's root,
+   * starting with {@code /} (which need not exist)} What an OCI runtime's {@code linux.cgroupsPath}
+   * names.
+   *
+   * @param lineage the container's lineage, adopted when its top-level container is
+   * @throws IOException if the hierarchy is unavailable
+   */
+  public String hierarchyPath(Lineage lineage) throws IOException {
+    Path dir = path(lineage);
+    return "/" + location().mount().relativize(dir);
+  }
+
+  /**
    * The container's cgroup if it exists, found without the probe: nothing is created or checked,
    * not even {@code <cgroups_root>}. Only where the hierarchy is mounted is kept; whether the
    * cgroup exists is asked again on every call. This is for a hierarchy whose cgroups another

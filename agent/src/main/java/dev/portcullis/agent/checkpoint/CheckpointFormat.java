@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.agent.executor.Adoption;
 import dev.portcullis.agent.executor.Decision;
 import dev.portcullis.agent.executor.ExecutorRecord;
 import dev.portcullis.agent.executor.SandboxLauncher;
@@ -35,6 +36,7 @@ import java.util.Set;
  * {"format":1,"cgroups_root":"portcullis","process_tracker":"cgroups-v2",
  *  "executors":[{"executor_id":"web","container_id":"<uuid>","resources":"ports:[31000-31000]",
  *                "networks":[],"terminated":false,"decision":{...},
+ *                "adoption":{"cgroup":"/libpod_parent/libpod-<id>","podman":"web"},
  *                "tasks":[{"task_id":"a","container_id":"<uuid>.<uuid>","command":["sleep","60"],
  *                          "user":{"name":"nobody","uid":65534,"gid":65534},
  *                          "container":{"type":"oci","rootfs":"/srv/rootfs",...},
@@ -43,13 +45,15 @@ import java.util.Set;
  *                          "state":"TASK_RUNNING","pid":1234,"status":{...}}]}]}
  * }</pre>
  *
- * <p>{@code decision} is present once a kill of the executor is decided on: it is recorded before
- * the kill is carried out (see {@link CheckpointDecision}). A task has one of its own once a kill
- * of its container alone is decided on (a limitation of it, not of its executor). {@code user} is
- * absent for a task that runs as the agent's user, {@code container} for one that runs on the host
- * (see {@link CheckpointContainer}). Checkpoints written before tasks had users have neither {@code
- * user} nor {@code exit_status}: their tasks run as the agent's user and record their status in the
- * sandbox, as the shells started then still do.
+ * <p>{@code adoption} is present for an executor that follows an existing cgroup instead of
+ * launching: its one task is its container, and has an empty command. {@code decision} is present
+ * once a kill of the executor is decided on: it is recorded before the kill is carried out (see
+ * {@link CheckpointDecision}). A task has one of its own once a kill of its container alone is
+ * decided on (a limitation of it, not of its executor). {@code user} is absent for a task that runs
+ * as the agent's user, {@code container} for one that runs on the host (see {@link
+ * CheckpointContainer}). Checkpoints written before tasks had users have neither {@code user} nor
+ * {@code exit_status}: their tasks run as the agent's user and record their status in the sandbox,
+ * as the shells started then still do.
  */
 final class CheckpointFormat {
 
@@ -75,6 +79,14 @@ final class CheckpointFormat {
       ArrayNode networks = e.putArray("networks");
       executor.networks().forEach(networks::add);
       e.put("terminated", executor.terminated());
+      executor
+          .adoption()
+          .ifPresent(
+              adoption -> {
+                ObjectNode a = e.putObject("adoption");
+                a.put("cgroup", adoption.cgroup());
+                adoption.podman().ifPresent(name -> a.put("podman", name));
+              });
       executor
           .decision()
           .ifPresent(decision -> e.set("decision", CheckpointDecision.write(decision)));
@@ -148,6 +160,8 @@ final class CheckpointFormat {
       }
       List<String> networks = CheckpointFields.strings(e, "networks", at, true);
       boolean terminated = CheckpointFields.bool(e, "terminated", at);
+      Optional<Adoption> adoption =
+          e.has("adoption") ? Optional.of(adoption(e.get("adoption"), at)) : Optional.empty();
       Optional<Decision> decision =
           e.has("decision")
               ? Optional.of(CheckpointDecision.read(e.get("decision"), container, at + "decision."))
@@ -157,6 +171,9 @@ final class CheckpointFormat {
       if (tasks.isEmpty()) {
         throw new CheckpointException(at + "tasks: an executor has at least one task");
       }
+      if (adoption.isPresent() && tasks.size() != 1) {
+        throw new CheckpointException(at + "tasks: an adoption has exactly one task");
+      }
       for (int j = 0; j < tasks.size(); j++) {
         String tat = at + "tasks[" + j + "].";
         JsonNode t = CheckpointFields.object(tasks.get(j), at + "tasks[" + j + "]");
@@ -165,15 +182,19 @@ final class CheckpointFormat {
           throw new CheckpointException(tat + "task_id: '" + taskId + "' appears twice");
         }
         ContainerId taskContainer = CheckpointFields.container(t, "container_id", tat);
-        if (!taskContainer.parent().equals(Optional.of(container))) {
+        if (adoption.isPresent() && !taskContainer.equals(container)) {
+          throw new CheckpointException(
+              tat + "container_id: '" + taskContainer + "' is not the adopted " + container);
+        }
+        if (adoption.isEmpty() && !taskContainer.parent().equals(Optional.of(container))) {
           throw new CheckpointException(
               tat + "container_id: '" + taskContainer + "' is not nested in " + container);
         }
-        if (!containers.add(taskContainer)) {
+        if (adoption.isEmpty() && !containers.add(taskContainer)) {
           throw new CheckpointException(
               tat + "container_id: '" + taskContainer + "' appears twice");
         }
-        List<String> command = CheckpointFields.strings(t, "command", tat, false);
+        List<String> command = CheckpointFields.strings(t, "command", tat, adoption.isPresent());
         Optional<TaskUser> user =
             t.has("user") ? Optional.of(CheckpointFields.user(t, tat)) : Optional.empty();
         Optional<OciContainer> oci =
@@ -229,8 +250,23 @@ final class CheckpointFormat {
               Optional.empty(),
               Optional.empty(),
               decision,
-              taskRecords));
+              taskRecords,
+              adoption));
     }
     return new Content(cgroupsRoot, processTracker, executors);
+  }
+
+  private static Adoption adoption(JsonNode node, String at) throws CheckpointException {
+    CheckpointFields.object(node, at + "adoption");
+    String cgroup = CheckpointFields.text(node, "cgroup", at + "adoption.");
+    Optional<String> podman =
+        node.has("podman")
+            ? Optional.of(CheckpointFields.text(node, "podman", at + "adoption."))
+            : Optional.empty();
+    try {
+      return new Adoption(cgroup, podman);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(at + "adoption.cgroup: " + e.getMessage(), e);
+    }
   }
 }

@@ -22,6 +22,7 @@ final class Executor {
   private final String executorId;
   private final ContainerId container;
   private final List<String> networks;
+  private final Optional<Adoption> adoption;
   private final Map<String, Task> tasks = new LinkedHashMap<>();
 
   private String resources;
@@ -37,13 +38,15 @@ final class Executor {
       String resources,
       PortRanges ports,
       List<String> networks,
-      boolean terminated) {
+      boolean terminated,
+      Optional<Adoption> adoption) {
     this.executorId = executorId;
     this.container = container;
     this.resources = resources;
     this.ports = ports;
     this.networks = List.copyOf(networks);
     this.terminated = terminated;
+    this.adoption = adoption;
   }
 
   /** An executor as a checkpoint recorded it. */
@@ -55,7 +58,8 @@ final class Executor {
             record.resources(),
             record.ports(),
             record.networks(),
-            record.terminated());
+            record.terminated(),
+            record.adoption());
     record.tasks().forEach(task -> executor.add(Task.restore(task)));
     executor.kills = new KillWatch(record.decision());
     return executor;
@@ -75,6 +79,11 @@ final class Executor {
 
   List<String> networks() {
     return networks;
+  }
+
+  /** The existing cgroup this executor follows, if it is an adoption rather than a launch. */
+  Optional<Adoption> adoption() {
+    return adoption;
   }
 
   ContainerConfig config() {
@@ -170,6 +179,7 @@ final class Executor {
         listening,
         guardRefusals,
         kills.decision(),
-        records);
+        records,
+        adoption);
   }
 }

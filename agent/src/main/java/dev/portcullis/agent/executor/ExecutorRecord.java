@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param guardRefusals what its port guard refused so far, as last read; empty without a guard
  * @param decision the kill decided on, once one is: recorded before it is carried out
  * @param tasks its tasks, in launch order; never empty
+ * @param adoption the existing cgroup it follows instead of launching its task, if it is an
+ *     adoption
  */
 public record ExecutorRecord(
     String executorId,
@@ -32,7 +34,8 @@ public record ExecutorRecord(
     Optional<PortRanges> listening,
     Optional<GuardRefusals> guardRefusals,
     Optional<Decision> decision,
-    List<TaskRecord> tasks) {
+    List<TaskRecord> tasks,
+    Optional<Adoption> adoption) {
 
   /** Checks for nulls. */
   public ExecutorRecord {
@@ -45,5 +48,6 @@ public record ExecutorRecord(
     Objects.requireNonNull(guardRefusals, "guardRefusals");
     Objects.requireNonNull(decision, "decision");
     tasks = List.copyOf(tasks);
+    Objects.requireNonNull(adoption, "adoption");
   }
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.agent.executor;
 
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.core.PortsIsolator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -31,6 +32,9 @@ final class Launches {
    * @throws LaunchFailedException if the launch was accepted but could not be carried out
    */
   ExecutorRecord launch(ExecutorSpec spec) {
+    if (spec.adoption().isPresent()) {
+      return adopt(spec, spec.adoption().get());
+    }
     checkIds(spec);
     Executor executor = accept(spec);
     holdings.register(executor);
@@ -59,6 +63,109 @@ final class Launches {
     }
     holdings.save();
     return executor.record();
+  }
+
+  /**
+   * Follows an existing cgroup as an executor of one task: nothing is launched, and the task runs
+   * from the start. The cgroup is adopted before anything is recorded, so that one that cannot be
+   * followed changes nothing; an adoption that fails after it is forgotten before the executor is
+   * torn down, so that the teardown never kills what it only watched.
+   *
+   * @throws RefusedException if the cgroup cannot be adopted; nothing was changed
+   */
+  private ExecutorRecord adopt(ExecutorSpec spec, Adoption adoption) {
+    checkIds(spec);
+    checkAdoptable(adoption);
+    ContainerId root = freshRoot();
+    TaskSpec task = spec.tasks().get(0);
+    Executor executor =
+        new Executor(
+            spec.executorId(),
+            root,
+            spec.resources(),
+            spec.ports(),
+            spec.networks(),
+            false,
+            Optional.of(adoption));
+    executor.add(
+        new Task(
+            task.taskId(),
+            root,
+            task.command(),
+            Optional.empty(),
+            Optional.empty(),
+            holdings.launcher.place(spec.executorId(), root.toString(), task),
+            TaskState.TASK_STARTING));
+    try {
+      holdings.tracker.adopt(root, adoption.cgroup());
+    } catch (IOException | RuntimeException e) {
+      throw new RefusedException(
+          Optional.of("adoption"),
+          "cannot adopt " + adoption.describe() + ": " + e.getMessage(),
+          e);
+    }
+    holdings.register(executor);
+    LOG.info(
+        "Adopting {} as executor {} (container {}); allocated ports {}",
+        adoption.describe(),
+        executor.executorId(),
+        root,
+        executor.ports());
+    try {
+      holdings.saveOrFail();
+      holdings.isolator.ifPresent(ports -> ports.prepare(root, executor.config()));
+      holdings.watch(executor);
+      Task adopted = executor.tasks().iterator().next();
+      holdings.report(executor, adopted, TaskState.TASK_STARTING);
+      holdings.report(executor, adopted, TaskState.TASK_RUNNING);
+    } catch (IOException | RuntimeException e) {
+      // Forgotten first: the teardown that follows must find nothing of the engine's to kill.
+      holdings.removeQuietly(root);
+      failed(executor, e);
+      throw new LaunchFailedException(
+          "cannot adopt " + adoption.describe() + ": " + e.getMessage(),
+          e,
+          executor.record(),
+          false);
+    }
+    holdings.save();
+    return executor.record();
+  }
+
+  /**
+   * Refuses an adoption this agent cannot follow, or one of a cgroup that a running executor
+   * follows already.
+   */
+  private void checkAdoptable(Adoption adoption) {
+    if (!holdings.tracker.adoptsCgroups()) {
+      throw new RefusedException(
+          Optional.of("adoption"),
+          "the process tracker '"
+              + holdings.tracker.name()
+              + "' cannot follow a cgroup outside its root",
+          null);
+    }
+    Optional<String> guard = holdings.isolator.flatMap(PortsIsolator::guardName);
+    if (guard.isPresent()) {
+      throw new RefusedException(
+          Optional.of("adoption"),
+          "this agent runs port guard '"
+              + guard.get()
+              + "', which guards only the cgroups under its cgroups root; an adopted cgroup would"
+              + " go unguarded, so adoptions are refused with --container_ports_guard",
+          null);
+    }
+    for (Executor running : holdings.running()) {
+      if (running.adoption().map(Adoption::cgroup).equals(Optional.of(adoption.cgroup()))) {
+        throw new ConflictException(
+            Optional.of("adoption"),
+            "cgroup "
+                + adoption.cgroup()
+                + " is adopted already, by executor '"
+                + running.executorId()
+                + "'");
+      }
+    }
   }
 
   private void checkIds(ExecutorSpec spec) {
@@ -90,7 +197,13 @@ final class Launches {
     ContainerId root = freshRoot();
     Executor executor =
         new Executor(
-            spec.executorId(), root, spec.resources(), spec.ports(), spec.networks(), false);
+            spec.executorId(),
+            root,
+            spec.resources(),
+            spec.ports(),
+            spec.networks(),
+            false,
+            Optional.empty());
     for (TaskSpec task : spec.tasks()) {
       ContainerId container =
           holdings.settings.layout() == TaskLayout.NESTED

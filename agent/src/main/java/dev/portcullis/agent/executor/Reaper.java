@@ -32,7 +32,7 @@ final class Reaper {
     for (Executor executor : holdings.running()) {
       for (Task task : executor.liveTasks()) {
         if (task.state() == TaskState.TASK_RUNNING) {
-          ending(task).ifPresent(ending -> ended.add(new Ended(executor, task, ending)));
+          ending(executor, task).ifPresent(ending -> ended.add(new Ended(executor, task, ending)));
         }
       }
     }
@@ -55,8 +55,14 @@ final class Reaper {
   private record Ended(Executor executor, Task task, Termination ending) {}
 
   /** How a running task ended, if it has. */
-  Optional<Termination> ending(Task task) {
+  Optional<Termination> ending(Executor executor, Task task) {
     try {
+      if (executor.adoption().isPresent()) {
+        // Nothing of the agent's ever ran in it: the cgroup emptying is all there is to see.
+        return holdings.tracker.pids(task.container()).isEmpty()
+            ? Optional.of(new Termination.Emptied(executor.adoption().get().cgroup()))
+            : Optional.empty();
+      }
       if (task.process().isPresent()) {
         return task.process().get().exitStatus().map(Termination.Exited::new);
       }

@@ -49,6 +49,11 @@ final class Recovery {
       executors.add(executor);
     }
     holdings.startRecording();
+    for (Executor executor : executors) {
+      if (!executor.terminated() && executor.adoption().isPresent()) {
+        readopt(executor, executor.adoption().get());
+      }
+    }
     List<RecoveredContainer> recovered = new ArrayList<>();
     Set<ContainerId> known = new HashSet<>();
     for (Executor executor : executors) {
@@ -99,6 +104,23 @@ final class Recovery {
       }
     }
     return live;
+  }
+
+  /**
+   * Follows an adopted cgroup again. One that is gone ended while the agent was down: its task is
+   * then seen to have ended, as the cgroup of an unadopted container holds nothing.
+   */
+  private void readopt(Executor executor, Adoption adoption) {
+    try {
+      holdings.tracker.adopt(executor.container(), adoption.cgroup());
+      LOG.info("Following {} again as executor {}", adoption.describe(), executor.executorId());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "Executor {} adopted {}, which cannot be followed any more: {}",
+          executor.executorId(),
+          adoption.describe(),
+          e.getMessage());
+    }
   }
 
   /**

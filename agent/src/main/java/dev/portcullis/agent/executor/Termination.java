@@ -141,4 +141,25 @@ public sealed interface Termination {
       return Optional.of(REASON);
     }
   }
+
+  /**
+   * The cgroup an executor adopted holds no process any more, or is gone: the container its engine
+   * started has ended. Its exit status is the engine's, which the agent does not ask for.
+   *
+   * @param cgroup the adopted cgroup, from its hierarchy's root
+   */
+  record Emptied(String cgroup) implements Termination {
+    @Override
+    public TaskState state() {
+      return TaskState.TASK_FINISHED;
+    }
+
+    @Override
+    public String message() {
+      return "The adopted cgroup "
+          + cgroup
+          + " holds no process any more: the container in it has ended (its exit status is its"
+          + " engine's to tell)";
+    }
+  }
 }

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.portcullis.agent.engines.PodmanContainers;
 import dev.portcullis.agent.executor.ConflictException;
 import dev.portcullis.agent.executor.CoreLoop;
 import dev.portcullis.agent.executor.ExecutorCore;
 import dev.portcullis.agent.executor.ExecutorRecord;
 import dev.portcullis.agent.executor.ExecutorSpec;
 import dev.portcullis.agent.executor.LaunchFailedException;
+import dev.portcullis.agent.executor.RefusedException;
 import dev.portcullis.agent.executor.UnknownExecutorException;
 import dev.portcullis.agent.host.TaskUsers;
 import dev.portcullis.agent.oci.OciRuntime;
@@ -70,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
   private final AgentMetrics metrics;
   private final TaskUsers users;
   private final Optional<OciRuntime> oci;
+  private final PodmanContainers podman = PodmanContainers.ofHost();
 
   /**
    * Binds the address, without serving yet.
@@ -125,6 +128,8 @@ public final class ApiServer implements AutoCloseable {
         error(exchange, e.status(), e.getMessage(), e.fieldName(), Optional.empty());
       } catch (ConflictException e) {
         error(exchange, 409, e.getMessage(), e.field(), Optional.empty());
+      } catch (RefusedException e) {
+        error(exchange, 400, e.getMessage(), e.field(), Optional.empty());
       } catch (UnknownExecutorException e) {
         error(exchange, 404, e.getMessage(), Optional.empty(), Optional.empty());
       } catch (LaunchFailedException e) {
@@ -153,7 +158,7 @@ public final class ApiServer implements AutoCloseable {
       if (method.equals("GET")) {
         reply(exchange, 200, Views.executors(loop.call(ExecutorCore::executors)));
       } else if (method.equals("POST")) {
-        ExecutorSpec spec = Requests.launch(body(exchange), users, oci);
+        ExecutorSpec spec = Requests.launch(body(exchange), users, oci, podman);
         reply(exchange, 201, Views.executor(loop.call(core -> core.launch(spec))));
       } else {
         throw notAllowed(exchange, "GET, POST");

@@ -2,6 +2,8 @@ package dev.portcullis.agent.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.agent.engines.PodmanContainers;
+import dev.portcullis.agent.executor.Adoption;
 import dev.portcullis.agent.executor.ExecutorSpec;
 import dev.portcullis.agent.executor.TaskSpec;
 import dev.portcullis.agent.host.TaskUser;
@@ -12,6 +14,7 @@ import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.core.config.AgentResources;
 import dev.portcullis.core.config.ResourcesFormatException;
+import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +44,8 @@ final class Requests {
   static final int MAX_TASKS = 64;
 
   private static final Set<String> LAUNCH_FIELDS =
-      Set.of("executor_id", "resources", "networks", "tasks");
+      Set.of("executor_id", "resources", "networks", "tasks", "adoption");
+  private static final Set<String> ADOPTION_FIELDS = Set.of("cgroup", "podman", "task_id");
   private static final Set<String> TASK_FIELDS = Set.of("task_id", "command", "user", "container");
   private static final Set<String> CONTAINER_FIELDS =
       Set.of("type", "rootfs", "writable", "env", "cwd", "hostname");
@@ -63,10 +67,25 @@ final class Requests {
    *     without one, and its root filesystem is checked here
    */
   static ExecutorSpec launch(JsonNode body, TaskUsers users, Optional<OciRuntime> runtime) {
+    return launch(body, users, runtime, PodmanContainers.ofHost());
+  }
+
+  /**
+   * A launch request, or an adoption: {@code {"executor_id", "resources", "adoption": {"cgroup":
+   * PATH} | {"podman": NAME}, "task_id"}}, in which case there are no {@code tasks} and no {@code
+   * networks}.
+   *
+   * @param podman finds a podman container's cgroup, on the request's thread
+   */
+  static ExecutorSpec launch(
+      JsonNode body, TaskUsers users, Optional<OciRuntime> runtime, PodmanContainers podman) {
     requireObject(body, LAUNCH_FIELDS, "");
     String executorId = id(body.get("executor_id"), "executor_id", "executor-");
     Allocation resources = resources(body.get("resources"));
     List<String> networks = networks(body.get("networks"));
+    if (body.has("adoption")) {
+      return adoption(body, executorId, resources, networks, podman);
+    }
     JsonNode tasks = body.get("tasks");
     if (tasks == null || !tasks.isArray() || tasks.isEmpty()) {
       throw BadRequest.field("tasks", "must be a non-empty array of tasks");
@@ -260,6 +279,57 @@ final class Requests {
     } catch (IllegalArgumentException e) {
       throw BadRequest.field(field, e.getMessage());
     }
+  }
+
+  private static ExecutorSpec adoption(
+      JsonNode body,
+      String executorId,
+      Allocation resources,
+      List<String> networks,
+      PodmanContainers podman) {
+    if (body.has("tasks")) {
+      throw BadRequest.field(
+          "tasks", "an adoption launches nothing: give either tasks or adoption, not both");
+    }
+    if (!networks.isEmpty()) {
+      throw BadRequest.field(
+          "networks", "an adopted container is judged in the host's network namespace: give none");
+    }
+    JsonNode adoption = body.get("adoption");
+    requireObject(adoption, ADOPTION_FIELDS, "adoption");
+    String taskId = id(adoption.get("task_id"), "adoption.task_id", "task-");
+    boolean byCgroup = adoption.has("cgroup");
+    if (byCgroup == adoption.has("podman")) {
+      throw BadRequest.field(
+          "adoption",
+          "give exactly one of cgroup (a path from the cgroup hierarchy's root) or podman");
+    }
+    Adoption adopted;
+    if (byCgroup) {
+      String cgroup = text(adoption.get("cgroup"), "adoption.cgroup", true).orElseThrow();
+      if (!cgroup.startsWith("/") || cgroup.indexOf('\0') >= 0) {
+        throw BadRequest.field(
+            "adoption.cgroup",
+            "'" + cgroup + "' must be a path from the cgroup hierarchy's root, starting with /");
+      }
+      adopted = new Adoption(cgroup, Optional.empty());
+    } else {
+      String name = text(adoption.get("podman"), "adoption.podman", true).orElseThrow();
+      try {
+        adopted = new Adoption(podman.cgroup(name), Optional.of(name));
+      } catch (IllegalArgumentException e) {
+        throw BadRequest.field("adoption.podman", e.getMessage());
+      } catch (IOException e) {
+        throw BadRequest.field("adoption.podman", "cannot ask podman: " + e.getMessage());
+      }
+    }
+    return new ExecutorSpec(
+        executorId,
+        resources.resources(),
+        resources.ports(),
+        List.of(),
+        List.of(new TaskSpec(taskId, List.of(), Optional.empty())),
+        Optional.of(adopted));
   }
 
   /**

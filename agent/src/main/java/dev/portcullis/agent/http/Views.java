@@ -29,8 +29,9 @@ final class Views {
    * One executor: {@code state} is {@code RUNNING} until every task has ended and its containers
    * are gone, then {@code TERMINATED}; {@code listening_ports} are the in-scope ports the last scan
    * saw its containers listen on, or null when no scan has judged it; {@code guard} is what its
-   * port guard refused so far as the last scan read it, or null when it has no guard. A task's
-   * {@code user} is the user its command runs as, or null for the agent's user; its {@code
+   * port guard refused so far as the last scan read it, or null when it has no guard. Its {@code
+   * adoption} is the existing cgroup it follows, or null for an executor the agent launched. A
+   * task's {@code user} is the user its command runs as, or null for the agent's user; its {@code
    * container} is the OCI container it runs in, as the launch request gave it, or null for a task
    * on the host.
    */
@@ -43,6 +44,15 @@ final class Views {
     view.put("allocated_ports", executor.ports().toString());
     ArrayNode networks = view.putArray("networks");
     executor.networks().forEach(networks::add);
+    executor
+        .adoption()
+        .ifPresentOrElse(
+            adoption -> {
+              ObjectNode adopted = view.putObject("adoption");
+              adopted.put("cgroup", adoption.cgroup());
+              adoption.podman().ifPresent(name -> adopted.put("podman", name));
+            },
+            () -> view.putNull("adoption"));
     ports(view, executor.listening());
     executor
         .guardRefusals()

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.agent.executor.Adoption;
 import dev.portcullis.agent.executor.Decision;
 import dev.portcullis.agent.executor.ExecutorRecord;
 import dev.portcullis.agent.executor.KillReason;
@@ -41,6 +42,7 @@ class CheckpointFormatTest {
 
   private static final ContainerId WEB = ContainerId.of("2f3c1a9e-web");
   private static final ContainerId BATCH = ContainerId.of("9d1e-batch");
+  private static final ContainerId CACHE = ContainerId.of("71ab-cache");
 
   private static final TaskStatus STATUS_A =
       status("web", WEB.child("a-1"), "a", TaskState.TASK_RUNNING);
@@ -137,7 +139,8 @@ class CheckpointFormatTest {
                             .message("Container web is listening on unallocated port(s)")
                             .build()),
                     KillReason.CONTAINER_LIMITATION)),
-            List.of(a, b));
+            List.of(a, b),
+            Optional.empty());
     TaskRecord c =
         task(
             "c",
@@ -162,8 +165,32 @@ class CheckpointFormatTest {
                 new Decision(
                     new Termination.Killed("Killed by a kill request to the agent"),
                     KillReason.KILL_REQUEST)),
-            List.of(c));
-    return List.of(web, batch);
+            List.of(c),
+            Optional.empty());
+    TaskRecord d =
+        task(
+            "d",
+            CACHE,
+            List.of(),
+            Optional.empty(),
+            "/var/lib/p/sandboxes/cache/d",
+            TaskState.TASK_RUNNING,
+            Optional.empty(),
+            OptionalLong.empty());
+    ExecutorRecord cache =
+        new ExecutorRecord(
+            "cache",
+            CACHE,
+            "ports:[11211-11211]",
+            PortRanges.of(11211),
+            List.of(),
+            false,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(d),
+            Optional.of(new Adoption("/libpod_parent/libpod-3f2a", Optional.of("memcached"))));
+    return List.of(web, batch, cache);
   }
 
   private static ObjectNode document() {
@@ -300,7 +327,8 @@ class CheckpointFormatTest {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            List.of(decided));
+            List.of(decided),
+            Optional.empty());
     ObjectNode document = CheckpointFormat.write("portcullis", "cgroups-v2", List.of(withDecision));
     assertEquals(
         "limited",
@@ -359,7 +387,7 @@ class CheckpointFormatTest {
     ObjectNode document = document();
     document.put("written_by", "a newer agent");
     task(document, 0, 0).put("note", "x");
-    assertEquals(2, CheckpointFormat.read(document).executors().size());
+    assertEquals(3, CheckpointFormat.read(document).executors().size());
   }
 
   @ParameterizedTest
@@ -399,7 +427,35 @@ class CheckpointFormatTest {
     refused(d -> d.putNull("process_tracker"), "process_tracker");
     refused(d -> d.remove("executors"), "executors");
     refused(d -> d.putObject("executors"), "executors");
-    refused(d -> ((ArrayNode) d.get("executors")).add("web"), "executors[2]");
+    refused(d -> ((ArrayNode) d.get("executors")).add("web"), "executors[3]");
+  }
+
+  @Test
+  void badAdoptionsAndContainersAreRefusedByPath() {
+    refused(
+        d -> ((ObjectNode) executor(d, 2).get("adoption")).put("cgroup", "libpod"),
+        "executors[2].adoption.cgroup");
+    refused(
+        d -> ((ObjectNode) executor(d, 2).get("adoption")).remove("cgroup"),
+        "executors[2].adoption.cgroup");
+    refused(d -> executor(d, 2).put("adoption", "podman"), "executors[2].adoption");
+    refused(
+        d -> task(d, 2, 0).put("container_id", CACHE.child("d").toString()),
+        "executors[2].tasks[0].container_id");
+    refused(
+        d -> ((ArrayNode) executor(d, 2).get("tasks")).add(task(d, 0, 1).deepCopy()),
+        "executors[2].tasks");
+    refused(d -> task(d, 0, 0).putArray("command"), "executors[0].tasks[0].command");
+    refused(
+        d -> ((ObjectNode) task(d, 0, 1).get("container")).put("type", "docker"),
+        "executors[0].tasks[1].container.type");
+    refused(
+        d -> ((ObjectNode) task(d, 0, 1).get("container")).put("rootfs", "rootfs"),
+        "executors[0].tasks[1].container.rootfs");
+    refused(
+        d ->
+            ((ObjectNode) task(d, 0, 1).get("container")).putObject("env").put("PORTCULLIS_X", "1"),
+        "executors[0].tasks[1].container");
   }
 
   @Test

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * A cgroup root name that belongs to one test, such as {@code portcullis-test-1a2b3c4d}, and the
- * promise that everything under it — in the v1 freezer hierarchy and in the v2 hierarchy — is
+ * promise that everything under it — in the v1 freezer hierarchy and in the v2 hierarchy, and in
+ * every other cgroup hierarchy mounted, where an OCI runtime makes a container's cgroups too — is
  * killed and removed on {@link #close()}, whatever state a failing test left it in.
  *
  * <p>The name is a top-level directory of each hierarchy. It is usually a tracker's {@code
@@ -103,6 +104,46 @@ public final class ScratchCgroups implements AutoCloseable {
   }
 
   /**
+   * {@return this test's directory in every cgroup hierarchy mounted at its root, the freezer and
+   * v2 first (they may not exist)}
+   */
+  public List<Path> everyHierarchy() {
+    List<Path> dirs = new ArrayList<>();
+    freezer().ifPresent(dirs::add);
+    v2().ifPresent(dirs::add);
+    for (MountTable.Mount mount : mounts.mounts()) {
+      boolean cgroup = mount.fsType().equals("cgroup") || mount.fsType().equals("cgroup2");
+      Path dir = mount.mountPoint().resolve(name);
+      if (cgroup && mount.root().equals("/") && !dirs.contains(dir)) {
+        dirs.add(dir);
+      }
+    }
+    return dirs;
+  }
+
+  /**
+   * {@return every directory below this test's directory, in any hierarchy, as absolute paths in
+   * sorted order: what the code under test left behind, the test's directory itself aside}
+   */
+  public List<String> leftovers() {
+    List<String> left = new ArrayList<>();
+    for (Path top : everyHierarchy()) {
+      if (!Files.isDirectory(top)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(top)) {
+        walk.filter(Files::isDirectory)
+            .filter(dir -> !dir.equals(top))
+            .forEach(dir -> left.add(dir.toString()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    left.sort(null);
+    return left;
+  }
+
+  /**
    * Kills every process under this test's directories and removes them, bottom-up.
    *
    * <p>The freezer goes first: a process can be in both hierarchies at once (a v1 container whose
@@ -115,8 +156,9 @@ public final class ScratchCgroups implements AutoCloseable {
   @Override
   public void close() {
     List<String> leftovers = new ArrayList<>();
-    freezer().ifPresent(dir -> leftovers.addAll(destroy(dir)));
-    v2().ifPresent(dir -> leftovers.addAll(destroy(dir)));
+    for (Path dir : everyHierarchy()) {
+      leftovers.addAll(destroy(dir));
+    }
     if (!leftovers.isEmpty()) {
       throw new IllegalStateException("Could not remove test cgroups: " + leftovers);
     }
