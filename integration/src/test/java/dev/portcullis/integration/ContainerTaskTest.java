@@ -284,23 +284,18 @@ class ContainerTaskTest {
                 "--task_resources=" + ports(allocated),
                 "--task_rootfs=" + rootfs,
                 "--task_env=GREETING=hello",
+                "--task_hostname=boxed",
                 "--",
                 "/bin/sh",
                 "-c",
-                "echo \"$GREETING from $PORTCULLIS_TASK_ID in $(pwd)\" >&2; exec httpd -f -p "
+                "echo \"$GREETING from $(cat /proc/sys/kernel/hostname) in $(pwd)\" >&2; exec httpd"
+                    + " -f -p "
                     + other));
     assertEquals(1, result.exit(), result::toString);
     List<JsonNode> updates = statusLines(result.out());
     JsonNode last = updates.get(updates.size() - 1);
     AgentDaemonTest.assertLimitedOn(last, other);
-    assertTrue(
-        result
-            .err()
-            .contains(
-                "hello from "
-                    + last.path("task_id").path("value").asText()
-                    + " in /mnt/mesos/sandbox"),
-        result::toString);
+    assertTrue(result.err().contains("hello from boxed in /mnt/mesos/sandbox"), result::toString);
     assertEquals(List.of(), runtimeContainers());
     assertEquals(List.of(), scratch.leftovers(), "run left cgroups");
   }

@@ -18,6 +18,8 @@ public record Lineage(List<String> values, Optional<String> adopted) {
   /**
    * Copies the values.
    *
+   * @param values the container's values from the top-level container down; not empty
+   * @param adopted the cgroup the top-level container was adopted at; empty for the tracker's own
    * @throws IllegalArgumentException if {@code values} is empty
    */
   public Lineage {
