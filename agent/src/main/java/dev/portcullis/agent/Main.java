@@ -2,6 +2,7 @@ package dev.portcullis.agent;
 
 import dev.portcullis.agent.cli.StartupException;
 import dev.portcullis.agent.client.AckCommand;
+import dev.portcullis.agent.client.AdoptCommand;
 import dev.portcullis.agent.client.EventsCommand;
 import dev.portcullis.agent.client.KillCommand;
 import dev.portcullis.agent.client.LaunchCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
       ProvidersCommand.class,
       AgentCommand.class,
       LaunchCommand.class,
+      AdoptCommand.class,
       UpdateCommand.class,
       KillCommand.class,
       PsCommand.class,

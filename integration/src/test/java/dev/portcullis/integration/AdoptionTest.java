@@ -192,14 +192,26 @@ class AdoptionTest {
   @Test
   void anAdoptedCgroupThatEmptiesEndsItsTask() throws Exception {
     Path cgroup = engineCgroup("batch");
-    startIn(cgroup, List.of("sleep", "1"));
+    startIn(cgroup, List.of("sleep", "3"));
     DaemonProcess agent = agent("--enforce_container_ports");
     DaemonProcess.Events events = agent.events();
 
-    agent
-        .post("/v1/executors", adoptCgroup("batch", FreePorts.any(), engine.cgroup() + "/batch"))
-        .expect(201);
+    // Through the client command, as a user would.
+    AgentLauncher.Result adopt =
+        AgentLauncher.run(
+            "adopt",
+            "--agent=" + agent.url(),
+            "--executor_id=batch",
+            "--task_id=nightly",
+            "--task_resources=" + ports(FreePorts.any()),
+            "--cgroup=" + engine.cgroup() + "/batch");
+    assertEquals(0, adopt.exit(), adopt::toString);
+    assertEquals(
+        engine.cgroup() + "/batch",
+        DaemonProcess.JSON.readTree(adopt.out()).path("adoption").path("cgroup").asText(),
+        adopt::toString);
     JsonNode ended = events.next(3).get(2);
+    assertEquals("nightly", ended.path("task_id").path("value").asText(), ended::toString);
     assertEquals("TASK_FINISHED", ended.path("state").asText(), ended::toString);
     assertTrue(ended.path("message").asText().contains("holds no process"), ended::toString);
     assertTrue(Files.isDirectory(cgroup), "the agent removed the engine's cgroup");

@@ -125,6 +125,35 @@ class ContainerTaskTest {
   }
 
   @Test
+  void theLaunchCommandStartsAContainerTask() throws Exception {
+    DaemonProcess agent = agent("--enforce_container_ports");
+    int port = FreePorts.any();
+    AgentLauncher.Result launch =
+        AgentLauncher.run(
+            "launch",
+            "--agent=" + agent.url(),
+            "--executor_id=cli",
+            "--task_id=httpd",
+            "--task_resources=" + ports(port),
+            "--task_rootfs=" + rootfs,
+            "--",
+            "httpd",
+            "-f",
+            "-p",
+            Integer.toString(port));
+    assertEquals(0, launch.exit(), launch::toString);
+    JsonNode launched = DaemonProcess.JSON.readTree(launch.out());
+    assertEquals(
+        rootfs.toString(), task(launched, "httpd").path("container").path("rootfs").asText());
+    agent.awaitExecutor(
+        "cli",
+        "showed its container's listener",
+        e -> task(e, "httpd").path("listening_ports").asText().equals(range(port)));
+    agent.delete("/v1/executors/cli").expect(200);
+    assertNothingLeft(launched.path("container_id").asText());
+  }
+
+  @Test
   void aGroupOfAContainerTaskAndAHostTaskFailsTogether() throws Exception {
     DaemonProcess agent = agent("--enforce_container_ports");
     DaemonProcess.Events events = agent.events();

@@ -26,10 +26,10 @@ import picocli.CommandLine.Spec;
  * POST /v1/executors}, and prints the executor as the agent reports it.
  *
  * <p>The request body is {@code {"executor_id", "resources", "networks", "tasks":[{"task_id",
- * "command":[...], "user"}]}}, all but {@code tasks} and each task's {@code command} optional. It
- * is built from the flags and COMMAND for one task, or read from {@code --task_group=FILE} for
- * several, the executor's flags then filling in what the file leaves out, and {@code --task_user}
- * the user of every task.
+ * "command":[...], "user", "container"}]}}, all but {@code tasks} and each task's {@code command}
+ * optional. It is built from the flags and COMMAND for one task, or read from {@code
+ * --task_group=FILE} for several, the executor's flags then filling in what the file leaves out,
+ * and {@code --task_user} the user of every task.
  */
 @Command(
     name = "launch",
@@ -58,6 +58,7 @@ public final class LaunchCommand implements Callable<Integer> {
   private static final String TASK_NETWORKS = NetworkNames.FLAG;
   private static final String TASK_GROUP = "task_group";
   private static final String TASK_USER = "task_user";
+  private static final String TASK_ROOTFS = "task_rootfs";
 
   @Spec CommandSpec spec;
 
@@ -97,6 +98,26 @@ public final class LaunchCommand implements Callable<Integer> {
           "The user the task runs as, or with --task_group every task: a name, or a uid in"
               + " digits, on the agent's host. Default: the agent's user.")
   String taskUser;
+
+  @Option(
+      names = "--" + TASK_ROOTFS,
+      paramLabel = "DIR",
+      description =
+          "Run COMMAND in an OCI container with this root filesystem, a directory on the agent's"
+              + " host, sharing the host's network; not with --task_group, whose tasks give"
+              + " \"container\" objects. Default: none (COMMAND runs on the host).")
+  String taskRootfs;
+
+  @Option(
+      names = "--task_rootfs_writable",
+      negatable = true,
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description =
+          "Let the container's task write to its root filesystem; only with --task_rootfs."
+              + " Default: ${DEFAULT-VALUE} (read-only).")
+  boolean taskRootfsWritable;
 
   @Option(
       names = "--" + TASK_GROUP,
@@ -141,7 +162,19 @@ public final class LaunchCommand implements Callable<Integer> {
         task.put("task_id", taskId);
       }
       command.forEach(task.putArray("command")::add);
+      if (taskRootfs != null) {
+        ObjectNode container = task.putObject("container");
+        container.put("type", "oci");
+        container.put("rootfs", taskRootfs);
+        container.put("writable", taskRootfsWritable);
+      } else if (taskRootfsWritable) {
+        throw FlagException.of("task_rootfs_writable", "only with --" + TASK_ROOTFS);
+      }
     } else {
+      if (taskRootfs != null || taskRootfsWritable) {
+        throw FlagException.of(
+            TASK_ROOTFS, "not with --task_group; give each task's container in " + taskGroup);
+      }
       if (taskId != null) {
         throw FlagException.of(
             TASK_ID, "not with --task_group; give each task's task_id in " + taskGroup);
