@@ -243,6 +243,64 @@ class ContainerTaskTest {
   }
 
   @Test
+  void anotherAgentOnTheSameRootRemovesContainerTasksAsOrphans() throws Exception {
+    DaemonProcess first = agent();
+    int port = FreePorts.any();
+    JsonNode launched =
+        first
+            .post("/v1/executors", launch("web", ports(port), container("httpd", httpd(port))))
+            .expect(201)
+            .body();
+    String taskContainer = task(launched, "httpd").path("container_id").asText();
+    first.awaitExecutor(
+        "web",
+        "saw its listener",
+        e -> task(e, "httpd").path("listening_ports").asText().equals(range(port)));
+    long server = onlyContainerProcess(taskContainer);
+    first.crash();
+
+    // A new work directory: no checkpoint knows the container, which is under the root all the
+    // same.
+    Path otherWorkDir = scratchFiles.resolve("other-work-dir");
+    Files.createDirectories(otherWorkDir);
+    DaemonProcess second =
+        DaemonProcess.start(
+            List.of(
+                "--work_dir=" + otherWorkDir,
+                "--cgroups_root=" + scratch.name(),
+                "--oci_runtime_root=" + runtimeRoot,
+                SCAN_INTERVAL));
+    daemons.add(second);
+    assertTrue(TestProcesses.awaitGone(List.of(server)), "the orphan's server survived");
+    assertNothingLeft(launched.path("container_id").asText());
+  }
+
+  @Test
+  void theGuardRefusesAContainersBindOnAnUnallocatedPort() throws Exception {
+    DaemonProcess agent = agent("--enforce_container_ports", "--container_ports_guard=bpf");
+    int allocated = FreePorts.any();
+    int other = FreePorts.any();
+    JsonNode launched =
+        agent
+            .post(
+                "/v1/executors", launch("web", ports(allocated), container("httpd", httpd(other))))
+            .expect(201)
+            .body();
+    JsonNode refused =
+        agent.awaitExecutor(
+            "web", "had a bind refused", e -> e.path("guard").path("refused_binds").asLong() > 0);
+    assertTrue(
+        refused.path("guard").path("refused_ports").asText().contains(range(other)),
+        refused::toString);
+    // busybox httpd exits when its bind fails: the task ends, and never listened.
+    JsonNode ended =
+        agent.awaitExecutor(
+            "web", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    assertEquals("TASK_FAILED", task(ended, "httpd").path("state").asText(), ended::toString);
+    assertNothingLeft(launched.path("container_id").asText());
+  }
+
+  @Test
   void badContainersAreRefusedAndNothingIsLaunched() throws Exception {
     DaemonProcess agent = agent();
     Path missing = scratchFiles.resolve("no-such-rootfs");
@@ -330,6 +388,63 @@ class ContainerTaskTest {
   }
 
   @Test
+  void sigtermToRunKillsTheContainerAndLeavesNothing() throws Exception {
+    int port = FreePorts.any();
+    Path stdout = scratchFiles.resolve("run.stdout");
+    List<String> command = new ArrayList<>(List.of(AgentLauncher.SCRIPT.toString()));
+    command.addAll(
+        List.of(
+            runFlags(
+                "--enforce_container_ports",
+                "--task_resources=" + ports(port),
+                "--task_rootfs=" + rootfs,
+                "--",
+                "httpd",
+                "-f",
+                "-p",
+                Integer.toString(port))));
+    Process run =
+        new ProcessBuilder(command)
+            .redirectOutput(stdout.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
+    try {
+      JsonNode running = awaitStatus(stdout, "TASK_RUNNING", run);
+      String container = running.path("container_id").path("value").asText();
+      long server = awaitProcessIn(scratch.v2().orElseThrow().resolve(container));
+
+      run.destroy(); // SIGTERM: the launcher execs java, so this is the agent's JVM
+      assertTrue(run.waitFor(60, TimeUnit.SECONDS), "run ignored SIGTERM");
+      assertEquals(1, run.exitValue());
+      JsonNode killed = awaitStatus(stdout, "TASK_KILLED", run);
+      assertEquals("Killed by SIGTERM to portcullis run", killed.path("message").asText());
+      assertTrue(TestProcesses.awaitGone(List.of(server)), "the container's server survived");
+    } finally {
+      AgentLauncher.kill(run);
+    }
+    assertEquals(List.of(), runtimeContainers());
+    assertEquals(List.of(), scratch.leftovers(), "run left cgroups");
+  }
+
+  /** The status update in {@code state} that {@code run} wrote to the file, once it has. */
+  private static JsonNode awaitStatus(Path stdout, String state, Process run) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      for (JsonNode update : statusLines(Files.readString(stdout))) {
+        if (update.path("state").asText().equals(state)) {
+          return update;
+        }
+      }
+      if (!run.isAlive() && !state.equals("TASK_KILLED")) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no " + state + " in: " + Files.readString(stdout));
+  }
+
+  @Test
   void runReportsAContainersExitStatus() throws Exception {
     AgentLauncher.Result result =
         AgentLauncher.run(runFlags("--task_rootfs=" + rootfs, "--", "sh", "-c", "exit 3"));
@@ -411,6 +526,24 @@ class ContainerTaskTest {
       Thread.sleep(50);
     }
     throw new AssertionError("no httpd in " + taskContainer);
+  }
+
+  /** The container's httpd, once it runs in the cgroup. */
+  private static long awaitProcessIn(Path cgroup) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      Path procs = cgroup.resolve("cgroup.procs");
+      if (Files.exists(procs)) {
+        for (String line : Files.readAllLines(procs)) {
+          if (!line.isBlank()
+              && Files.readString(Path.of("/proc", line.strip(), "comm")).strip().equals("httpd")) {
+            return Long.parseLong(line.strip());
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no httpd in " + cgroup);
   }
 
   /** The processes of a nested task container, read from its v2 cgroup. */
