@@ -98,6 +98,25 @@ class ContainerTaskTest {
   }
 
   @Test
+  void theV1TrackerAndTheExactPathFollowContainerTasksToo() throws Exception {
+    DaemonProcess agent =
+        agent(
+            "--enforce_container_ports", "--process_tracker=cgroups-v1", "--socket_source=procfs");
+    DaemonProcess.Events events = agent.events();
+    int allocated = FreePorts.any();
+    int other = FreePorts.any();
+    JsonNode launched =
+        agent
+            .post(
+                "/v1/executors", launch("web", ports(allocated), container("httpd", httpd(other))))
+            .expect(201)
+            .body();
+    AgentDaemonTest.assertLimitedOn(events.next(3).get(2), other);
+    agent.awaitExecutor("web", "terminated", e -> e.path("state").asText().equals("TERMINATED"));
+    assertNothingLeft(launched.path("container_id").asText());
+  }
+
+  @Test
   void aContainerOnItsAllocatedPortRunsInItsOwnNamespacesUntilKilled() throws Exception {
     DaemonProcess agent = agent("--enforce_container_ports");
     int port = FreePorts.any();
