@@ -50,7 +50,11 @@ final class Recovery {
     }
     holdings.startRecording();
     for (Executor executor : executors) {
-      if (!executor.terminated() && executor.adoption().isPresent()) {
+      // Only one whose task was running: an adoption that failed, or that the agent stopped in
+      // the middle of, ends without its cgroup, so that ending it kills nothing of the engine's.
+      if (!executor.terminated()
+          && executor.adoption().isPresent()
+          && executor.liveTasks().stream().anyMatch(t -> t.state() == TaskState.TASK_RUNNING)) {
         readopt(executor, executor.adoption().get());
       }
     }

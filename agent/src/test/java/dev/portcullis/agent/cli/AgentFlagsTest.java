@@ -5,16 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.agent.host.SearchPath;
+import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.core.config.FlagException;
 import dev.portcullis.core.config.GuardMode;
 import dev.portcullis.core.config.IsolatorConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -150,5 +158,82 @@ class AgentFlagsTest {
       assertTrue(usage.contains(expected), () -> expected + " not in:\n" + usage);
     }
     assertFalse(usage.contains("${"), usage);
+  }
+
+  private static Path executable(Path file) throws IOException {
+    Files.writeString(file, "#!/bin/sh\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+
+  @Test
+  void anOciRuntimeIsTheProgramGivenWithItsStateRoot(@TempDir Path temp) throws IOException {
+    Path runtime = executable(temp.resolve("crun"));
+    OciRuntime oci =
+        FlagsCommand.settings("--oci_runtime=" + runtime, "--oci_runtime_root=/run/crun-state")
+            .oci()
+            .orElseThrow();
+    assertEquals(runtime, oci.executable());
+    assertEquals(Path.of("/run/crun-state"), oci.stateRoot());
+
+    oci = FlagsCommand.settings("--oci_runtime=" + runtime).oci().orElseThrow();
+    assertEquals(OciRuntime.DEFAULT_STATE_ROOT, oci.stateRoot());
+  }
+
+  @Test
+  void anOciRuntimeThatIsNoExecutableFileIsRefused(@TempDir Path temp) throws IOException {
+    Path plain = Files.writeString(temp.resolve("plain"), "");
+    for (Path path : List.of(temp.resolve("no-such-runc"), plain, temp)) {
+      FlagException error =
+          assertThrows(FlagException.class, () -> FlagsCommand.settings("--oci_runtime=" + path));
+      assertEquals("oci_runtime", error.flag());
+      assertEquals(
+          "Invalid flag --oci_runtime="
+              + path
+              + ": is no executable file; install Debian's runc, or name the runtime's program",
+          error.getMessage());
+    }
+  }
+
+  @Test
+  void anOciRuntimeNamedWithoutASlashIsLookedForOnPath() {
+    String name = "no-such-runtime-" + ProcessHandle.current().pid();
+    FlagException error =
+        assertThrows(FlagException.class, () -> FlagsCommand.settings("--oci_runtime=" + name));
+    assertEquals("oci_runtime", error.flag());
+    assertTrue(error.getMessage().contains("is no executable file on PATH"), error.getMessage());
+    // The shell is on every PATH.
+    assertEquals(
+        SearchPath.find("sh").orElseThrow(),
+        FlagsCommand.settings("--oci_runtime=sh").oci().orElseThrow().executable());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run/runc", "./state", "state"})
+  void aRelativeOciRuntimeRootIsRefused(String root) {
+    FlagException error =
+        assertThrows(
+            FlagException.class, () -> FlagsCommand.settings("--oci_runtime_root=" + root));
+    assertEquals("oci_runtime_root", error.flag());
+    assertEquals(
+        "Invalid flag --oci_runtime_root=" + root + ": must be absolute", error.getMessage());
+  }
+
+  @Test
+  void anOciRuntimeRootWithANulIsRefused() {
+    FlagException error =
+        assertThrows(
+            FlagException.class, () -> FlagsCommand.settings("--oci_runtime_root=/run/a\u0000b"));
+    assertEquals("oci_runtime_root", error.flag());
+  }
+
+  /** The root is checked even when no runtime is named, and before the runtime is looked for. */
+  @Test
+  void theOciRuntimeRootIsCheckedFirst() {
+    FlagException error =
+        assertThrows(
+            FlagException.class,
+            () -> FlagsCommand.settings("--oci_runtime=/no/such/runc", "--oci_runtime_root=rel"));
+    assertEquals("oci_runtime_root", error.flag());
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.api.ContainerId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +47,52 @@ class ExecutorCoreExitTest {
     assertEquals(0, core.census().trackedContainers());
     assertEquals(List.of(), fixture.observer.kills(), "no executor was killed");
     assertEquals(List.of(ended), fixture.journal.last().orElseThrow());
+  }
+
+  /**
+   * The launcher removes what it made for the executor's containers, such as an OCI runtime's
+   * state, once their processes are gone and before the tracker removes their cgroups: once, for
+   * the executor's root, whose name covers the nested ones.
+   */
+  @Test
+  void theExecutorsContainerIsReleasedToTheLauncherBeforeItsCgroupIsRemoved() {
+    ExecutorRecord web = fixture.launch("web", "a", "b");
+    List<String> seen = new ArrayList<>();
+    fixture.launcher.onRelease(
+        released ->
+            seen.add(
+                released
+                    + (fixture.tracker.exists(released) ? " exists" : " is gone")
+                    + " holding "
+                    + fixture.tracker.pids(released)));
+
+    fixture.launcher.process("a").exit(0);
+    core.reap();
+    assertEquals(List.of(), fixture.launcher.released(), "b still runs");
+
+    fixture.launcher.process("b").exit(0);
+    core.reap();
+
+    assertEquals(List.of(web.container()), fixture.launcher.released());
+    assertEquals(List.of(web.container() + " exists holding []"), seen);
+    assertEquals(Set.of(), fixture.containers());
+  }
+
+  @Test
+  void aKilledExecutorsContainerIsReleasedToTheLauncher() {
+    ExecutorRecord web = fixture.launch("web", "a", "b");
+    List<ContainerId> existed = new ArrayList<>();
+    fixture.launcher.onRelease(
+        released -> {
+          if (fixture.tracker.exists(released) && fixture.tracker.pids(released).isEmpty()) {
+            existed.add(released);
+          }
+        });
+
+    core.kill("web", "Killed on request");
+
+    assertEquals(List.of(web.container()), fixture.launcher.released());
+    assertEquals(List.of(web.container()), existed, "emptied, and not removed yet");
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A {@link TaskLauncher} whose processes are pids of a {@link HostModel}: each starts held in the
@@ -149,6 +150,7 @@ final class FakeLauncher implements TaskLauncher {
   private final List<TaskFiles> prepared = new ArrayList<>();
   private final List<ExecutorRecord> discarded = new ArrayList<>();
   private final List<ContainerId> released = new ArrayList<>();
+  private Consumer<ContainerId> onRelease = container -> {};
 
   FakeLauncher(HostModel host, Disk disk) {
     this.host = host;
@@ -226,6 +228,11 @@ final class FakeLauncher implements TaskLauncher {
     return List.copyOf(prepared);
   }
 
+  /** Runs {@code hook} on each container as it is released, to see what holds at that moment. */
+  void onRelease(Consumer<ContainerId> hook) {
+    this.onRelease = hook;
+  }
+
   /** The containers released to the launcher, in order. */
   List<ContainerId> released() {
     return List.copyOf(released);
@@ -238,5 +245,6 @@ final class FakeLauncher implements TaskLauncher {
   @Override
   public void released(ContainerId container) {
     released.add(container);
+    onRelease.accept(container);
   }
 }

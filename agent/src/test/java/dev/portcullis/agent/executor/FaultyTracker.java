@@ -10,13 +10,15 @@ import java.util.function.Predicate;
 
 /**
  * A {@link FakeProcessTracker} that can be told to fail the creation of, or a placement into,
- * chosen containers, as a host out of cgroups or a process that vanished would.
+ * chosen containers, as a host out of cgroups or a process that vanished would, or to be a tracker
+ * that cannot adopt cgroups outside its root.
  */
 final class FaultyTracker implements ProcessTracker {
 
   private final FakeProcessTracker tracker;
   private Predicate<ContainerId> failCreate = container -> false;
   private Predicate<ContainerId> failPlace = container -> false;
+  private boolean adopts = true;
 
   private final Crashes crashes;
 
@@ -33,6 +35,11 @@ final class FaultyTracker implements ProcessTracker {
   /** Makes every placement into a container that {@code which} accepts fail. */
   void failPlace(Predicate<ContainerId> which) {
     this.failPlace = which;
+  }
+
+  /** Makes this a tracker that cannot follow a cgroup outside its root, as the default SPI's. */
+  void cannotAdopt() {
+    this.adopts = false;
   }
 
   @Override
@@ -95,5 +102,29 @@ final class FaultyTracker implements ProcessTracker {
   @Override
   public void remove(ContainerId container) throws IOException {
     tracker.remove(container);
+  }
+
+  @Override
+  public Optional<String> cgroupPath(ContainerId container) throws IOException {
+    return tracker.cgroupPath(container);
+  }
+
+  @Override
+  public boolean adoptsCgroups() {
+    return adopts && tracker.adoptsCgroups();
+  }
+
+  @Override
+  public void adopt(ContainerId container, String cgroup) throws IOException {
+    if (adopts) {
+      tracker.adopt(container, cgroup);
+    } else {
+      ProcessTracker.super.adopt(container, cgroup);
+    }
+  }
+
+  @Override
+  public Optional<String> adoptedCgroup(ContainerId container) {
+    return tracker.adoptedCgroup(container);
   }
 }

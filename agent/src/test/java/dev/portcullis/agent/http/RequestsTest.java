@@ -1,6 +1,7 @@
 package dev.portcullis.agent.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,24 +10,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.agent.engines.PodmanContainers;
+import dev.portcullis.agent.executor.Adoption;
 import dev.portcullis.agent.executor.ExecutorSpec;
 import dev.portcullis.agent.executor.TaskSpec;
 import dev.portcullis.agent.host.TaskUser;
 import dev.portcullis.agent.host.TaskUsers;
 import dev.portcullis.agent.host.UserLookup;
+import dev.portcullis.agent.oci.OciContainer;
+import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.api.PortRanges;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every check {@link Requests} makes of a launch or update body. */
+/** Every check {@link Requests} makes of a launch, adoption or update body. */
 class RequestsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -683,6 +693,580 @@ class RequestsTest {
       assertTrue(refusal.getMessage().contains("ports:[5-1]"), refusal.getMessage());
       updateRefused(json("{'resources':7}"), "resources");
       updateRefused(json("{'resources':{}}"), "resources");
+    }
+  }
+
+  /** An agent's runtime, for the requests that need one: never run by these checks. */
+  static final Optional<OciRuntime> RUNC =
+      Optional.of(new OciRuntime(Path.of("/usr/sbin/runc"), Path.of("/run/portcullis/runc")));
+
+  @Nested
+  class Containers {
+
+    @TempDir Path temp;
+
+    private Path rootfs;
+
+    @BeforeEach
+    void makeRootfs() throws IOException {
+      rootfs = Files.createDirectories(temp.resolve("alpine"));
+      Path busybox = Files.createDirectories(rootfs.resolve("bin")).resolve("busybox");
+      Files.writeString(busybox, "");
+      Files.setPosixFilePermissions(busybox, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.createLink(rootfs.resolve("bin/sh"), busybox);
+    }
+
+    private ExecutorSpec launchWith(JsonNode body) {
+      return Requests.launch(body, SWITCHING, RUNC);
+    }
+
+    private BadRequest containerRefused(JsonNode body, String field) {
+      return refused(this::launchWith, body, Optional.of(field));
+    }
+
+    /** A launch body whose one task runs {@code sh} in the root filesystem. */
+    private ObjectNode body() {
+      ObjectNode body = launchBody();
+      ObjectNode task = (ObjectNode) body.get("tasks").get(0);
+      task.putArray("command").add("sh").add("-c").add("exec httpd -f");
+      task.putObject("container").put("type", "oci").put("rootfs", rootfs.toString());
+      return body;
+    }
+
+    private ObjectNode container(ObjectNode body) {
+      return (ObjectNode) body.get("tasks").get(0).get("container");
+    }
+
+    @Test
+    void aContainerIsReadWhole() {
+      ObjectNode body = body();
+      container(body)
+          .put("writable", true)
+          .put("cwd", "/srv")
+          .put("hostname", "web-1")
+          .putObject("env")
+          .put("LANG", "C.UTF-8")
+          .put("EMPTY", "");
+      TaskSpec task = launchWith(body).tasks().get(0);
+      assertEquals(List.of("sh", "-c", "exec httpd -f"), task.command());
+      assertEquals(
+          Optional.of(
+              new OciContainer(
+                  rootfs,
+                  true,
+                  Map.of("LANG", "C.UTF-8", "EMPTY", ""),
+                  Optional.of("/srv"),
+                  Optional.of("web-1"))),
+          task.oci());
+    }
+
+    @Test
+    void theOptionalFieldsDefaultToAReadOnlyRootAndNothingElse() {
+      assertEquals(
+          Optional.of(
+              new OciContainer(rootfs, false, Map.of(), Optional.empty(), Optional.empty())),
+          launchWith(body()).tasks().get(0).oci());
+      ObjectNode body = body();
+      container(body).putNull("writable").putNull("env").putNull("cwd").putNull("hostname");
+      assertEquals(
+          Optional.of(
+              new OciContainer(rootfs, false, Map.of(), Optional.empty(), Optional.empty())),
+          launchWith(body).tasks().get(0).oci());
+      container(body).put("writable", false);
+      assertFalse(launchWith(body).tasks().get(0).oci().orElseThrow().writable());
+    }
+
+    @Test
+    void aTaskWithoutOrWithANullContainerRunsOnTheHost() {
+      assertEquals(Optional.empty(), launchWith(launchBody()).tasks().get(0).oci());
+      ObjectNode body = body();
+      ((ObjectNode) body.get("tasks").get(0)).putNull("container");
+      assertEquals(Optional.empty(), launchWith(body).tasks().get(0).oci());
+    }
+
+    /** A string command is run by /bin/sh, which must then be in the root filesystem. */
+    @Test
+    void aStringCommandNeedsTheRootfsShell() throws IOException {
+      ObjectNode body = body();
+      ((ObjectNode) body.get("tasks").get(0)).put("command", "exec httpd -f");
+      assertEquals(
+          List.of("/bin/sh", "-c", "exec httpd -f"), launchWith(body).tasks().get(0).command());
+      Files.delete(rootfs.resolve("bin/sh"));
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(
+          refusal.getMessage().contains("holds no executable /bin/sh"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'oci'", "['oci']", "true", "7"})
+    void aContainerThatIsNoObjectIsRefused(String container) {
+      ObjectNode body = body();
+      ((ObjectNode) body.get("tasks").get(0)).set("container", json(container));
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("JSON object"), refusal.getMessage());
+    }
+
+    @Test
+    void anUnknownContainerFieldIsRefusedByName() {
+      ObjectNode body = body();
+      container(body).put("image", "alpine:3");
+      BadRequest refusal = containerRefused(body, "tasks[0].container.image");
+      assertTrue(refusal.getMessage().contains("unknown field"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'docker'", "'OCI'", "''", "1", "null", "['oci']"})
+    void aTypeOtherThanOciIsRefused(String type) {
+      ObjectNode body = body();
+      container(body).set("type", json(type));
+      BadRequest refusal = containerRefused(body, "tasks[0].container.type");
+      assertTrue(refusal.getMessage().contains("\"oci\""), refusal.getMessage());
+    }
+
+    @Test
+    void aMissingTypeIsRefused() {
+      ObjectNode body = body();
+      container(body).remove("type");
+      containerRefused(body, "tasks[0].container.type");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"''", "1", "null", "['/srv']", "true"})
+    void aRootfsThatIsNoPathIsRefused(String rootfs) {
+      ObjectNode body = body();
+      container(body).set("rootfs", json(rootfs));
+      containerRefused(body, "tasks[0].container.rootfs");
+      container(body).remove("rootfs");
+      containerRefused(body, "tasks[0].container.rootfs");
+    }
+
+    @Test
+    void aRootfsWithANulIsRefused() {
+      ObjectNode body = body();
+      container(body).put("rootfs", rootfs + "\u0000x");
+      BadRequest refusal = containerRefused(body, "tasks[0].container.rootfs");
+      assertTrue(refusal.getMessage().contains("is no path"), refusal.getMessage());
+    }
+
+    @Test
+    void aRelativeRootfsIsRefused() {
+      ObjectNode body = body();
+      container(body).put("rootfs", "images/alpine");
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("must be an absolute path"), refusal.getMessage());
+    }
+
+    @Test
+    void aRootfsThatIsMissingOrNoDirectoryIsRefused() throws IOException {
+      ObjectNode body = body();
+      container(body).put("rootfs", temp.resolve("gone").toString());
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("does not exist"), refusal.getMessage());
+
+      container(body).put("rootfs", Files.writeString(temp.resolve("file"), "").toString());
+      refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("is not a directory"), refusal.getMessage());
+    }
+
+    @Test
+    void aProgramTheRootfsLacksIsRefused() {
+      ObjectNode body = body();
+      ((ObjectNode) body.get("tasks").get(0)).putArray("command").add("httpd").add("-f");
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(
+          refusal.getMessage().contains("holds no executable httpd on the container's PATH"),
+          refusal.getMessage());
+    }
+
+    @Test
+    void theProgramIsLookedForOnTheContainersPath() {
+      ObjectNode body = body();
+      container(body).putObject("env").put("PATH", "/usr/bin");
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("PATH /usr/bin"), refusal.getMessage());
+      container(body).putObject("env").put("PATH", "/usr/bin:/bin");
+      assertEquals(
+          Map.of("PATH", "/usr/bin:/bin"),
+          launchWith(body).tasks().get(0).oci().orElseThrow().env());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'yes'", "1", "'true'", "{}", "[]"})
+    void aWritableThatIsNoBooleanIsRefused(String writable) {
+      ObjectNode body = body();
+      container(body).set("writable", json(writable));
+      containerRefused(body, "tasks[0].container.writable");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'A=1'", "['A=1']", "1", "true"})
+    void anEnvThatIsNoObjectIsRefused(String env) {
+      ObjectNode body = body();
+      container(body).set("env", json(env));
+      containerRefused(body, "tasks[0].container.env");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "true", "null", "['x']", "{}"})
+    void aVariableThatIsNoStringIsRefusedByName(String value) {
+      ObjectNode body = body();
+      container(body).putObject("env").put("A", "ok").set("LANG", json(value));
+      BadRequest refusal = containerRefused(body, "tasks[0].container.env.LANG");
+      assertTrue(refusal.getMessage().contains("must be a string"), refusal.getMessage());
+    }
+
+    @Test
+    void theAgentsVariablesAreRefused() {
+      ObjectNode body = body();
+      container(body).putObject("env").put("PORTCULLIS_TASK_ID", "mine");
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("PORTCULLIS_"), refusal.getMessage());
+    }
+
+    @Test
+    void aVariableNameWithAnEqualsSignIsRefused() {
+      ObjectNode body = body();
+      container(body).putObject("env").put("A=B", "c");
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("is no variable name"), refusal.getMessage());
+    }
+
+    @Test
+    void aCwdOrHostnameThatIsNoNonEmptyStringIsRefusedByField() {
+      for (String field : List.of("cwd", "hostname")) {
+        for (String value : List.of("''", "1", "true", "['x']")) {
+          ObjectNode body = body();
+          container(body).set(field, json(value));
+          containerRefused(body, "tasks[0].container." + field);
+        }
+      }
+    }
+
+    @Test
+    void aRelativeCwdOrABadHostnameIsRefused() {
+      ObjectNode body = body();
+      container(body).put("cwd", "srv");
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("cwd 'srv'"), refusal.getMessage());
+
+      body = body();
+      container(body).put("hostname", "web_1");
+      refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("hostname 'web_1'"), refusal.getMessage());
+    }
+
+    @Test
+    void aContainerCannotJoinNetworks() {
+      ObjectNode body = body();
+      body.set("networks", json("['net-a']"));
+      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      assertTrue(refusal.getMessage().contains("net-a"), refusal.getMessage());
+      // A task beside it without a container may.
+      ((ArrayNode) body.get("tasks")).addObject().put("task_id", "b").putArray("command").add("x");
+      containerRefused(body, "tasks[0].container");
+      body.set("networks", json("[]"));
+      assertEquals(2, launchWith(body).tasks().size());
+    }
+
+    @Test
+    void theSecondTasksContainerIsRefusedWithItsIndex() {
+      ObjectNode body = body();
+      ObjectNode second = ((ArrayNode) body.get("tasks")).addObject().put("task_id", "b");
+      second.putArray("command").add("sh");
+      second.putObject("container").put("type", "oci").put("rootfs", "relative");
+      containerRefused(body, "tasks[1].container");
+    }
+
+    @Test
+    void withoutARuntimeAContainerIsRefused() {
+      BadRequest refusal =
+          refused(
+              b -> Requests.launch(b, SWITCHING, Optional.empty()),
+              body(),
+              Optional.of("tasks[0].container"));
+      assertTrue(refusal.getMessage().contains("no OCI runtime"), refusal.getMessage());
+      assertTrue(refusal.getMessage().contains("--oci_runtime"), refusal.getMessage());
+      // A task without one is still fine.
+      assertEquals(Optional.empty(), launch(launchBody()).tasks().get(0).oci());
+    }
+  }
+
+  @Nested
+  class Adoptions {
+
+    @TempDir Path temp;
+
+    private static final String CGROUP = "/machine.slice/libpod-3f2a.scope";
+
+    /** A host without podman. */
+    private final PodmanContainers noPodman = new PodmanContainers(Optional.empty());
+
+    private ExecutorSpec adopt(JsonNode body) {
+      return Requests.launch(body, SWITCHING, Optional.empty(), noPodman);
+    }
+
+    private BadRequest adoptionRefused(JsonNode body, String field) {
+      return refused(this::adopt, body, Optional.of(field));
+    }
+
+    private static ObjectNode adoptionBody() {
+      return (ObjectNode)
+          json(
+              "{'executor_id':'cache','resources':'cpus:1;ports:[31000-31001]',"
+                  + "'adoption':{'cgroup':'"
+                  + CGROUP
+                  + "'}}");
+    }
+
+    private static ObjectNode adoption(ObjectNode body) {
+      return (ObjectNode) body.get("adoption");
+    }
+
+    @Test
+    void anAdoptionByCgroupIsOneTaskWithNoCommand() {
+      ExecutorSpec spec = adopt(adoptionBody());
+      assertEquals("cache", spec.executorId());
+      assertEquals("cpus:1;ports:[31000-31001]", spec.resources());
+      assertEquals(PortRanges.range(31000, 31001), spec.ports());
+      assertEquals(List.of(), spec.networks());
+      assertEquals(Optional.of(new Adoption(CGROUP, Optional.empty())), spec.adoption());
+      assertEquals(1, spec.tasks().size());
+      TaskSpec task = spec.tasks().get(0);
+      assertEquals(List.of(), task.command());
+      assertEquals(Optional.empty(), task.user());
+      assertEquals(Optional.empty(), task.oci());
+    }
+
+    @Test
+    void theTaskIdIsTheOneGivenOrGenerated() {
+      ObjectNode body = adoptionBody();
+      adoption(body).put("task_id", "memcached");
+      assertEquals("memcached", adopt(body).tasks().get(0).taskId());
+
+      String generated = adopt(adoptionBody()).tasks().get(0).taskId();
+      assertTrue(generated.startsWith("task-"), generated);
+      assertTrue(generated.length() > "task-".length(), generated);
+      assertNotEquals(generated, adopt(adoptionBody()).tasks().get(0).taskId());
+      adoption(body).putNull("task_id");
+      assertTrue(adopt(body).tasks().get(0).taskId().startsWith("task-"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"''", "'a.b'", "'a/b'", "1", "['x']"})
+    void aBadTaskIdIsRefused(String taskId) {
+      ObjectNode body = adoptionBody();
+      adoption(body).set("task_id", json(taskId));
+      adoptionRefused(body, "adoption.task_id");
+    }
+
+    @Test
+    void anExecutorIdIsGeneratedAsForALaunch() {
+      ObjectNode body = adoptionBody();
+      body.remove("executor_id");
+      assertTrue(adopt(body).executorId().startsWith("executor-"));
+    }
+
+    @Test
+    void tasksAndAnAdoptionTogetherAreRefused() {
+      ObjectNode body = adoptionBody();
+      body.set("tasks", json("[{'task_id':'a','command':['sleep','60']}]"));
+      BadRequest refusal = adoptionRefused(body, "tasks");
+      assertTrue(refusal.getMessage().contains("not both"), refusal.getMessage());
+      body.set("tasks", json("[]"));
+      adoptionRefused(body, "tasks");
+    }
+
+    @Test
+    void networksWithAnAdoptionAreRefusedButNoneAreFine() {
+      ObjectNode body = adoptionBody();
+      body.set("networks", json("['net-a']"));
+      BadRequest refusal = adoptionRefused(body, "networks");
+      assertTrue(refusal.getMessage().contains("host's network namespace"), refusal.getMessage());
+      body.set("networks", json("[]"));
+      assertEquals(List.of(), adopt(body).networks());
+      body.putNull("networks");
+      assertEquals(List.of(), adopt(body).networks());
+    }
+
+    @Test
+    void neitherCgroupNorPodmanIsRefused() {
+      ObjectNode body = adoptionBody();
+      adoption(body).remove("cgroup");
+      BadRequest refusal = adoptionRefused(body, "adoption");
+      assertTrue(refusal.getMessage().contains("exactly one of cgroup"), refusal.getMessage());
+      adoption(body).put("task_id", "t");
+      adoptionRefused(body, "adoption");
+    }
+
+    @Test
+    void bothCgroupAndPodmanAreRefused() {
+      ObjectNode body = adoptionBody();
+      adoption(body).put("podman", "memcached");
+      BadRequest refusal = adoptionRefused(body, "adoption");
+      assertTrue(refusal.getMessage().contains("exactly one of cgroup"), refusal.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"libpod-3f2a", "machine.slice/libpod", "./x", " /x"})
+    void aRelativeCgroupIsRefused(String cgroup) {
+      ObjectNode body = adoptionBody();
+      adoption(body).put("cgroup", cgroup);
+      BadRequest refusal = adoptionRefused(body, "adoption.cgroup");
+      assertTrue(refusal.getMessage().contains("starting with /"), refusal.getMessage());
+    }
+
+    @Test
+    void aCgroupWithANulIsRefused() {
+      ObjectNode body = adoptionBody();
+      adoption(body).put("cgroup", "/machine.slice/a\u0000b");
+      adoptionRefused(body, "adoption.cgroup");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"''", "1", "null", "['/x']", "{}"})
+    void aCgroupThatIsNoNonEmptyStringIsRefused(String cgroup) {
+      ObjectNode body = adoptionBody();
+      adoption(body).set("cgroup", json(cgroup));
+      adoptionRefused(body, "adoption.cgroup");
+    }
+
+    @Test
+    void anUnknownAdoptionFieldIsRefusedByName() {
+      ObjectNode body = adoptionBody();
+      adoption(body).putArray("command").add("sleep");
+      BadRequest refusal = adoptionRefused(body, "adoption.command");
+      assertTrue(refusal.getMessage().contains("unknown field"), refusal.getMessage());
+      body = adoptionBody();
+      adoption(body).put("cgroups", CGROUP);
+      adoptionRefused(body, "adoption.cgroups");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'/x'", "['/x']", "1", "null"})
+    void anAdoptionThatIsNoObjectIsRefused(String adoption) {
+      ObjectNode body = adoptionBody();
+      body.set("adoption", json(adoption));
+      BadRequest refusal = adoptionRefused(body, "adoption");
+      assertTrue(refusal.getMessage().contains("JSON object"), refusal.getMessage());
+    }
+
+    /**
+     * A podman that answers {@code container inspect -- NAME} as the real one does, by name: {@code
+     * memcached} runs with {@code --network host}; {@code stopped} has exited; {@code bridged} runs
+     * on podman's bridge; {@code uncgrouped} runs with no cgroup path; any other name is unknown.
+     * It logs its arguments.
+     */
+    private PodmanContainers podman() throws IOException {
+      Path log = temp.resolve("podman.log");
+      Path program = temp.resolve("podman");
+      Files.writeString(
+          program,
+          String.join(
+              "\n",
+              "#!/bin/sh",
+              "printf '%s\\n' \"$*\" >> '" + log + "'",
+              "case \"$4\" in",
+              "memcached) echo '[{\"Name\":\"memcached\",\"State\":{\"Status\":\"running\","
+                  + "\"Running\":true,\"CgroupPath\":\""
+                  + CGROUP
+                  + "\"},\"HostConfig\":{\"NetworkMode\":\"host\"}}]' ;;",
+              "stopped) echo '[{\"State\":{\"Status\":\"exited\",\"Running\":false,"
+                  + "\"CgroupPath\":\"\"},\"HostConfig\":{\"NetworkMode\":\"host\"}}]' ;;",
+              "bridged) echo '[{\"State\":{\"Status\":\"running\",\"Running\":true,"
+                  + "\"CgroupPath\":\"/x\"},\"HostConfig\":{\"NetworkMode\":\"bridge\"}}]' ;;",
+              "uncgrouped) echo '[{\"State\":{\"Status\":\"running\",\"Running\":true},"
+                  + "\"HostConfig\":{\"NetworkMode\":\"host\"}}]' ;;",
+              "*) echo '[]'; echo \"Error: no such container $4\" >&2; exit 125 ;;",
+              "esac",
+              ""));
+      Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return new PodmanContainers(Optional.of(program));
+    }
+
+    private ObjectNode podmanBody(String name) {
+      ObjectNode body = adoptionBody();
+      adoption(body).remove("cgroup");
+      adoption(body).put("podman", name);
+      return body;
+    }
+
+    private BadRequest podmanRefused(PodmanContainers podman, String name) {
+      return refused(
+          b -> Requests.launch(b, SWITCHING, Optional.empty(), podman),
+          podmanBody(name),
+          Optional.of("adoption.podman"));
+    }
+
+    @Test
+    void aRunningPodmanContainerOnTheHostNetworkIsAdoptedAtItsCgroup() throws IOException {
+      ExecutorSpec spec =
+          Requests.launch(podmanBody("memcached"), SWITCHING, Optional.empty(), podman());
+      assertEquals(Optional.of(new Adoption(CGROUP, Optional.of("memcached"))), spec.adoption());
+      assertEquals(1, spec.tasks().size());
+      assertEquals(
+          List.of("container inspect -- memcached"),
+          Files.readAllLines(temp.resolve("podman.log")));
+    }
+
+    @Test
+    void aPodmanContainerThatIsNotRunningIsRefused() throws IOException {
+      BadRequest refusal = podmanRefused(podman(), "stopped");
+      assertEquals(
+          "podman container 'stopped' is not running (it is exited)", refusal.getMessage());
+    }
+
+    @Test
+    void aPodmanContainerOnAnotherNetworkIsRefused() throws IOException {
+      BadRequest refusal = podmanRefused(podman(), "bridged");
+      assertTrue(
+          refusal.getMessage().contains("has network mode 'bridge', not host"),
+          refusal.getMessage());
+      assertTrue(refusal.getMessage().contains("--network host"), refusal.getMessage());
+    }
+
+    @Test
+    void aPodmanContainerWithoutACgroupIsRefused() throws IOException {
+      BadRequest refusal = podmanRefused(podman(), "uncgrouped");
+      assertTrue(refusal.getMessage().contains("names no cgroup"), refusal.getMessage());
+    }
+
+    @Test
+    void aContainerPodmanDoesNotKnowIsRefusedWithWhatPodmanSaid() throws IOException {
+      BadRequest refusal = podmanRefused(podman(), "nonesuch");
+      assertEquals(
+          "podman knows no container 'nonesuch': Error: no such container nonesuch",
+          refusal.getMessage());
+    }
+
+    /** The name is passed after {@code --}: one that looks like an option is still a name. */
+    @Test
+    void aNameLikeAnOptionIsPassedAsAName() throws IOException {
+      podmanRefused(podman(), "--all");
+      assertEquals(
+          List.of("container inspect -- --all"), Files.readAllLines(temp.resolve("podman.log")));
+    }
+
+    @Test
+    void withoutPodmanAPodmanAdoptionIsRefused() {
+      BadRequest refusal = podmanRefused(noPodman, "memcached");
+      assertTrue(refusal.getMessage().contains("podman is not installed"), refusal.getMessage());
+    }
+
+    @Test
+    void aPodmanNameThatIsNoNonEmptyStringIsRefused() {
+      for (String name : List.of("''", "1", "null", "['memcached']")) {
+        ObjectNode body = podmanBody("x");
+        adoption(body).set("podman", json(name));
+        adoptionRefused(body, "adoption.podman");
+      }
+    }
+
+    @Test
+    void aPodmanThatCannotBeRunIsRefused() throws IOException {
+      Path notAProgram = Files.writeString(temp.resolve("podman"), "");
+      BadRequest refusal =
+          podmanRefused(new PodmanContainers(Optional.of(notAProgram)), "memcached");
+      assertTrue(refusal.getMessage().startsWith("cannot ask podman: "), refusal.getMessage());
     }
   }
 }
