@@ -2,13 +2,13 @@ package dev.portcullis.agent.engines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.agent.host.BoundedCommand;
 import dev.portcullis.agent.host.SearchPath;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the cgroup of a running podman container, through {@code podman container inspect}, so that
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class PodmanContainers {
 
   /** How long one inspection may take before it is given up. */
-  private static final long INSPECT_SECONDS = 30;
+  private static final Duration INSPECT_BOUND = Duration.ofSeconds(30);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,26 +51,14 @@ public final class PodmanContainers {
             () ->
                 new IllegalArgumentException(
                     "podman is not installed on the agent's host (Debian's package podman)"));
-    Process inspect =
-        new ProcessBuilder(program.toString(), "container", "inspect", "--", name)
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
-    CompletableFuture<String> errors = drain(inspect.getErrorStream());
-    String output = new String(inspect.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!inspect.waitFor(INSPECT_SECONDS, TimeUnit.SECONDS)) {
-        inspect.destroyForcibly();
-        throw new IOException("podman container inspect " + name + " did not end in time");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      inspect.destroyForcibly();
-      throw new IOException("interrupted inspecting podman container " + name, e);
-    }
-    if (inspect.exitValue() != 0) {
+    BoundedCommand.Result inspect =
+        BoundedCommand.run(
+            List.of(program.toString(), "container", "inspect", "--", name), INSPECT_BOUND);
+    if (inspect.exit() != 0) {
       throw new IllegalArgumentException(
-          "podman knows no container '" + name + "': " + errors.join().strip());
+          "podman knows no container '" + name + "': " + inspect.err().strip());
     }
+    String output = inspect.out();
     JsonNode container = JSON.readTree(output).path(0);
     JsonNode state = container.path("State");
     if (!state.path("Running").asBoolean(false)) {
@@ -101,16 +89,5 @@ public final class PodmanContainers {
               + "')");
     }
     return cgroup;
-  }
-
-  private static CompletableFuture<String> drain(java.io.InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-          }
-        });
   }
 }

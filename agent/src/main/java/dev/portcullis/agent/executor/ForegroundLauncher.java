@@ -79,11 +79,14 @@ public final class ForegroundLauncher implements TaskLauncher {
 
   @Override
   public void released(ContainerId container) throws IOException {
-    oci.released(container.toString());
-    Path bundle = bundles.remove(container);
-    if (bundle != null) {
-      Files.deleteIfExists(bundle.resolve(OciBundle.CONFIG));
-      Files.deleteIfExists(bundle);
+    try {
+      oci.released(container.toString());
+    } finally {
+      Path bundle = bundles.remove(container);
+      if (bundle != null) {
+        Files.deleteIfExists(bundle.resolve(OciBundle.CONFIG));
+        Files.deleteIfExists(bundle);
+      }
     }
   }
 

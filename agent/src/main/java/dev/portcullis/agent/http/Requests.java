@@ -388,6 +388,8 @@ final class Requests {
               text(node.get("cwd"), field + ".cwd", false),
               text(node.get("hostname"), field + ".hostname", false));
       OciRuntime.check(container, command);
+    } catch (OciContainer.InvalidFieldException e) {
+      throw BadRequest.field(field + "." + e.field(), e.getMessage());
     } catch (IllegalArgumentException e) {
       throw BadRequest.field(field, e.getMessage());
     }

@@ -32,18 +32,39 @@ public record OciContainer(
   /** Where the task's sandbox is mounted inside its container, as Mesos mounts it. */
   public static final String SANDBOX_MOUNT = "/mnt/mesos/sandbox";
 
+  /** A value of the container that is wrong, and which field it is. */
+  public static final class InvalidFieldException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+
+    InvalidFieldException(String field, String message) {
+      super(message);
+      this.field = field;
+    }
+
+    /**
+     * {@return the field at fault: {@code rootfs}, {@code env.NAME}, {@code cwd} or {@code
+     * hostname}}
+     */
+    public String field() {
+      return field;
+    }
+  }
+
   /** Longer is no host name: Linux's {@code HOST_NAME_MAX}. */
   static final int MAX_HOSTNAME_LENGTH = 64;
 
   /**
    * Checks the values, so that every container held is one the agent can run.
    *
-   * @throws IllegalArgumentException naming the first value that is wrong
+   * @throws InvalidFieldException naming the first value that is wrong, and its field
    */
   public OciContainer {
     Objects.requireNonNull(rootfs, "rootfs");
     if (!rootfs.isAbsolute()) {
-      throw new IllegalArgumentException("rootfs '" + rootfs + "' must be an absolute path");
+      throw new InvalidFieldException("rootfs", "rootfs '" + rootfs + "' must be an absolute path");
     }
     env = Map.copyOf(env);
     env.forEach(OciContainer::checkVariable);
@@ -60,22 +81,25 @@ public record OciContainer(
 
   private static void checkVariable(String name, String value) {
     if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException(
+      throw new InvalidFieldException(
+          "env." + name,
           "env: '" + name + "' is no variable name: it must be non-empty, without '=' or NUL");
     }
     if (name.startsWith("PORTCULLIS_")) {
-      throw new IllegalArgumentException(
+      throw new InvalidFieldException(
+          "env." + name,
           "env: " + name + " is the agent's to set; no task may set a PORTCULLIS_ variable");
     }
     if (value.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("env: the value of " + name + " must not contain NUL");
+      throw new InvalidFieldException(
+          "env." + name, "env: the value of " + name + " must not contain NUL");
     }
   }
 
   private static void checkCwd(String cwd) {
     if (!cwd.startsWith("/") || cwd.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException(
-          "cwd '" + cwd + "' must be an absolute path inside the container");
+      throw new InvalidFieldException(
+          "cwd", "cwd '" + cwd + "' must be an absolute path inside the container");
     }
   }
 
@@ -89,7 +113,8 @@ public record OciContainer(
             && !hostname.startsWith("-")
             && !hostname.startsWith(".");
     if (!valid) {
-      throw new IllegalArgumentException(
+      throw new InvalidFieldException(
+          "hostname",
           "hostname '"
               + hostname
               + "' must be 1 to "

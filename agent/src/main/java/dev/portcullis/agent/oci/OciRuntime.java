@@ -1,12 +1,12 @@
 package dev.portcullis.agent.oci;
 
+import dev.portcullis.agent.host.BoundedCommand;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,7 @@ public final class OciRuntime {
   public static final Path DEFAULT_STATE_ROOT = Path.of("/run/portcullis/runc");
 
   /** How long one {@code delete} may take before it is given up. */
-  private static final long DELETE_SECONDS = 30;
+  private static final Duration DELETE_BOUND = Duration.ofSeconds(30);
 
   private final Path executable;
   private final Path stateRoot;
@@ -92,6 +92,15 @@ public final class OciRuntime {
     }
     String searchPath = container.env().getOrDefault("PATH", RootfsPaths.DEFAULT_PATH);
     String program = command.get(0);
+    if (program.indexOf('/') > 0) {
+      // The runtime would look for it from the working directory, which may be the sandbox that
+      // does not exist yet: it cannot be checked, so it is not taken.
+      throw new IllegalArgumentException(
+          "the program "
+              + program
+              + " is a relative path; in a container give an absolute path, or a name on the"
+              + " container's PATH");
+    }
     if (new RootfsPaths(rootfs).program(program, searchPath).isEmpty()) {
       throw new IllegalArgumentException(
           "the root filesystem "
@@ -139,27 +148,19 @@ public final class OciRuntime {
   }
 
   private void delete(String id) throws IOException {
-    Process delete =
-        new ProcessBuilder(
-                executable.toString(), "--root", stateRoot.toString(), "delete", "--force", id)
-            .redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
-    String output;
-    try {
-      output = new String(delete.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!delete.waitFor(DELETE_SECONDS, TimeUnit.SECONDS)) {
-        delete.destroyForcibly();
-        throw new IOException(executable + " delete --force " + id + " did not end in time");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      delete.destroyForcibly();
-      throw new IOException("interrupted deleting runtime container " + id, e);
-    }
-    if (delete.exitValue() != 0 && Files.exists(stateRoot.resolve(id))) {
+    BoundedCommand.Result delete =
+        BoundedCommand.run(
+            List.of(executable.toString(), "--root", stateRoot.toString(), "delete", "--force", id),
+            DELETE_BOUND);
+    if (delete.exit() != 0 && Files.exists(stateRoot.resolve(id))) {
       throw new IOException(
-          executable + " delete --force " + id + " exited " + delete.exitValue() + ": " + output);
+          executable
+              + " delete --force "
+              + id
+              + " exited "
+              + delete.exit()
+              + ": "
+              + (delete.err() + delete.out()).strip());
     }
     LOG.debug("Deleted runtime container {}", id);
   }

@@ -212,8 +212,8 @@ public final class RunCommand implements Callable<Integer> {
   private Optional<OciContainer> taskContainer(AgentSettings agentSettings) {
     if (taskRootfs == null) {
       for (String companion : containerFlagsGiven()) {
-        throw FlagException.invalidValue(
-            companion, "", "applies only to a task in a container: give --" + TASK_ROOTFS);
+        throw FlagException.of(
+            companion, "applies only to a task in a container: give --" + TASK_ROOTFS);
       }
       return Optional.empty();
     }
@@ -256,6 +256,9 @@ public final class RunCommand implements Callable<Integer> {
               Optional.ofNullable(taskHostname));
       OciRuntime.check(container, command);
       return Optional.of(container);
+    } catch (OciContainer.InvalidFieldException e) {
+      String flag = "task_" + e.field().replaceFirst("\\..*", "");
+      throw FlagException.of(flag.equals("task_rootfs") ? TASK_ROOTFS : flag, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw FlagException.invalidValue(TASK_ROOTFS, taskRootfs, e.getMessage(), e);
     }

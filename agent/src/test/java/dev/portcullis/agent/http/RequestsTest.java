@@ -852,7 +852,7 @@ class RequestsTest {
     void aRelativeRootfsIsRefused() {
       ObjectNode body = body();
       container(body).put("rootfs", "images/alpine");
-      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      BadRequest refusal = containerRefused(body, "tasks[0].container.rootfs");
       assertTrue(refusal.getMessage().contains("must be an absolute path"), refusal.getMessage());
     }
 
@@ -919,7 +919,7 @@ class RequestsTest {
     void theAgentsVariablesAreRefused() {
       ObjectNode body = body();
       container(body).putObject("env").put("PORTCULLIS_TASK_ID", "mine");
-      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      BadRequest refusal = containerRefused(body, "tasks[0].container.env.PORTCULLIS_TASK_ID");
       assertTrue(refusal.getMessage().contains("PORTCULLIS_"), refusal.getMessage());
     }
 
@@ -927,7 +927,7 @@ class RequestsTest {
     void aVariableNameWithAnEqualsSignIsRefused() {
       ObjectNode body = body();
       container(body).putObject("env").put("A=B", "c");
-      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      BadRequest refusal = containerRefused(body, "tasks[0].container.env.A=B");
       assertTrue(refusal.getMessage().contains("is no variable name"), refusal.getMessage());
     }
 
@@ -946,12 +946,12 @@ class RequestsTest {
     void aRelativeCwdOrABadHostnameIsRefused() {
       ObjectNode body = body();
       container(body).put("cwd", "srv");
-      BadRequest refusal = containerRefused(body, "tasks[0].container");
+      BadRequest refusal = containerRefused(body, "tasks[0].container.cwd");
       assertTrue(refusal.getMessage().contains("cwd 'srv'"), refusal.getMessage());
 
       body = body();
       container(body).put("hostname", "web_1");
-      refusal = containerRefused(body, "tasks[0].container");
+      refusal = containerRefused(body, "tasks[0].container.hostname");
       assertTrue(refusal.getMessage().contains("hostname 'web_1'"), refusal.getMessage());
     }
 
@@ -974,7 +974,7 @@ class RequestsTest {
       ObjectNode second = ((ArrayNode) body.get("tasks")).addObject().put("task_id", "b");
       second.putArray("command").add("sh");
       second.putObject("container").put("type", "oci").put("rootfs", "relative");
-      containerRefused(body, "tasks[1].container");
+      containerRefused(body, "tasks[1].container.rootfs");
     }
 
     @Test

@@ -81,6 +81,14 @@ class OciRuntimeTest {
     }
 
     @Test
+    void aRelativeProgramPathIsRefused() {
+      // The runtime would look for it from the working directory, not the root.
+      IllegalArgumentException e =
+          refused(container(rootfs, Map.of()), List.of("bin/busybox", "sh"));
+      assertTrue(e.getMessage().contains("bin/busybox is a relative path"), e.getMessage());
+    }
+
+    @Test
     void aMissingProgramIsRefusedWithTheSearchPath() {
       IllegalArgumentException refusal = refused(container(rootfs, Map.of()), List.of("httpd"));
       assertEquals(
