@@ -331,7 +331,7 @@ class ContainerTaskTest {
     refused(
         agent,
         withContainer(Map.of("type", "oci", "rootfs", "relative/rootfs")),
-        "tasks[0].container",
+        "tasks[0].container.rootfs",
         "absolute");
     refused(
         agent,
