@@ -16,7 +16,9 @@ import java.util.Optional;
  *
  * <p>The container's cgroup follows the Mesos layout the {@link ProcessTracker}s use, read from the
  * same settings ({@code cgroups_root}, {@code cgroups_hierarchy}). {@link #install} creates it if
- * it does not exist yet; the other methods never create one.
+ * it does not exist yet; the other methods never create one. A top-level container can instead be
+ * {@linkplain #adopt adopted} at a cgroup another engine made (since 0.3), as the tracker adopts
+ * it: the guard then acts on that cgroup, and never creates or removes it.
  *
  * <p>Found through {@link java.util.ServiceLoader}; see {@link Provider} for the lifecycle.
  * Implementations must be safe to call from several threads.
@@ -88,5 +90,44 @@ public interface PortGuard extends Provider {
    */
   default boolean stopsUnboundListeners() {
     return false;
+  }
+
+  /**
+   * {@return whether this guard can {@linkplain #adopt adopt} a cgroup outside its root} False
+   * unless the guard overrides it.
+   *
+   * @since 0.3
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  default boolean adoptsCgroups() {
+    return false;
+  }
+
+  /**
+   * Binds a top-level container to an existing cgroup outside the root, as {@link
+   * ProcessTracker#adopt} does for the tracker, so that {@link #install}, {@link #update}, {@link
+   * #find}, {@link #refusals} and {@link #remove} act on that cgroup: its engine's processes are
+   * there already, so only their binds from now on are judged. {@link #install} never creates the
+   * cgroup, and {@link #remove} detaches the guard and forgets the adoption, leaving the cgroup. An
+   * adoption lives in this object only: a restarted agent adopts again before it {@linkplain #find
+   * finds} the guard. Adopting the container again at the same cgroup does nothing.
+   *
+   * @param container a top-level container
+   * @param cgroup the cgroup's path from the root of the unified hierarchy, as {@link
+   *     ProcessTracker#checkCgroupPath} accepts it, outside {@code cgroups_root}
+   * @throws IllegalArgumentException if the container is nested or the path is not one
+   * @throws IllegalStateException if the container is adopted at another cgroup, or another
+   *     container at this one
+   * @throws IOException if the cgroup does not exist
+   * @throws UnsupportedOperationException if {@link #adoptsCgroups()} is false, as in this default
+   * @since 0.3
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  default void adopt(ContainerId container, String cgroup) throws IOException {
+    throw new UnsupportedOperationException(
+        "Port guard '"
+            + name()
+            + "' cannot guard a cgroup outside its cgroups root, such as "
+            + cgroup);
   }
 }

@@ -14,15 +14,15 @@ import dev.portcullis.bpf.guard.GuardProgram;
 import dev.portcullis.bpf.sys.Bpf;
 import dev.portcullis.bpf.sys.BpfException;
 import dev.portcullis.bpf.sys.Fd;
+import dev.portcullis.linux.Adoptions;
 import dev.portcullis.linux.ContainerCgroups;
-import dev.portcullis.linux.ContainerIds;
+import dev.portcullis.linux.Lineage;
 import dev.portcullis.linux.UnifiedMount;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -84,6 +84,10 @@ public final class BpfPortGuard implements PortGuard {
   private record WatchedMap(GuardMapHandle map, GuardRefusals last) {}
 
   private volatile ContainerCgroups cgroups = cgroups(ProviderSettings.empty());
+
+  /** The containers adopted at cgroups another engine made, outside the root. */
+  private final Adoptions adoptions = new Adoptions();
+
   private volatile AvailabilityProbe.Result probe;
   private volatile boolean stopListeners = true;
 
@@ -106,6 +110,22 @@ public final class BpfPortGuard implements PortGuard {
     cgroups = cgroups(settings);
     stopListeners = settings.getBoolean(STOP_LISTENERS_SETTING, true);
     probe = null;
+    adoptions.clear();
+  }
+
+  /** True: the guard follows the cgroups the trackers adopt, in the unified hierarchy. */
+  @Override
+  public boolean adoptsCgroups() {
+    return true;
+  }
+
+  /**
+   * Adopts the cgroup as {@link PortGuard#adopt} says, looking for it in the unified hierarchy,
+   * where the guard's programs attach.
+   */
+  @Override
+  public void adopt(ContainerId container, String cgroup) throws IOException {
+    adoptions.adopt(container, cgroup, cgroups);
   }
 
   /**
@@ -177,7 +197,7 @@ public final class BpfPortGuard implements PortGuard {
           "Container " + container + " is nested: the guard of " + container.root() + " covers it");
     }
     Set<GuardProgram> programs = programs();
-    List<String> lineage = ContainerIds.lineage(container);
+    Lineage lineage = adoptions.lineage(container);
     lock.lock();
     try {
       long start = System.nanoTime();
@@ -219,7 +239,7 @@ public final class BpfPortGuard implements PortGuard {
   @Override
   public void update(ContainerId container, BindAllowance allowance) throws IOException {
     AllowanceBitmaps next = AllowanceBitmaps.of(allowance);
-    List<String> lineage = ContainerIds.lineage(container);
+    Lineage lineage = adoptions.lineage(container);
     lock.lock();
     try {
       Path dir = cgroups.path(lineage);
@@ -281,7 +301,7 @@ public final class BpfPortGuard implements PortGuard {
   @Override
   public Optional<GuardState> find(ContainerId container) throws IOException {
     Set<GuardProgram> programs = programs();
-    Path dir = cgroups.path(ContainerIds.lineage(container));
+    Path dir = cgroups.path(adoptions.lineage(container));
     lock.lock();
     try {
       return find(Bpf.get(), dir, programs);
@@ -321,18 +341,21 @@ public final class BpfPortGuard implements PortGuard {
   /** Detaches every program of ours from the container's cgroup; their map goes with them. */
   @Override
   public void remove(ContainerId container) throws IOException {
-    List<String> lineage = ContainerIds.lineage(container);
+    Lineage lineage = adoptions.lineage(container);
     lock.lock();
     try {
       Path dir = cgroups.path(lineage);
       Bpf bpf = Bpf.get();
       Optional<Fd> opened = open(bpf, dir);
-      if (opened.isEmpty()) {
-        return;
+      if (opened.isPresent()) {
+        try (Fd cgroup = opened.get();
+            FoundGuard found = FoundGuard.read(bpf, cgroup)) {
+          found.detachAll(bpf, cgroup);
+        }
       }
-      try (Fd cgroup = opened.get();
-          FoundGuard found = FoundGuard.read(bpf, cgroup)) {
-        found.detachAll(bpf, cgroup);
+      // Once nothing of ours is left on it: a guard that could not be detached stays adopted.
+      if (lineage.isAdoptedTop()) {
+        adoptions.forget(container, lineage.adopted().get());
       }
     } catch (BpfException e) {
       throw new IOException(
@@ -376,7 +399,7 @@ public final class BpfPortGuard implements PortGuard {
   /** The map of the container's guard, open; empty without a guard or a cgroup. */
   private Optional<GuardMapHandle> guardMap(ContainerId container) throws IOException {
     Bpf bpf = Bpf.get();
-    Optional<Fd> opened = open(bpf, cgroups.path(ContainerIds.lineage(container)));
+    Optional<Fd> opened = open(bpf, cgroups.path(adoptions.lineage(container)));
     if (opened.isEmpty()) {
       return Optional.empty();
     }

@@ -51,6 +51,25 @@ final class GuardKeeper {
         + (guard.stopsUnboundListeners() ? "stopped at once" : "left to the scans");
   }
 
+  /** Whether the guard can follow a cgroup outside its root. */
+  boolean adoptsCgroups() {
+    return guard.adoptsCgroups();
+  }
+
+  /**
+   * Has the guard act on the cgroup another engine made for the root.
+   *
+   * @throws PortGuardException if the guard cannot follow it
+   */
+  void adopt(ContainerId root, String cgroup) {
+    try {
+      guard.adopt(root, cgroup);
+    } catch (IOException e) {
+      throw new PortGuardException(
+          root, "Cannot guard container " + root + " at cgroup " + cgroup + " with " + name(), e);
+    }
+  }
+
   /**
    * Guards a root before its first process joins it.
    *

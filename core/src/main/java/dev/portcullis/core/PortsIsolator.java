@@ -121,6 +121,36 @@ public final class PortsIsolator implements AutoCloseable {
   }
 
   /**
+   * {@return whether this isolator can guard a container whose cgroup another engine made: true
+   * without a port guard, which has nothing to follow, or with one that {@linkplain
+   * PortGuard#adoptsCgroups() adopts cgroups}}
+   *
+   * @since 0.3
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  public boolean guardsAdoptedCgroups() {
+    return guard.map(GuardKeeper::adoptsCgroups).orElse(true);
+  }
+
+  /**
+   * Has the port guard, if there is one, act on the cgroup another engine made for a top-level
+   * container (see {@link PortGuard#adopt}), before the container is {@linkplain #prepare prepared}
+   * or {@linkplain #recover recovered}; the process tracker is told the same by its caller. Without
+   * a guard there is nothing to do: the tracker alone finds the container's processes.
+   *
+   * @param id a top-level container
+   * @param cgroup the cgroup, from the unified hierarchy's root
+   * @throws PortGuardException if the guard cannot follow the cgroup
+   * @throws UnsupportedOperationException if the guard cannot follow cgroups outside its root: see
+   *     {@link #guardsAdoptedCgroups()}
+   * @since 0.3
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  public void adopt(ContainerId id, String cgroup) {
+    guard.ifPresent(keeper -> keeper.adopt(id, cgroup));
+  }
+
+  /**
    * Starts scanning: the first scan one watch interval from now, then one interval after each scan
    * ends. A scan that fails is logged and the next one runs as planned.
    *

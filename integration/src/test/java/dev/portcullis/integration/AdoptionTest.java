@@ -39,6 +39,28 @@ class AdoptionTest {
   private static final List<String> PODMAN_LIMITS =
       List.of("--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024");
 
+  /**
+   * Waits for the file {@code argv[1]}, then binds {@code argv[3]} (the guard refuses it: its errno
+   * goes to {@code argv[2]}), then listens on {@code argv[4]}.
+   */
+  private static final String BIND_WHEN_TOLD =
+      String.join(
+          "\n",
+          "import os, socket, sys, time",
+          "while not os.path.exists(sys.argv[1]): time.sleep(0.05)",
+          "s = socket.socket()",
+          "try:",
+          "    s.bind(('0.0.0.0', int(sys.argv[3])))",
+          "    outcome = 'bound ' + sys.argv[3]",
+          "except OSError as e:",
+          "    outcome = 'refused ' + sys.argv[3] + ': ' + str(e.errno)",
+          "open(sys.argv[2], 'w').write(outcome)",
+          "t = socket.socket()",
+          "t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+          "t.bind(('0.0.0.0', int(sys.argv[4])))",
+          "t.listen()",
+          "time.sleep(600)");
+
   @TempDir Path workDir;
   @TempDir Path scratchFiles;
   private ScratchCgroups scratch;
@@ -229,7 +251,8 @@ class AdoptionTest {
     both.putArray("tasks");
     refused(agent, both.toString(), 400, "tasks", "either tasks or adoption");
 
-    engineCgroup("twice");
+    // A process in it, or the first adoption would end as soon as the agent saw it empty.
+    startIn(engineCgroup("twice"), List.of("sleep", "600"));
     agent.post("/v1/executors", adoptCgroup("first", 1, engine.cgroup() + "/twice")).expect(201);
     refused(
         agent,
@@ -239,11 +262,57 @@ class AdoptionTest {
         "adopted already");
   }
 
+  /**
+   * With the bpf guard the engine's cgroup is guarded too: a bind to an unallocated port fails in
+   * the kernel, one to the allocated port works, and the guard is detached when the executor goes,
+   * leaving the cgroup to its engine.
+   */
   @Test
-  void anAgentWithAGuardRefusesAdoptions() throws Exception {
-    DaemonProcess agent = agent("--container_ports_guard=bpf");
-    engineCgroup("guarded");
-    refused(agent, adoptCgroup("e", 1, engine.cgroup() + "/guarded"), 400, "adoption", "guard");
+  void anAdoptedCgroupIsGuardedUntilItsExecutorGoes() throws Exception {
+    int port = FreePorts.any();
+    int other = FreePorts.any();
+    Path cgroup = engineCgroup("guarded");
+    Path go = scratchFiles.resolve("go");
+    Path result = scratchFiles.resolve("result");
+    startIn(
+        cgroup,
+        List.of(
+            "python3",
+            "-c",
+            BIND_WHEN_TOLD,
+            go.toString(),
+            result.toString(),
+            Integer.toString(other),
+            Integer.toString(port)));
+    DaemonProcess first = agent("--enforce_container_ports", "--container_ports_guard=bpf");
+    first
+        .post("/v1/executors", adoptCgroup("guarded", port, engine.cgroup() + "/guarded"))
+        .expect(201);
+    BpfObjects.Attached guard = BpfObjects.query(cgroup);
+    assertTrue(guard.programs().size() >= 4, "the bind hooks are not on the cgroup: " + guard);
+    // A restarted agent finds the guard on the engine's cgroup and keeps it, not a second one.
+    first.crash();
+    DaemonProcess agent = agent("--enforce_container_ports", "--container_ports_guard=bpf");
+    assertEquals(guard, BpfObjects.query(cgroup), "the restart changed the guard");
+    Files.writeString(go, "go");
+    JsonNode seen =
+        agent.awaitExecutor(
+            "guarded",
+            "listened on its port",
+            e -> e.path("tasks").get(0).path("listening_ports").asText().equals(range(port)));
+    assertEquals("refused " + other + ": 1", Files.readString(result).strip(), seen::toString);
+    JsonNode refused =
+        agent.awaitExecutor(
+            "guarded",
+            "counted the refusal",
+            e -> e.path("guard").path("refused_binds").asLong() > 0);
+    assertTrue(
+        refused.path("guard").path("refused_ports").asText().contains(range(other)),
+        refused::toString);
+
+    agent.delete("/v1/executors/guarded").expect(200);
+    assertEquals(List.of(), BpfObjects.query(cgroup).programs(), "the guard was left behind");
+    assertTrue(Files.isDirectory(cgroup), "the agent removed the engine's cgroup");
   }
 
   // --- Helpers ---

@@ -104,6 +104,16 @@ final class Launches {
           "cannot adopt " + adoption.describe() + ": " + e.getMessage(),
           e);
     }
+    try {
+      holdings.isolator.ifPresent(ports -> ports.adopt(root, adoption.cgroup()));
+    } catch (RuntimeException e) {
+      // The tracker made nothing of it: forgetting it there leaves the engine's cgroup as found.
+      holdings.removeQuietly(root);
+      throw new RefusedException(
+          Optional.of("adoption"),
+          "cannot guard " + adoption.describe() + ": " + e.getMessage(),
+          e);
+    }
     holdings.register(executor);
     LOG.info(
         "Adopting {} as executor {} (container {}); allocated ports {}",
@@ -145,14 +155,13 @@ final class Launches {
               + "' cannot follow a cgroup outside its root",
           null);
     }
-    Optional<String> guard = holdings.isolator.flatMap(PortsIsolator::guardName);
-    if (guard.isPresent()) {
+    if (!holdings.isolator.map(PortsIsolator::guardsAdoptedCgroups).orElse(true)) {
       throw new RefusedException(
           Optional.of("adoption"),
-          "this agent runs port guard '"
-              + guard.get()
-              + "', which guards only the cgroups under its cgroups root; an adopted cgroup would"
-              + " go unguarded, so adoptions are refused with --container_ports_guard",
+          "this agent's port guard '"
+              + holdings.isolator.flatMap(PortsIsolator::guardName).orElseThrow()
+              + "' cannot guard a cgroup outside its cgroups root; an adopted cgroup would go"
+              + " unguarded",
           null);
     }
     for (Executor running : holdings.running()) {

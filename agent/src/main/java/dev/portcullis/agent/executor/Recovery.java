@@ -117,6 +117,7 @@ final class Recovery {
   private void readopt(Executor executor, Adoption adoption) {
     try {
       holdings.tracker.adopt(executor.container(), adoption.cgroup());
+      holdings.isolator.ifPresent(ports -> ports.adopt(executor.container(), adoption.cgroup()));
       LOG.info("Following {} again as executor {}", adoption.describe(), executor.executorId());
     } catch (IOException | RuntimeException e) {
       LOG.warn(

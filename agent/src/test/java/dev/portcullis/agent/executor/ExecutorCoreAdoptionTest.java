@@ -411,15 +411,18 @@ class ExecutorCoreAdoptionTest {
       return CoreFixture.options().guarded();
     }
 
-    /** A guard attaches to the cgroups under the root; an adopted one would go unguarded. */
+    /**
+     * The testkit's guard attaches only under the root (it adopts no cgroup): an adopted container
+     * would go unguarded.
+     */
     @Test
-    void anAgentWithAPortGuardRefusesAdoptions() {
+    void anAgentWhoseGuardCannotAdoptRefusesAdoptions() {
       int saves = fixture.journal.saves().size();
 
       RefusedException e = assertThrows(RefusedException.class, this::adopt);
 
       assertEquals(Optional.of("adoption"), e.field());
-      assertTrue(e.getMessage().contains("--container_ports_guard"), e.getMessage());
+      assertTrue(e.getMessage().contains("cannot guard a cgroup outside"), e.getMessage());
       assertEquals(List.of(), fixture.core.executors());
       assertEquals(saves, fixture.journal.saves().size());
       assertEquals(List.of(), fixture.sink.updates());
