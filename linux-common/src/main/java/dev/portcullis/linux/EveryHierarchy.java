@@ -26,12 +26,7 @@ final class EveryHierarchy {
    */
   static void remove(String path, Duration bound) throws IOException {
     IOException failure = null;
-    for (MountTable.Mount mount : MountTable.read().mounts()) {
-      boolean cgroup = mount.fsType().equals("cgroup") || mount.fsType().equals("cgroup2");
-      // A hierarchy mounted from one of its cgroups (as inside a container) names other paths.
-      if (!cgroup || !mount.root().equals("/")) {
-        continue;
-      }
+    for (MountTable.Mount mount : MountTable.read().cgroupHierarchies()) {
       Path dir = mount.mountPoint().resolve(path.substring(1));
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         continue;

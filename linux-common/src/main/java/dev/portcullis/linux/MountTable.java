@@ -107,6 +107,17 @@ public final class MountTable {
     return mounts;
   }
 
+  /**
+   * {@return every cgroup hierarchy, v1 and v2, mounted from its root, in table order} A hierarchy
+   * mounted from one of its cgroups (as inside a container) names other paths, and is left out.
+   */
+  public List<Mount> cgroupHierarchies() {
+    return mounts.stream()
+        .filter(m -> m.fsType().equals("cgroup") || m.fsType().equals("cgroup2"))
+        .filter(m -> m.root().equals("/"))
+        .toList();
+  }
+
   /** {@return the first mount of the unified (v2) cgroup hierarchy, if one is mounted} */
   public Optional<Mount> cgroup2() {
     return mounts.stream().filter(m -> m.fsType().equals("cgroup2")).findFirst();

@@ -111,10 +111,9 @@ public final class ScratchCgroups implements AutoCloseable {
     List<Path> dirs = new ArrayList<>();
     freezer().ifPresent(dirs::add);
     v2().ifPresent(dirs::add);
-    for (MountTable.Mount mount : mounts.mounts()) {
-      boolean cgroup = mount.fsType().equals("cgroup") || mount.fsType().equals("cgroup2");
+    for (MountTable.Mount mount : mounts.cgroupHierarchies()) {
       Path dir = mount.mountPoint().resolve(name);
-      if (cgroup && mount.root().equals("/") && !dirs.contains(dir)) {
+      if (!dirs.contains(dir)) {
         dirs.add(dir);
       }
     }

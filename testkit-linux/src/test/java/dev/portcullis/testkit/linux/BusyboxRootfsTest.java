@@ -184,8 +184,7 @@ class BusyboxRootfsTest {
 
   /** The mount point of every cgroup hierarchy, v1 and v2. */
   private static List<Path> cgroupHierarchies() throws IOException {
-    return MountTable.read().mounts().stream()
-        .filter(m -> m.fsType().equals("cgroup") || m.fsType().equals("cgroup2"))
+    return MountTable.read().cgroupHierarchies().stream()
         .map(MountTable.Mount::mountPoint)
         .distinct()
         .collect(Collectors.toList());
