@@ -24,9 +24,16 @@ public final class ContainerId {
   private final String value;
   private final ContainerId parent;
 
+  // An id is a map key and a sort key in every scan, thousands of times over: its text and hash are
+  // worked out once, when it is made.
+  private final String text;
+  private final int hash;
+
   private ContainerId(String value, ContainerId parent) {
     this.value = checkValue(value);
     this.parent = parent;
+    this.text = parent == null ? value : parent.text + "." + value;
+    this.hash = 31 * (parent == null ? 0 : parent.hash) + value.hashCode();
   }
 
   /**
@@ -146,18 +153,17 @@ public final class ContainerId {
   /** {@code root.child}: every value from the root down, joined by {@code .}. */
   @Override
   public String toString() {
-    return parent == null ? value : parent + "." + value;
+    return text;
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ContainerId that
-        && value.equals(that.value)
-        && Objects.equals(parent, that.parent);
+    return other == this
+        || other instanceof ContainerId that && hash == that.hash && text.equals(that.text);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Objects.hashCode(parent) + value.hashCode();
+    return hash;
   }
 }

@@ -61,6 +61,8 @@ final class Scan {
   /** Per offending container; touched by lifecycle threads through {@link #forget}. */
   private final Map<ContainerId, ViolationMemory> memory = new ConcurrentHashMap<>();
 
+  private final CgroupOwners cgroupOwners = new CgroupOwners();
+
   private long scans;
 
   Scan(
@@ -165,7 +167,8 @@ final class Scan {
     Set<ContainerId> suspects = new LinkedHashSet<>();
     if (fast) {
       attribution =
-          SocketAttribution.byCgroupId(judged, new ArrayList<>(inScope.values()), tracker);
+          SocketAttribution.byCgroupId(
+              judged, new ArrayList<>(inScope.values()), tracker, cgroupOwners);
       if (hasUnexplained(inScope.keySet(), attribution)) {
         // A socket no container's cgroup created may still be held by a container's process (one
         // created before the process joined, or passed in): only descriptors can tell, so this

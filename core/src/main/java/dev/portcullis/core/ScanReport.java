@@ -69,7 +69,7 @@ public record ScanReport(
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(scope, "scope");
-    containers = List.copyOf(containers);
+    containers = IndexedObservations.of(containers);
     violations = List.copyOf(violations);
     unconfirmed = List.copyOf(unconfirmed);
     actions = List.copyOf(actions);
@@ -106,7 +106,7 @@ public record ScanReport(
    * @param container the container
    */
   public Optional<ContainerObservation> observation(ContainerId container) {
-    return containers.stream().filter(o -> o.container().equals(container)).findFirst();
+    return ((IndexedObservations) containers).find(container);
   }
 
   /**

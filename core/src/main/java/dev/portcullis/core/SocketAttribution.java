@@ -5,7 +5,6 @@ import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,22 +35,20 @@ final class SocketAttribution {
 
   /**
    * The fast path: each socket goes to the container whose cgroup subtree holds the cgroup that
-   * created it. Costs one look-up per socket plus one cgroup walk per container; reads no
-   * descriptors, so it knows no pids.
+   * created it. Costs one look-up per socket; the subtrees are walked only as {@link CgroupOwners}
+   * says. Reads no descriptors, so it knows no pids.
    */
   static SocketAttribution byCgroupId(
-      List<ContainerId> containers, List<ListeningSocket> sockets, ProcessTracker tracker) {
+      List<ContainerId> containers,
+      List<ListeningSocket> sockets,
+      ProcessTracker tracker,
+      CgroupOwners cgroups) {
     SocketAttribution attribution = new SocketAttribution();
-    Map<Long, ContainerId> ownerByCgroupId = new HashMap<>();
-    for (ContainerId container : sortedDeepestFirst(containers)) {
-      try {
-        for (long cgroupId : tracker.cgroupIds(container)) {
-          ownerByCgroupId.putIfAbsent(cgroupId, container);
-        }
-      } catch (IOException | RuntimeException e) {
-        attribution.markUnreadable(container, "cgroup ids", e);
-      }
-    }
+    CgroupOwners.Owned owned = cgroups.owners(containers, sockets, tracker);
+    owned
+        .unreadable()
+        .forEach((container, e) -> attribution.markUnreadable(container, "cgroup ids", e));
+    Map<Long, ContainerId> ownerByCgroupId = owned.ownerByCgroupId();
     for (ListeningSocket socket : sockets) {
       if (socket.cgroupId().isPresent()) {
         ContainerId owner = ownerByCgroupId.get(socket.cgroupId().getAsLong());
@@ -95,12 +92,6 @@ final class SocketAttribution {
       }
     }
     return attribution;
-  }
-
-  private static List<ContainerId> sortedDeepestFirst(List<ContainerId> containers) {
-    List<ContainerId> sorted = new ArrayList<>(containers);
-    sorted.sort(ProcessOwners.DEEPEST_FIRST);
-    return sorted;
   }
 
   private void add(ContainerId container, ListeningSocket socket) {
