@@ -46,9 +46,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One scan on real host state: {@code containers} cgroups under a scratch root, one process in each
- * holding {@code socketsPerContainer} TCP listeners, every one of them allocated (the common case:
- * nothing to confirm or kill).
+ * One scan on real host state: {@code containers} containers under a scratch root, holding {@code
+ * socketsPerContainer} TCP listeners each, every one of them allocated (the common case: nothing to
+ * confirm or kill). Two layouts:
+ *
+ * <ul>
+ *   <li>{@code flat}: a cgroup per container and one process in it, which holds the listeners;
+ *   <li>{@code daemon}: as the agent daemon lays out an executor of one task: the executor's
+ *       container, its task's container nested in it ({@code <executor>/mesos/<task>}), both
+ *       tracked, and in the task's cgroup two processes, a waiting parent (the supervising shell)
+ *       and its child, which holds the listeners.
+ * </ul>
  *
  * <ul>
  *   <li>{@code bareDump}: the netlink snapshot alone, with no attribution — the floor;
@@ -72,6 +80,9 @@ public class ScanBenchmark {
 
   @Param({"10"})
   public int socketsPerContainer;
+
+  @Param({"flat", "daemon"})
+  public String layout;
 
   private ScratchCgroups scratch;
   private Process builder;
@@ -105,19 +116,38 @@ public class ScanBenchmark {
 
       List<String> procs = new ArrayList<>();
       Path root = scratch.v2().orElseThrow(() -> new IllegalStateException("no cgroup v2"));
+      boolean daemon =
+          switch (layout) {
+            case "flat" -> false;
+            case "daemon" -> true;
+            default ->
+                throw new IllegalArgumentException("layout is flat or daemon, not " + layout);
+          };
       for (int i = 0; i < containers; i++) {
         ContainerId id = ContainerId.of("c" + i);
         tracker.create(id);
         fast.prepare(id, ContainerConfig.withPorts(PortRanges.all()));
         exact.prepare(id, ContainerConfig.withPorts(PortRanges.all()));
-        procs.add(root.resolve(id.value()).resolve("cgroup.procs").toString());
+        Path cgroup = root.resolve(id.value());
+        if (daemon) {
+          ContainerId task = id.child("t" + i);
+          tracker.create(task);
+          ContainerConfig nested =
+              ContainerConfig.builder().ports(PortRanges.empty()).taskId("t" + i).build();
+          fast.prepare(task, nested);
+          exact.prepare(task, nested);
+          cgroup = cgroup.resolve("mesos").resolve(task.value());
+        }
+        procs.add(cgroup.resolve("cgroup.procs").toString());
       }
-      startBuilder(procs);
+      startBuilder(procs, daemon);
 
       // Scan 1 is always a full one; after it the fast isolator stays on the fast path.
       fast.reconcileOnce();
       ScanReport check = fast.reconcileOnce();
-      if (check.mode() != ScanMode.FAST || check.socketsSeen() < containers * socketsPerContainer) {
+      if (check.mode() != ScanMode.FAST
+          || check.socketsSeen() < containers * socketsPerContainer
+          || !check.violations().isEmpty()) {
         throw new IllegalStateException("The host is not what the benchmark needs: " + check);
       }
     } catch (Exception | Error e) {
@@ -140,7 +170,7 @@ public class ScanBenchmark {
         .build();
   }
 
-  private void startBuilder(List<String> procs) throws IOException {
+  private void startBuilder(List<String> procs, boolean withParents) throws IOException {
     Path script = Files.createTempFile("portcullis-hostbuild", ".py");
     Path list = Files.createTempFile("portcullis-hostbuild", ".txt");
     try (InputStream in = ScanBenchmark.class.getResourceAsStream("hostbuild.py")) {
@@ -152,7 +182,8 @@ public class ScanBenchmark {
                 "python3",
                 script.toString(),
                 Integer.toString(socketsPerContainer),
-                list.toString())
+                list.toString(),
+                withParents ? "parents" : "flat")
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     String ready =

@@ -39,6 +39,10 @@ public final class CgroupTree {
 
   private static final Duration POLL = Duration.ofMillis(5);
 
+  /** The control files of cgroup v1 whose names have no dot. */
+  private static final Set<String> V1_CONTROL_FILES =
+      Set.of("tasks", "notify_on_release", "release_agent");
+
   private final Path top;
 
   private CgroupTree(Path top) {
@@ -97,9 +101,10 @@ public final class CgroupTree {
   /**
    * Visits every directory of the tree, parents first, with one {@code lstat} each. A cgroup
    * directory's link count is 2 plus its number of subdirectories (kernfs keeps it so), so a leaf —
-   * most containers — is never listed: listing costs a stat for each of a cgroup's dozens of
-   * control files, which made a scan's cost grow with control files rather than containers.
-   * Directories that vanish during the walk are left out.
+   * most containers — is never listed, and a listed directory's entries are tested only until that
+   * many subdirectories are found, likeliest first ({@link #subdirectories}): testing every entry
+   * costs a stat for each of a cgroup's dozens of control files, which made a scan's cost grow with
+   * control files rather than containers. Directories that vanish during the walk are left out.
    */
   private void walk(Visitor visitor) throws IOException {
     Deque<Path> pending = new ArrayDeque<>();
@@ -117,22 +122,53 @@ public final class CgroupTree {
         continue;
       }
       visitor.visit(dir, (Long) attributes.get("ino"));
-      if (((Integer) attributes.get("nlink")) <= 2) {
-        continue;
-      }
-      try (DirectoryStream<Path> entries =
-          Files.newDirectoryStream(dir, e -> Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS))) {
-        for (Path child : entries) {
-          pending.push(child);
-        }
-      } catch (NoSuchFileException removed) {
-        // Gone since its attributes were read: its children went with it.
-      } catch (DirectoryIteratorException e) {
-        if (!(e.getCause() instanceof NoSuchFileException)) {
-          throw e.getCause();
-        }
+      int children = ((Integer) attributes.get("nlink")) - 2;
+      if (children > 0) {
+        subdirectories(dir, children).forEach(pending::push);
       }
     }
+  }
+
+  /**
+   * The subdirectories of {@code dir}, which its link count said were {@code expected}. Entries are
+   * tested in two rounds, and the listing stops once {@code expected} are found: first those named
+   * like no control file (every cgroup v2 control file, and most of v1's, has a dot in its name;
+   * container ids have none), then the rest. A subdirectory made after the link count was read may
+   * be missed, as it would be by a walk that ended a moment earlier.
+   */
+  private static List<Path> subdirectories(Path dir, int expected) throws IOException {
+    List<Path> found = new ArrayList<>(expected);
+    List<Path> unlikely = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.indexOf('.') >= 0 || V1_CONTROL_FILES.contains(name)) {
+          unlikely.add(entry);
+        } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          found.add(entry);
+          if (found.size() == expected) {
+            return found;
+          }
+        }
+      }
+    } catch (NoSuchFileException removed) {
+      // Gone since its attributes were read: its children went with it.
+      return found;
+    } catch (DirectoryIteratorException e) {
+      if (!(e.getCause() instanceof NoSuchFileException)) {
+        throw e.getCause();
+      }
+      return found;
+    }
+    for (Path entry : unlikely) {
+      if (found.size() == expected) {
+        break;
+      }
+      if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+        found.add(entry);
+      }
+    }
+    return found;
   }
 
   /**
