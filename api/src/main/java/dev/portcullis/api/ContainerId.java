@@ -159,7 +159,7 @@ public final class ContainerId {
   @Override
   public boolean equals(Object other) {
     return other == this
-        || other instanceof ContainerId that && hash == that.hash && text.equals(that.text);
+        || (other instanceof ContainerId that && hash == that.hash && text.equals(that.text));
   }
 
   @Override

@@ -86,9 +86,22 @@ public final class PortRanges {
    * @throws IllegalArgumentException if a port is outside 0..65535
    */
   public static PortRanges of(Iterable<Integer> ports) {
-    List<Integer> list = new ArrayList<>();
-    ports.forEach(list::add);
-    return fromPorts(list.stream().mapToInt(Integer::intValue));
+    // A scan makes one of these per container: an array, not a stream.
+    int[] array = new int[16];
+    int count = 0;
+    for (int port : ports) {
+      checkPort(port);
+      if (count == array.length) {
+        array = Arrays.copyOf(array, count * 2);
+      }
+      array[count++] = port;
+    }
+    Arrays.sort(array, 0, count);
+    Builder builder = new Builder();
+    for (int i = 0; i < count; i++) {
+      builder.add(array[i], array[i]);
+    }
+    return builder.build();
   }
 
   /**

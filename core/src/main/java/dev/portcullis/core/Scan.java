@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -88,10 +89,9 @@ final class Scan {
    */
   private Set<Long> explained = Set.of();
 
-  private boolean hasUnexplained(Set<Long> inodes, SocketAttribution attribution) {
-    Set<Long> attributed = attribution.attributedInodes();
-    for (long inode : inodes) {
-      if (!attributed.contains(inode) && !explained.contains(inode)) {
+  private boolean hasUnexplained(SocketAttribution attribution) {
+    for (long inode : attribution.unowned()) {
+      if (!explained.contains(inode)) {
         return true;
       }
     }
@@ -169,16 +169,18 @@ final class Scan {
       attribution =
           SocketAttribution.byCgroupId(
               judged, new ArrayList<>(inScope.values()), tracker, cgroupOwners);
-      if (hasUnexplained(inScope.keySet(), attribution)) {
+      if (hasUnexplained(attribution)) {
         // A socket no container's cgroup created may still be held by a container's process (one
         // created before the process joined, or passed in): only descriptors can tell, so this
         // scan reads them all, once per such socket.
         fast = false;
       }
     }
+    Map<ContainerId, PortRanges> listeningPorts = new HashMap<>();
     if (fast) {
       for (ContainerId container : judged) {
-        if (!unallocated(container, attribution, byId).isEmpty()) {
+        listeningPorts.put(container, ports(attribution.sockets(container)));
+        if (!unallocated(container, listeningPorts, byId).isEmpty()) {
           suspects.add(container);
         }
       }
@@ -191,12 +193,15 @@ final class Scan {
                 .collect(Collectors.toList());
         attribution.replace(
             trees, SocketAttribution.byDescriptors(trees, inScope, tracker, source));
+        // Their ports as the descriptors say.
+        trees.forEach(container -> listeningPorts.remove(container));
       }
     } else {
       attribution = SocketAttribution.byDescriptors(judged, inScope, tracker, source);
       explained = heldByNoContainer(inScope, attribution, tracked, byId);
     }
 
+    SocketAttribution attributed = attribution;
     List<ContainerObservation> observations = new ArrayList<>();
     List<Violation> violations = new ArrayList<>();
     List<ContainerView> sorted = new ArrayList<>(tracked);
@@ -210,7 +215,9 @@ final class Scan {
         status = Status.UNREADABLE;
       }
       PortRanges listening =
-          status == Status.JUDGED ? ports(attribution.sockets(id)) : PortRanges.empty();
+          status == Status.JUDGED
+              ? listeningPorts.computeIfAbsent(id, c -> ports(attributed.sockets(c)))
+              : PortRanges.empty();
       observations.add(
           new ContainerObservation(
               id, status, allocated, listening, Optional.ofNullable(unreadable)));
@@ -276,14 +283,23 @@ final class Scan {
     return false;
   }
 
-  private static PortRanges ports(List<ListeningSocket> sockets) {
-    return PortRanges.of(sockets.stream().map(ListeningSocket::port).collect(Collectors.toList()));
+  private static PortRanges ports(Collection<ListeningSocket> sockets) {
+    if (sockets.isEmpty()) {
+      return PortRanges.empty();
+    }
+    List<Integer> ports = new ArrayList<>(sockets.size());
+    for (ListeningSocket socket : sockets) {
+      ports.add(socket.port());
+    }
+    return PortRanges.of(ports);
   }
 
   private static PortRanges unallocated(
-      ContainerId container, SocketAttribution attribution, Map<ContainerId, ContainerView> byId) {
+      ContainerId container,
+      Map<ContainerId, PortRanges> listening,
+      Map<ContainerId, ContainerView> byId) {
     PortRanges allocated = byId.get(container.root()).allocation().orElse(PortRanges.empty());
-    return ports(attribution.sockets(container)).minus(allocated);
+    return listening.get(container).minus(allocated);
   }
 
   private static Violation violation(

@@ -5,6 +5,9 @@ import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.SocketSource;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +34,9 @@ final class SocketAttribution {
   private final Map<Long, Set<Long>> pidsByInode = new HashMap<>();
   private final Map<ContainerId, String> unreadable = new LinkedHashMap<>();
 
+  /** The fast path's sockets whose cgroup id is no judged container's, by inode. */
+  private final List<Long> unowned = new ArrayList<>();
+
   private SocketAttribution() {}
 
   /**
@@ -54,8 +60,10 @@ final class SocketAttribution {
         ContainerId owner = ownerByCgroupId.get(socket.cgroupId().getAsLong());
         if (owner != null) {
           attribution.add(owner, socket);
+          continue;
         }
       }
+      attribution.unowned.add(socket.inode());
     }
     return attribution;
   }
@@ -133,10 +141,18 @@ final class SocketAttribution {
     return inodes;
   }
 
-  /** The sockets attributed to a container; empty when none. */
-  List<ListeningSocket> sockets(ContainerId container) {
+  /**
+   * The inodes of the sockets {@link #byCgroupId} gave to no container: held by the host, or by a
+   * container whose process did not create them. Empty on the exact path.
+   */
+  List<Long> unowned() {
+    return unowned;
+  }
+
+  /** The sockets attributed to a container, unmodifiable; empty when none. */
+  Collection<ListeningSocket> sockets(ContainerId container) {
     Map<Long, ListeningSocket> sockets = socketsByContainer.get(container);
-    return sockets == null ? List.of() : List.copyOf(sockets.values());
+    return sockets == null ? List.of() : Collections.unmodifiableCollection(sockets.values());
   }
 
   /** The pids known to hold a socket; empty on the fast path. */
