@@ -5,6 +5,7 @@ import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.ProcessTracker;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,12 +32,18 @@ import java.util.Set;
  */
 final class CgroupOwners {
 
-  /** What the cache answered for one scan's sockets. */
-  record Owned(Map<Long, ContainerId> ownerByCgroupId, Map<ContainerId, Exception> unreadable) {}
+  /**
+   * What the cache answered for one scan's sockets.
+   *
+   * @param owners each socket's owner, at the socket's index; null for a socket outside every
+   *     judged container, or without a cgroup id
+   * @param unreadable the containers whose subtree could not be walked, with why
+   */
+  record Owned(List<ContainerId> owners, Map<ContainerId, Exception> unreadable) {}
 
   private final Map<ContainerId, Set<Long>> walked = new HashMap<>();
   private Set<Long> outside = new HashSet<>();
-  private Map<Long, ContainerId> owners;
+  private LongMap<ContainerId> owners;
   private long fullWalks;
 
   /**
@@ -46,32 +53,62 @@ final class CgroupOwners {
   Owned owners(List<ContainerId> judged, List<ListeningSocket> sockets, ProcessTracker tracker) {
     Map<ContainerId, Exception> unreadable = new HashMap<>();
     sync(judged, tracker, unreadable);
-    if (hasUnseen(sockets)) {
+    ContainerId[] found = new ContainerId[sockets.size()];
+    int outsideSeen = look(sockets, found, true);
+    if (outsideSeen < 0) {
       walked.clear();
       owners = null;
       unreadable.clear();
       fullWalks++;
       sync(judged, tracker, unreadable);
-      Set<Long> seenOutside = new HashSet<>();
-      for (ListeningSocket socket : sockets) {
-        OptionalLong id = socket.cgroupId();
-        if (id.isPresent() && !owners().containsKey(id.getAsLong())) {
-          seenOutside.add(id.getAsLong());
+      outside = new HashSet<>();
+      look(sockets, found, false);
+      for (int i = 0; i < found.length; i++) {
+        OptionalLong id = sockets.get(i).cgroupId();
+        if (found[i] == null && id.isPresent()) {
+          outside.add(id.getAsLong());
         }
       }
-      outside = seenOutside;
-    } else {
-      // Kept to the ids sockets still name, so that it cannot grow without bound.
+    } else if (outside.size() > 2 * outsideSeen + 16) {
+      // Kept to about the ids sockets still name, so that it cannot grow without bound.
       Set<Long> stillOutside = new HashSet<>();
-      for (ListeningSocket socket : sockets) {
-        OptionalLong id = socket.cgroupId();
-        if (id.isPresent() && outside.contains(id.getAsLong())) {
+      for (int i = 0; i < found.length; i++) {
+        OptionalLong id = sockets.get(i).cgroupId();
+        if (found[i] == null && id.isPresent()) {
           stillOutside.add(id.getAsLong());
         }
       }
       outside = stillOutside;
     }
-    return new Owned(owners(), unreadable);
+    // A view, not a copy: it may hold nulls, and only the scan that asked reads it.
+    return new Owned(Arrays.asList(found), unreadable);
+  }
+
+  /**
+   * Fills in each socket's owner; returns how many sockets named an id known to be outside, or, if
+   * {@code stopAtUnseen}, -1 as soon as one names an id never seen.
+   */
+  private int look(List<ListeningSocket> sockets, ContainerId[] found, boolean stopAtUnseen) {
+    LongMap<ContainerId> known = owners();
+    int outsideSeen = 0;
+    for (int i = 0; i < found.length; i++) {
+      OptionalLong id = sockets.get(i).cgroupId();
+      if (id.isEmpty()) {
+        found[i] = null;
+        continue;
+      }
+      found[i] = known.get(id.getAsLong());
+      if (found[i] == null) {
+        if (!outside.contains(id.getAsLong())) {
+          if (stopAtUnseen) {
+            return -1;
+          }
+        } else {
+          outsideSeen++;
+        }
+      }
+    }
+    return outsideSeen;
   }
 
   /** How many times every subtree was walked again because a socket named an unseen cgroup id. */
@@ -104,24 +141,11 @@ final class CgroupOwners {
     }
   }
 
-  private boolean hasUnseen(List<ListeningSocket> sockets) {
-    Map<Long, ContainerId> known = owners();
-    for (ListeningSocket socket : sockets) {
-      OptionalLong id = socket.cgroupId();
-      if (id.isPresent()
-          && !known.containsKey(id.getAsLong())
-          && !outside.contains(id.getAsLong())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private Map<Long, ContainerId> owners() {
+  private LongMap<ContainerId> owners() {
     if (owners == null) {
       List<ContainerId> deepestFirst = new ArrayList<>(walked.keySet());
       deepestFirst.sort(ProcessOwners.DEEPEST_FIRST);
-      Map<Long, ContainerId> built = new HashMap<>();
+      LongMap<ContainerId> built = new LongMap<>();
       for (ContainerId container : deepestFirst) {
         for (long id : walked.get(container)) {
           built.putIfAbsent(id, container);
@@ -130,5 +154,63 @@ final class CgroupOwners {
       owners = built;
     }
     return owners;
+  }
+
+  /**
+   * A map from {@code long} to values, open-addressed: a scan looks up one cgroup id per socket,
+   * ten thousand of them, and a {@code HashMap<Long, V>} boxes every key it is asked for.
+   */
+  private static final class LongMap<V> {
+    private long[] keys = new long[64];
+    private Object[] values = new Object[64];
+    private int size;
+
+    @SuppressWarnings("unchecked")
+    V get(long key) {
+      int mask = keys.length - 1;
+      for (int i = slot(key, mask); values[i] != null; i = (i + 1) & mask) {
+        if (keys[i] == key) {
+          return (V) values[i];
+        }
+      }
+      return null;
+    }
+
+    void putIfAbsent(long key, V value) {
+      if (2 * (size + 1) > keys.length) {
+        grow();
+      }
+      int mask = keys.length - 1;
+      int i = slot(key, mask);
+      while (values[i] != null) {
+        if (keys[i] == key) {
+          return;
+        }
+        i = (i + 1) & mask;
+      }
+      keys[i] = key;
+      values[i] = value;
+      size++;
+    }
+
+    private void grow() {
+      long[] oldKeys = keys;
+      Object[] oldValues = values;
+      keys = new long[oldKeys.length * 2];
+      values = new Object[oldValues.length * 2];
+      size = 0;
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldValues[i] != null) {
+          @SuppressWarnings("unchecked")
+          V value = (V) oldValues[i];
+          putIfAbsent(oldKeys[i], value);
+        }
+      }
+    }
+
+    private static int slot(long key, int mask) {
+      long mixed = key * 0x9E3779B97F4A7C15L;
+      return (int) (mixed ^ (mixed >>> 32)) & mask;
+    }
   }
 }

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,12 +147,32 @@ final class Scan {
           e);
     }
     Optional<PortRanges> scope = config.scope();
-    Map<Long, ListeningSocket> inScope = new LinkedHashMap<>();
-    for (ListeningSocket socket : snapshot) {
-      if (scope.map(s -> s.contains(socket.port())).orElse(true)) {
-        inScope.put(socket.inode(), socket);
+    List<ListeningSocket> inScopeList = snapshot;
+    if (scope.isPresent()) {
+      inScopeList = new ArrayList<>();
+      for (ListeningSocket socket : snapshot) {
+        if (scope.get().contains(socket.port())) {
+          inScopeList.add(socket);
+        }
       }
     }
+    // By inode, for the descriptors' look-ups: the fast path needs none, unless it has suspects.
+    List<ListeningSocket> inScopeSockets = inScopeList;
+    Supplier<Map<Long, ListeningSocket>> inScopeByInode =
+        new Supplier<>() {
+          private Map<Long, ListeningSocket> byInode;
+
+          @Override
+          public Map<Long, ListeningSocket> get() {
+            if (byInode == null) {
+              byInode = new LinkedHashMap<>();
+              for (ListeningSocket socket : inScopeSockets) {
+                byInode.putIfAbsent(socket.inode(), socket);
+              }
+            }
+            return byInode;
+          }
+        };
 
     Map<ContainerId, ContainerView> byId = new HashMap<>();
     tracked.forEach(view -> byId.put(view.id(), view));
@@ -166,9 +187,7 @@ final class Scan {
     SocketAttribution attribution = null;
     Set<ContainerId> suspects = new LinkedHashSet<>();
     if (fast) {
-      attribution =
-          SocketAttribution.byCgroupId(
-              judged, new ArrayList<>(inScope.values()), tracker, cgroupOwners);
+      attribution = SocketAttribution.byCgroupId(judged, inScopeSockets, tracker, cgroupOwners);
       if (hasUnexplained(attribution)) {
         // A socket no container's cgroup created may still be held by a container's process (one
         // created before the process joined, or passed in): only descriptors can tell, so this
@@ -192,11 +211,12 @@ final class Scan {
                 .filter(c -> suspectRoots.contains(c.root()))
                 .collect(Collectors.toList());
         attribution.replace(
-            trees, SocketAttribution.byDescriptors(trees, inScope, tracker, source));
+            trees, SocketAttribution.byDescriptors(trees, inScopeByInode.get(), tracker, source));
         // Their ports as the descriptors say.
         trees.forEach(container -> listeningPorts.remove(container));
       }
     } else {
+      Map<Long, ListeningSocket> inScope = inScopeByInode.get();
       attribution = SocketAttribution.byDescriptors(judged, inScope, tracker, source);
       explained = heldByNoContainer(inScope, attribution, tracked, byId);
     }
@@ -274,8 +294,10 @@ final class Scan {
    * processes are dead or dying, and its owner destroys it.
    */
   private static boolean limitedAbove(ContainerView view, Map<ContainerId, ContainerView> byId) {
-    for (ContainerId container : view.id().lineage()) {
-      ContainerView seen = byId.get(container);
+    for (Optional<ContainerId> container = Optional.of(view.id());
+        container.isPresent();
+        container = container.get().parent()) {
+      ContainerView seen = byId.get(container.get());
       if (seen != null && seen.limited()) {
         return true;
       }

@@ -54,16 +54,15 @@ final class SocketAttribution {
     owned
         .unreadable()
         .forEach((container, e) -> attribution.markUnreadable(container, "cgroup ids", e));
-    Map<Long, ContainerId> ownerByCgroupId = owned.ownerByCgroupId();
-    for (ListeningSocket socket : sockets) {
-      if (socket.cgroupId().isPresent()) {
-        ContainerId owner = ownerByCgroupId.get(socket.cgroupId().getAsLong());
-        if (owner != null) {
-          attribution.add(owner, socket);
-          continue;
-        }
+    List<ContainerId> owners = owned.owners();
+    for (int i = 0; i < owners.size(); i++) {
+      ListeningSocket socket = sockets.get(i);
+      ContainerId owner = owners.get(i);
+      if (owner != null) {
+        attribution.add(owner, socket);
+      } else {
+        attribution.unowned.add(socket.inode());
       }
-      attribution.unowned.add(socket.inode());
     }
     return attribution;
   }
