@@ -25,8 +25,8 @@ import java.util.Set;
  * container's subtree stays there for as long as it exists, and a cgroup made in a subtree since
  * its walk has an id no walk has seen, which makes the next socket it creates start a walk of all.
  * An id found outside every subtree at such a walk stays outside until a container is judged whose
- * subtree holds it (an adopted cgroup that existed before): that container's own walk takes it
- * back.
+ * subtree holds it (an adopted cgroup that existed before): that container's own walk finds it, and
+ * an owner always wins over the ids known to be outside.
  *
  * <p>Called by one scanning thread at a time.
  */
@@ -131,7 +131,6 @@ final class CgroupOwners {
         try {
           Set<Long> ids = Set.copyOf(tracker.cgroupIds(container));
           walked.put(container, ids);
-          outside.removeAll(ids);
           owners = null;
         } catch (IOException | RuntimeException e) {
           // Not kept: it is walked again at the next scan, and is unreadable until then.

@@ -32,6 +32,9 @@ public final class FakeProcessTracker implements ProcessTracker {
   /** The cgroups root used when none is given: the real trackers' default. */
   public static final String DEFAULT_ROOT = DEFAULT_CGROUPS_ROOT;
 
+  private final java.util.concurrent.atomic.AtomicLong cgroupIdWalks =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final HostModel host;
   private final String cgroupsRoot;
   private final boolean reportsCgroupIds;
@@ -106,7 +109,16 @@ public final class FakeProcessTracker implements ProcessTracker {
 
   @Override
   public Set<Long> cgroupIds(ContainerId container) {
+    cgroupIdWalks.incrementAndGet();
     return reportsCgroupIds ? host.subtreeCgroupIds(cgroupOf(container)) : Set.of();
+  }
+
+  /**
+   * {@return how many times {@link #cgroupIds} was asked, for any container}: a scan keeps cgroup
+   * ids from scan to scan, and a test can tell when it walks a subtree again.
+   */
+  public long cgroupIdWalks() {
+    return cgroupIdWalks.get();
   }
 
   @Override

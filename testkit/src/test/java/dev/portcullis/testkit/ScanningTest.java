@@ -149,6 +149,50 @@ class ScanningTest {
   }
 
   @Test
+  void fastScansWalkAContainersCgroupsOnceUntilASocketNamesACgroupNeverSeen() {
+    try (IsolatorHarness harness =
+        IsolatorHarness.withFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true"))) {
+      harness.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      harness.listen(TASK, 80);
+      harness.scan(); // full
+      harness.scan(); // fast: walks the task's subtree
+      long walks = harness.tracker().cgroupIdWalks();
+      assertEquals(ScanMode.FAST, harness.scan().mode());
+      assertEquals(ScanMode.FAST, harness.scan().mode());
+      assertEquals(walks, harness.tracker().cgroupIdWalks(), "unchanged subtrees walked again");
+
+      // A cgroup the task makes in its own subtree after the walk: its socket names an id no
+      // walk has seen, so the next scan walks again and finds it the task's.
+      String inner = harness.tracker().cgroupOf(TASK) + "/worker";
+      harness.host().createCgroup(inner);
+      harness.host().listen(harness.host().spawn(inner), 81);
+      ScanReport report = harness.scan();
+      assertEquals(ScanMode.FAST, report.mode());
+      assertEquals(List.of(TASK), report.violations().stream().map(v -> v.container()).toList());
+      assertTrue(harness.tracker().cgroupIdWalks() > walks);
+    }
+  }
+
+  @Test
+  void aCgroupSeenOutsideEveryContainerIsAttributedOnceAContainerIsJudgedOverIt() {
+    try (IsolatorHarness harness = IsolatorHarness.withFlags(Map.of())) {
+      harness.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      harness.listen(TASK, 80);
+      ContainerId other = ContainerId.of("other");
+      String otherCgroup = harness.tracker().cgroupOf(other);
+      // The cgroup exists, and listens, before its container is tracked: the host's, for now.
+      harness.host().createCgroup(otherCgroup);
+      harness.host().listen(harness.host().spawn(otherCgroup), 90);
+      harness.scan(); // full: port 90 is explained as held by no container
+      assertEquals(ScanMode.FAST, harness.scan().mode());
+      harness.prepare(other, ContainerConfig.withPorts(PortRanges.of(91)));
+      ScanReport report = harness.scan();
+      assertEquals(ScanMode.FAST, report.mode());
+      assertEquals(List.of(other), report.violations().stream().map(v -> v.container()).toList());
+    }
+  }
+
+  @Test
   void aSuspectTheExactPathClearsIsReportedAndNotKilled() {
     try (IsolatorHarness harness =
         IsolatorHarness.withFlags(Map.of(IsolatorConfig.ENFORCE_CONTAINER_PORTS, "true"))) {
