@@ -44,7 +44,6 @@ final class CgroupOwners {
   private final Map<ContainerId, Set<Long>> walked = new HashMap<>();
   private Set<Long> outside = new HashSet<>();
   private LongMap<ContainerId> owners;
-  private long fullWalks;
 
   /**
    * The owners of the sockets' cgroup ids among {@code judged}, walking only the containers judged
@@ -59,7 +58,6 @@ final class CgroupOwners {
       walked.clear();
       owners = null;
       unreadable.clear();
-      fullWalks++;
       sync(judged, tracker, unreadable);
       outside = new HashSet<>();
       look(sockets, found, false);
@@ -109,11 +107,6 @@ final class CgroupOwners {
       }
     }
     return outsideSeen;
-  }
-
-  /** How many times every subtree was walked again because a socket named an unseen cgroup id. */
-  long fullWalks() {
-    return fullWalks;
   }
 
   /** Forgets containers no longer judged; walks the newly judged ones. */
