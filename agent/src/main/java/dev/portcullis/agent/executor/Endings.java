@@ -117,6 +117,18 @@ final class Endings {
    * @return whether any executor was limited
    */
   boolean settleLimitations() {
+    if (!holdings.takeLimitationsRaised()) {
+      return false;
+    }
+    try {
+      return settleEveryLimitation();
+    } catch (RuntimeException | Error e) {
+      holdings.limitationsStillRaised();
+      throw e;
+    }
+  }
+
+  private boolean settleEveryLimitation() {
     boolean any = false;
     for (Executor executor : holdings.running()) {
       Optional<ContainerLimitation> limitation = executor.limitation();

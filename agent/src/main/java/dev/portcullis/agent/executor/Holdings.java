@@ -2,6 +2,7 @@ package dev.portcullis.agent.executor;
 
 import dev.portcullis.api.ContainerConfig;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.core.PortsIsolator;
@@ -16,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,7 @@ final class Holdings {
 
   private final StatusSink sink;
   private final Journal journal;
+  private final AtomicBoolean limitationsRaised = new AtomicBoolean();
   private final Clock clock;
 
   /** Every executor held, running or terminated, in launch order. */
@@ -145,13 +149,35 @@ final class Holdings {
   void watch(Executor executor) {
     isolator.ifPresent(
         ports -> {
-          executor.watch(ports.watch(executor.container()).toCompletableFuture());
+          executor.watch(noticed(ports.watch(executor.container()).toCompletableFuture()));
           for (Task task : executor.tasks()) {
             if (!task.container().equals(executor.container()) && !task.state().isTerminal()) {
-              task.watch(ports.watch(task.container()).toCompletableFuture());
+              task.watch(noticed(ports.watch(task.container()).toCompletableFuture()));
             }
           }
         });
+  }
+
+  /** The watch, which sets {@link #limitationsRaised} once it completes with a limitation. */
+  private CompletableFuture<ContainerLimitation> noticed(
+      CompletableFuture<ContainerLimitation> watch) {
+    // The future thenRun returns says nothing: the flag is what the core reads.
+    var unused = watch.thenRun(() -> limitationsRaised.set(true));
+    return watch;
+  }
+
+  /**
+   * Whether a watch has raised a limitation since the last call, which clears it: the core looks
+   * for limited executors and tasks after every scan and every reaping, and at a thousand executors
+   * that look cost more than the reaping itself.
+   */
+  boolean takeLimitationsRaised() {
+    return limitationsRaised.getAndSet(false);
+  }
+
+  /** Sets the flag again, for a look that failed before it saw every limitation. */
+  void limitationsStillRaised() {
+    limitationsRaised.set(true);
   }
 
   /** Reports a task's new non-terminal state. */
