@@ -256,9 +256,9 @@ public final class CgroupTree {
    * @throws IOException if its {@value #PROCS} cannot be read while the cgroup still exists
    */
   public static Set<Long> processes(Path cgroup) throws IOException {
-    byte[] text;
+    List<String> lines;
     try {
-      text = Files.readAllBytes(cgroup.resolve(PROCS));
+      lines = Files.readAllLines(cgroup.resolve(PROCS), StandardCharsets.US_ASCII);
     } catch (IOException e) {
       // A cgroup removed under an open file reads as ENODEV rather than ENOENT; either way
       // it is gone, which only the directory itself can tell.
@@ -267,24 +267,11 @@ public final class CgroupTree {
       }
       throw e;
     }
-    // One decimal pid per line: parsed from the bytes, as a scan reads thousands of these files.
     Set<Long> pids = new TreeSet<>();
-    long pid = -1;
-    for (byte b : text) {
-      if (b >= '0' && b <= '9') {
-        pid = (pid < 0 ? 0 : pid * 10) + (b - '0');
-      } else if (b == '\n' || b == ' ' || b == '\t' || b == '\r') {
-        if (pid >= 0) {
-          pids.add(pid);
-        }
-        pid = -1;
-      } else {
-        throw new IOException(
-            cgroup.resolve(PROCS) + " holds '" + (char) b + "' where only pids are expected");
+    for (String line : lines) {
+      if (!line.isBlank()) {
+        pids.add(Long.parseLong(line.trim()));
       }
-    }
-    if (pid >= 0) {
-      pids.add(pid);
     }
     return pids;
   }
