@@ -90,18 +90,12 @@ public final class PortRanges {
     int[] array = new int[16];
     int count = 0;
     for (int port : ports) {
-      checkPort(port);
       if (count == array.length) {
         array = Arrays.copyOf(array, count * 2);
       }
       array[count++] = port;
     }
-    Arrays.sort(array, 0, count);
-    Builder builder = new Builder();
-    for (int i = 0; i < count; i++) {
-      builder.add(array[i], array[i]);
-    }
-    return builder.build();
+    return fromPorts(array, count);
   }
 
   /**
@@ -115,10 +109,20 @@ public final class PortRanges {
   }
 
   private static PortRanges fromPorts(IntStream ports) {
-    int[] sorted = ports.peek(PortRanges::checkPort).sorted().distinct().toArray();
+    int[] array = ports.toArray();
+    return fromPorts(array, array.length);
+  }
+
+  /** The set of the first {@code count} ports of {@code ports}, which it sorts in place. */
+  private static PortRanges fromPorts(int[] ports, int count) {
+    for (int i = 0; i < count; i++) {
+      checkPort(ports[i]);
+    }
+    Arrays.sort(ports, 0, count);
+    // The builder merges a port equal or adjacent to the last one into its range.
     Builder builder = new Builder();
-    for (int port : sorted) {
-      builder.add(port, port);
+    for (int i = 0; i < count; i++) {
+      builder.add(ports[i], ports[i]);
     }
     return builder.build();
   }

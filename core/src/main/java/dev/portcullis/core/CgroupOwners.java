@@ -42,7 +42,7 @@ final class CgroupOwners {
   record Owned(List<ContainerId> owners, Map<ContainerId, Exception> unreadable) {}
 
   private final Map<ContainerId, Set<Long>> walked = new HashMap<>();
-  private Set<Long> outside = new HashSet<>();
+  private Set<Long> outside = Set.of();
   private LongMap<ContainerId> owners;
 
   /**
@@ -59,27 +59,27 @@ final class CgroupOwners {
       owners = null;
       unreadable.clear();
       sync(judged, tracker, unreadable);
-      outside = new HashSet<>();
+      outside = Set.of();
       look(sockets, found, false);
-      for (int i = 0; i < found.length; i++) {
-        OptionalLong id = sockets.get(i).cgroupId();
-        if (found[i] == null && id.isPresent()) {
-          outside.add(id.getAsLong());
-        }
-      }
+      outside = unowned(sockets, found);
     } else if (outside.size() > 2 * outsideSeen + 16) {
       // Kept to about the ids sockets still name, so that it cannot grow without bound.
-      Set<Long> stillOutside = new HashSet<>();
-      for (int i = 0; i < found.length; i++) {
-        OptionalLong id = sockets.get(i).cgroupId();
-        if (found[i] == null && id.isPresent()) {
-          stillOutside.add(id.getAsLong());
-        }
-      }
-      outside = stillOutside;
+      outside = unowned(sockets, found);
     }
     // A view, not a copy: it may hold nulls, and only the scan that asked reads it.
     return new Owned(Arrays.asList(found), unreadable);
+  }
+
+  /** The cgroup ids of the sockets {@code found} gives no owner. */
+  private static Set<Long> unowned(List<ListeningSocket> sockets, ContainerId[] found) {
+    Set<Long> ids = new HashSet<>();
+    for (int i = 0; i < found.length; i++) {
+      OptionalLong id = sockets.get(i).cgroupId();
+      if (found[i] == null && id.isPresent()) {
+        ids.add(id.getAsLong());
+      }
+    }
+    return ids;
   }
 
   /**

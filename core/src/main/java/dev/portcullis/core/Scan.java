@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,32 +146,15 @@ final class Scan {
           e);
     }
     Optional<PortRanges> scope = config.scope();
-    List<ListeningSocket> inScopeList = snapshot;
+    List<ListeningSocket> inScopeSockets = snapshot;
     if (scope.isPresent()) {
-      inScopeList = new ArrayList<>();
+      inScopeSockets = new ArrayList<>();
       for (ListeningSocket socket : snapshot) {
         if (scope.get().contains(socket.port())) {
-          inScopeList.add(socket);
+          inScopeSockets.add(socket);
         }
       }
     }
-    // By inode, for the descriptors' look-ups: the fast path needs none, unless it has suspects.
-    List<ListeningSocket> inScopeSockets = inScopeList;
-    Supplier<Map<Long, ListeningSocket>> inScopeByInode =
-        new Supplier<>() {
-          private Map<Long, ListeningSocket> byInode;
-
-          @Override
-          public Map<Long, ListeningSocket> get() {
-            if (byInode == null) {
-              byInode = new LinkedHashMap<>();
-              for (ListeningSocket socket : inScopeSockets) {
-                byInode.putIfAbsent(socket.inode(), socket);
-              }
-            }
-            return byInode;
-          }
-        };
 
     Map<ContainerId, ContainerView> byId = new HashMap<>();
     tracked.forEach(view -> byId.put(view.id(), view));
@@ -211,12 +193,13 @@ final class Scan {
                 .filter(c -> suspectRoots.contains(c.root()))
                 .collect(Collectors.toList());
         attribution.replace(
-            trees, SocketAttribution.byDescriptors(trees, inScopeByInode.get(), tracker, source));
+            trees,
+            SocketAttribution.byDescriptors(trees, byInode(inScopeSockets), tracker, source));
         // Their ports as the descriptors say.
         trees.forEach(container -> listeningPorts.remove(container));
       }
     } else {
-      Map<Long, ListeningSocket> inScope = inScopeByInode.get();
+      Map<Long, ListeningSocket> inScope = byInode(inScopeSockets);
       attribution = SocketAttribution.byDescriptors(judged, inScope, tracker, source);
       explained = heldByNoContainer(inScope, attribution, tracked, byId);
     }
@@ -268,6 +251,18 @@ final class Scan {
         enforcement.actions,
         enforcement.limitations,
         Map.of());
+  }
+
+  /**
+   * The sockets by inode, for the descriptors' look-ups: built only on the paths that read
+   * descriptors, as the fast path without suspects needs none.
+   */
+  private static Map<Long, ListeningSocket> byInode(List<ListeningSocket> sockets) {
+    Map<Long, ListeningSocket> byInode = new LinkedHashMap<>();
+    for (ListeningSocket socket : sockets) {
+      byInode.putIfAbsent(socket.inode(), socket);
+    }
+    return byInode;
   }
 
   private static ContainerView rootOf(ContainerView view, Map<ContainerId, ContainerView> byId) {

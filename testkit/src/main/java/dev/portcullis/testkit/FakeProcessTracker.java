@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link ProcessTracker} over a {@link HostModel}, laid out as Mesos does ({@code
@@ -32,8 +33,7 @@ public final class FakeProcessTracker implements ProcessTracker {
   /** The cgroups root used when none is given: the real trackers' default. */
   public static final String DEFAULT_ROOT = DEFAULT_CGROUPS_ROOT;
 
-  private final java.util.concurrent.atomic.AtomicLong cgroupIdWalks =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong cgroupIdWalks = new AtomicLong();
 
   private final HostModel host;
   private final String cgroupsRoot;
