@@ -12,6 +12,8 @@
 module dev.portcullis.agent {
   requires dev.portcullis.api;
   requires dev.portcullis.core;
+  // Task shells are spawned without a JDK reaper thread each.
+  requires dev.portcullis.spawn;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;

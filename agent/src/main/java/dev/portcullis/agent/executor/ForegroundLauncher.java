@@ -4,6 +4,7 @@ import dev.portcullis.agent.host.TaskUsers;
 import dev.portcullis.agent.oci.OciBundle;
 import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.spawn.Output;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,9 +68,8 @@ public final class ForegroundLauncher implements TaskLauncher {
         Map.of(),
         TaskShell.Output.TO_STANDARD_ERROR,
         // The shell writes nothing itself, and the command's output goes to standard error.
-        new ProcessBuilder()
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.INHERIT));
+        Output.discard(),
+        Output.inherit());
   }
 
   @Override

@@ -19,8 +19,13 @@ public interface HeldProcess {
    */
   void release() throws IOException;
 
-  /** The exit status, once the process has exited and been reaped; never blocks. */
-  Optional<Integer> exitStatus();
+  /**
+   * The exit status, once the process has exited and been reaped; never blocks.
+   *
+   * @throws IOException if the status can never be known, as when something else reaped the
+   *     process: its recorded status, if any, is all that is left
+   */
+  Optional<Integer> exitStatus() throws IOException;
 
   /** Kills the process if it is still alive, as for one that could not be placed. */
   void destroyForcibly();

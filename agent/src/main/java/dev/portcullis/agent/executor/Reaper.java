@@ -64,7 +64,15 @@ final class Reaper {
             : Optional.empty();
       }
       if (task.process().isPresent()) {
-        return task.process().get().exitStatus().map(Termination.Exited::new);
+        try {
+          return task.process().get().exitStatus().map(Termination.Exited::new);
+        } catch (IOException e) {
+          LOG.warn(
+              "Task {} is followed by its recorded status from now on: {}",
+              task.taskId(),
+              e.getMessage());
+          task.processLost();
+        }
       }
       // A recovered task is no child of this agent: its recorded status, or its empty container,
       // tells that it ended.

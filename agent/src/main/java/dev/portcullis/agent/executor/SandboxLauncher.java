@@ -5,6 +5,7 @@ import dev.portcullis.agent.host.TaskUsers;
 import dev.portcullis.agent.oci.OciContainer;
 import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.spawn.Output;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -112,16 +113,15 @@ public final class SandboxLauncher implements TaskLauncher {
       environment = environment(sandbox.toString(), executor, task, ports);
       command = users.command(task.user(), task.command());
     }
-    TaskShell shell =
+    HeldProcess shell =
         TaskShell.start(
             command,
             sandbox,
             task.exitStatusFile(),
             environment,
             TaskShell.Output.AS_REDIRECTED,
-            new ProcessBuilder()
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
-                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile())));
+            Output.appendTo(stdout),
+            Output.appendTo(stderr));
     if (task.user().isPresent()) {
       // Only now: the output files were opened by the agent while the sandbox was still its own,
       // so no link the user could have put there was followed.

@@ -119,6 +119,11 @@ final class Task {
     this.pid = OptionalLong.of(started.pid());
   }
 
+  /** The process can no longer tell how it ended: the task is followed as a recovered one. */
+  void processLost() {
+    this.process = Optional.empty();
+  }
+
   OptionalLong pid() {
     return pid;
   }

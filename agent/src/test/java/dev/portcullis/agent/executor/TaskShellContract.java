@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.portcullis.spawn.Output;
+import dev.portcullis.spawn.Spawner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The held shell that runs a task's command and records its exit status beside the sandbox. */
-class TaskShellTest {
+/**
+ * The held shell that runs a task's command and records its exit status beside the sandbox, as each
+ * way of starting it starts it.
+ */
+abstract class TaskShellContract {
+
+  /** How the shells are started: by the spawner, or by the JDK when empty. */
+  abstract Optional<Spawner> spawner() throws IOException;
 
   /** How long a process may take to do what it was told; only a bound against hanging. */
   private static final long PATIENCE_MILLIS = 30_000;
@@ -37,21 +45,21 @@ class TaskShellTest {
   /** Where the task's status is recorded, beside its sandbox. */
   private Path status;
 
-  private final List<TaskShell> started = new ArrayList<>();
+  private final List<HeldProcess> started = new ArrayList<>();
 
   /** The shell as the daemon's launcher starts it: output to the sandbox, status recorded. */
-  private static TaskShell shell(
+  private HeldProcess shell(
       List<String> command, Path sandbox, Path status, Map<String, String> environment)
       throws IOException {
     return TaskShell.start(
+        spawner(),
         command,
         sandbox,
         Optional.of(status),
         environment,
         TaskShell.Output.AS_REDIRECTED,
-        new ProcessBuilder()
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()))
-            .redirectError(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stderr").toFile())));
+        Output.appendTo(sandbox.resolve("stdout")),
+        Output.appendTo(sandbox.resolve("stderr")));
   }
 
   @BeforeAll
@@ -66,27 +74,27 @@ class TaskShellTest {
   }
 
   @AfterEach
-  void destroyEveryProcess() {
-    for (TaskShell process : started) {
+  void destroyEveryProcess() throws IOException {
+    for (HeldProcess process : started) {
       process.destroyForcibly();
     }
-    for (TaskShell process : started) {
+    for (HeldProcess process : started) {
       awaitExit(process);
     }
   }
 
-  private TaskShell start(List<String> command, Map<String, String> environment)
+  private HeldProcess start(List<String> command, Map<String, String> environment)
       throws IOException {
-    TaskShell process = shell(command, sandbox, status, environment);
+    HeldProcess process = shell(command, sandbox, status, environment);
     started.add(process);
     return process;
   }
 
-  private TaskShell start(String script) throws IOException {
+  private HeldProcess start(String script) throws IOException {
     return start(List.of("sh", "-c", script), Map.of());
   }
 
-  private static int awaitExit(TaskShell process) {
+  private static int awaitExit(HeldProcess process) throws IOException {
     long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
     while (System.currentTimeMillis() < deadline) {
       Optional<Integer> status = process.exitStatus();
@@ -109,7 +117,7 @@ class TaskShellTest {
 
   @Test
   void theCommandRunsOnlyOnceReleasedAndItsStatusIsRecorded() throws Exception {
-    TaskShell process = start("echo out; echo err >&2; exit 3");
+    HeldProcess process = start("echo out; echo err >&2; exit 3");
     assertTrue(process.pid() > 0);
 
     // Held: give it every chance to run too early, then check it did not.
@@ -140,7 +148,7 @@ class TaskShellTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 42, 255})
   void theCommandsExitStatusIsTheShells(int exit) throws Exception {
-    TaskShell process = start("exit " + exit);
+    HeldProcess process = start("exit " + exit);
     process.release();
     assertEquals(exit, awaitExit(process));
     assertEquals(Optional.of(exit), TaskShell.recordedExitStatus(status));
@@ -148,7 +156,7 @@ class TaskShellTest {
 
   @Test
   void aCommandKilledByASignalRecordsTheShellsStatusForIt() throws Exception {
-    TaskShell process = start("kill -TERM $$");
+    HeldProcess process = start("kill -TERM $$");
     process.release();
     assertEquals(128 + 15, awaitExit(process));
     assertEquals(Optional.of(128 + 15), TaskShell.recordedExitStatus(status));
@@ -156,7 +164,7 @@ class TaskShellTest {
 
   @Test
   void aCommandThatCannotBeFoundRecordsStatus127() throws Exception {
-    TaskShell process =
+    HeldProcess process =
         start(List.of(sandbox.resolve("no-such-program").toString(), "x"), Map.of());
     process.release();
     assertEquals(127, awaitExit(process));
@@ -165,7 +173,7 @@ class TaskShellTest {
 
   @Test
   void theArgvIsPassedAsGivenWithoutTheShellReadingIt() throws Exception {
-    TaskShell process =
+    HeldProcess process =
         start(List.of("printf", "[%s]\\n", "a b", "$HOME", "*", "", "x;y", "'q'"), Map.of());
     process.release();
     assertEquals(0, awaitExit(process));
@@ -182,7 +190,7 @@ class TaskShellTest {
   void aCommandNamedLikeAShellBuiltinStillHasItsStatusRecorded(String builtin) throws Exception {
     List<String> command =
         builtin.equals("exit") ? List.of("exit", "4") : List.of("exec", "sh", "-c", "exit 4");
-    TaskShell process = start(command, Map.of());
+    HeldProcess process = start(command, Map.of());
     process.release();
     assertEquals(4, awaitExit(process));
     assertEquals(Optional.of(4), TaskShell.recordedExitStatus(status));
@@ -190,7 +198,7 @@ class TaskShellTest {
 
   @Test
   void theCommandRunsInTheSandboxWithTheEnvironmentAndNoInput() throws Exception {
-    TaskShell process =
+    HeldProcess process =
         start(
             List.of("sh", "-c", "pwd; echo \"$PORTCULLIS_TASK_ID\"; cat; echo done"),
             Map.of("PORTCULLIS_TASK_ID", "web-1"));
@@ -205,7 +213,7 @@ class TaskShellTest {
   @Test
   void outputIsAppendedToWhatTheSandboxHeld() throws Exception {
     Files.writeString(sandbox.resolve("stdout"), "earlier\n");
-    TaskShell process = start("echo later");
+    HeldProcess process = start("echo later");
     process.release();
     assertEquals(0, awaitExit(process));
     assertEquals("earlier\nlater\n", read("stdout"));
@@ -219,7 +227,7 @@ class TaskShellTest {
         "needs setsid");
     assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc");
     // The command copies its own stat; it is in the session of the shell that ran it.
-    TaskShell process = start("cat /proc/$$/stat > stat");
+    HeldProcess process = start("cat /proc/$$/stat > stat");
     process.release();
     assertEquals(0, awaitExit(process));
     String stat = read("stat");
@@ -230,7 +238,7 @@ class TaskShellTest {
 
   @Test
   void aProcessDestroyedBeforeReleaseRunsNothingAndRecordsNoStatus() throws Exception {
-    TaskShell process = start("echo ran > ran; exit 0");
+    HeldProcess process = start("echo ran > ran; exit 0");
     process.destroyForcibly();
     awaitExit(process);
     assertEquals(Optional.empty(), TaskShell.recordedExitStatus(status));
@@ -249,7 +257,7 @@ class TaskShellTest {
 
   @Test
   void releasingAShellThatDiedFails() throws Exception {
-    TaskShell process = start("echo ran > ran; exit 0");
+    HeldProcess process = start("echo ran > ran; exit 0");
     Process kill = new ProcessBuilder("kill", "-KILL", String.valueOf(process.pid())).start();
     assertEquals(0, kill.waitFor());
     assertEquals(128 + 9, awaitExit(process));
@@ -260,7 +268,7 @@ class TaskShellTest {
 
   @Test
   void destroyingAnExitedProcessIsHarmless() throws Exception {
-    TaskShell process = start("exit 5");
+    HeldProcess process = start("exit 5");
     process.release();
     assertEquals(5, awaitExit(process));
     process.destroyForcibly();
@@ -297,16 +305,16 @@ class TaskShellTest {
   @Test
   void forRunTheCommandsOutputGoesToStandardErrorAndNoStatusIsRecorded() throws Exception {
     Path errors = sandbox.resolve("errors");
-    TaskShell process =
+    HeldProcess process =
         TaskShell.start(
+            spawner(),
             List.of("sh", "-c", "echo out; echo err >&2; exit 6"),
             sandbox,
             Optional.empty(),
             Map.of(),
             TaskShell.Output.TO_STANDARD_ERROR,
-            new ProcessBuilder()
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.appendTo(errors.toFile())));
+            Output.discard(),
+            Output.appendTo(errors));
     started.add(process);
     process.release();
     assertEquals(6, awaitExit(process));

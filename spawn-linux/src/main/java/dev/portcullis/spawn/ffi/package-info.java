@@ -1,0 +1,2 @@
+/** The libc calls the spawner makes; a native boundary, not an API. */
+package dev.portcullis.spawn.ffi;
