@@ -49,7 +49,10 @@ public final class NetlinkSocketSource implements SocketSource {
 
   private static final SockDiagQuery PROBE = new SockDiagQuery(AddressFamily.IPV4, Protocol.TCP);
 
+  /** Where jnr-ffi cannot bind libc, which the probe reports anyway. */
   private final ProcessDescriptors descriptors;
+
+  private NativeDescriptors nativeDescriptors; // guarded by lock, made on first use
   private final ReentrantLock lock = new ReentrantLock();
   private ByteBuffer buffer; // guarded by lock, allocated on first use
   private Optional<Throwable> unavailabilityCause; // guarded by lock, probed on first use
@@ -57,11 +60,7 @@ public final class NetlinkSocketSource implements SocketSource {
 
   /** A source over the host's kernel and {@code /proc}; does no work until used. */
   public NetlinkSocketSource() {
-    this(new ProcessDescriptors());
-  }
-
-  NetlinkSocketSource(ProcessDescriptors descriptors) {
-    this.descriptors = Objects.requireNonNull(descriptors, "descriptors");
+    this.descriptors = new ProcessDescriptors();
   }
 
   /** {@code netlink}. */
@@ -164,10 +163,25 @@ public final class NetlinkSocketSource implements SocketSource {
         .build();
   }
 
-  /** Reads {@code /proc/<pid>/fd}; see {@link ProcessDescriptors}. */
+  /**
+   * Reads {@code /proc/<pid>/fd} with {@code getdents64} and {@code readlinkat} through jnr-ffi
+   * (see {@link NativeDescriptors}), or with the JDK's file API where libc cannot be bound.
+   */
   @Override
   public Set<Long> socketInodes(long pid) throws IOException {
-    return descriptors.socketInodes(pid);
+    lock.lock();
+    try {
+      if (nativeDescriptors == null) {
+        try {
+          nativeDescriptors = new NativeDescriptors(LibCBinding.get());
+        } catch (IOException e) {
+          return descriptors.socketInodes(pid);
+        }
+      }
+      return nativeDescriptors.socketInodes(pid);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**

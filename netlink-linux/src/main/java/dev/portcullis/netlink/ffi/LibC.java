@@ -105,4 +105,39 @@ public interface LibC {
    */
   @SaveError
   int close(int fd);
+
+  /**
+   * {@code open(2)}: opens a file or directory.
+   *
+   * @param path the path, NUL-terminated
+   * @param flags {@code O_*} flags, such as {@code O_DIRECTORY | O_CLOEXEC}
+   * @return the new descriptor, or -1
+   */
+  @SaveError
+  int open(@In byte[] path, int flags);
+
+  /**
+   * {@code getdents64(2)}: reads directory entries, as {@code struct linux_dirent64} records.
+   *
+   * @param fd an open directory
+   * @param buffer a direct buffer the kernel fills, from its position
+   * @param length its room, in bytes
+   * @return the number of bytes filled, 0 at the end, or -1
+   */
+  @SaveError
+  @ssize_t
+  long getdents64(int fd, @Out ByteBuffer buffer, @size_t long length);
+
+  /**
+   * {@code readlinkat(2)}: reads a symbolic link named relative to a directory.
+   *
+   * @param directory an open directory
+   * @param name a direct buffer holding the NUL-terminated name, from its position
+   * @param target a direct buffer the kernel writes the link's target to, not NUL-terminated
+   * @param length the room in {@code target}
+   * @return the length of the target (truncated to {@code length}), or -1
+   */
+  @SaveError
+  @ssize_t
+  long readlinkat(int directory, @In ByteBuffer name, @Out ByteBuffer target, @size_t long length);
 }
