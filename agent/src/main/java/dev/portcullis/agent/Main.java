@@ -14,6 +14,9 @@ import dev.portcullis.agent.run.RunCommand;
 import dev.portcullis.agent.sockets.ListenCommand;
 import dev.portcullis.agent.sockets.ScanCommand;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,20 +35,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Enforces network port assignments for tasks in the host network namespace.",
-    subcommands = {
-      RunCommand.class,
-      ScanCommand.class,
-      ListenCommand.class,
-      ProvidersCommand.class,
-      AgentCommand.class,
-      LaunchCommand.class,
-      AdoptCommand.class,
-      UpdateCommand.class,
-      KillCommand.class,
-      PsCommand.class,
-      EventsCommand.class,
-      AckCommand.class
-    },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:the task finished (run), or the command succeeded",
@@ -57,7 +46,31 @@ import picocli.CommandLine.Spec;
     })
 public final class Main implements Callable<Integer> {
 
+  /**
+   * The sub-commands, by name, in the order the usage lists them. Only the one named is built: each
+   * costs picocli a reflective walk of its options and loads its classes, which for a short command
+   * such as {@code scan} is a good part of its start.
+   */
+  private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
   @Spec CommandSpec spec;
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> subcommands = new LinkedHashMap<>();
+    subcommands.put("run", RunCommand.class);
+    subcommands.put("scan", ScanCommand.class);
+    subcommands.put("listen", ListenCommand.class);
+    subcommands.put("providers", ProvidersCommand.class);
+    subcommands.put("agent", AgentCommand.class);
+    subcommands.put("launch", LaunchCommand.class);
+    subcommands.put("adopt", AdoptCommand.class);
+    subcommands.put("update", UpdateCommand.class);
+    subcommands.put("kill", KillCommand.class);
+    subcommands.put("ps", PsCommand.class);
+    subcommands.put("events", EventsCommand.class);
+    subcommands.put("ack", AckCommand.class);
+    return Collections.unmodifiableMap(subcommands);
+  }
 
   private Main() {}
 
@@ -69,6 +82,20 @@ public final class Main implements Callable<Integer> {
   /** Runs the command line and returns its exit status. */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // The first word that is not an option names the sub-command; without one, or with one that is
+    // not a sub-command, every sub-command is built, for the usage or the error that lists them.
+    String named = null;
+    for (String arg : args) {
+      if (!arg.startsWith("-")) {
+        named = arg;
+        break;
+      }
+    }
+    if (named != null && SUBCOMMANDS.containsKey(named)) {
+      cli.addSubcommand(named, SUBCOMMANDS.get(named));
+    } else {
+      SUBCOMMANDS.forEach(cli::addSubcommand);
+    }
     cli.setParameterExceptionHandler(
         (failure, arguments) -> {
           PrintWriter err = failure.getCommandLine().getErr();
