@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -87,8 +89,14 @@ final class SocketScan {
               + describe(e),
           e);
     }
+    // The two longest steps read different trees, /proc and the cgroups, through different
+    // providers: the containers are read on a thread of their own meanwhile.
+    FutureTask<ProcessOwners> owning = new FutureTask<>(this::owners);
+    Thread thread = new Thread(owning, "portcullis-scan-containers");
+    thread.setDaemon(true);
+    thread.start();
     Map<Long, SortedSet<Long>> holders = holders(snapshot);
-    ProcessOwners owners = owners();
+    ProcessOwners owners = owners(owning);
 
     List<ScannedSocket> scanned = new ArrayList<>();
     for (ListeningSocket socket : snapshot) {
@@ -133,6 +141,20 @@ final class SocketScan {
               + (unreadable.size() > 5 ? ", ..." : ""));
     }
     return holders;
+  }
+
+  private static ProcessOwners owners(FutureTask<ProcessOwners> owning) throws ScanFailedException {
+    try {
+      return owning.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ScanFailedException("interrupted while reading the containers' cgroups", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ScanFailedException failed) {
+        throw failed;
+      }
+      throw new ScanFailedException("cannot read the containers' cgroups: " + e.getCause(), e);
+    }
   }
 
   /**
