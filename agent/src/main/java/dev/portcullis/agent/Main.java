@@ -117,6 +117,16 @@ public final class Main implements Callable<Integer> {
     return cli.execute(args);
   }
 
+  /**
+   * {@return the command line with every sub-command built} For what must know every flag of every
+   * command, such as the check that a provider setting is named like none of them.
+   */
+  public static CommandLine everyCommand() {
+    CommandLine cli = new CommandLine(new Main());
+    SUBCOMMANDS.forEach(cli::addSubcommand);
+    return cli;
+  }
+
   /** Without a sub-command: the usage, on standard error, and status 2. */
   @Override
   public Integer call() {

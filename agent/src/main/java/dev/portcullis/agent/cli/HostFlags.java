@@ -1,5 +1,6 @@
 package dev.portcullis.agent.cli;
 
+import dev.portcullis.agent.Main;
 import dev.portcullis.agent.extensions.ExtensionException;
 import dev.portcullis.agent.extensions.Extensions;
 import dev.portcullis.api.ProcessTracker;
@@ -14,7 +15,6 @@ import java.util.TreeMap;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The flags that say which providers to use, where more of them are ({@code --modules_dir}), what
@@ -27,10 +27,6 @@ public final class HostFlags {
 
   private static final String CGROUPS_HIERARCHY = "cgroups_hierarchy";
   private static final String MODULES_DIR = "modules_dir";
-
-  /** Whichever command holds these flags, directly or through another mixin. */
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec spec;
 
   @Option(
       names = "--" + MODULES_DIR,
@@ -148,8 +144,8 @@ public final class HostFlags {
    */
   private List<String> agentFlagNames() {
     List<String> names = new ArrayList<>();
-    List<CommandSpec> commands =
-        new ArrayList<>(List.of(spec.commandLine().getCommandSpec().root()));
+    // Every command's, not only those of the command line being run, which builds only its own.
+    List<CommandSpec> commands = new ArrayList<>(List.of(Main.everyCommand().getCommandSpec()));
     while (!commands.isEmpty()) {
       CommandSpec command = commands.remove(commands.size() - 1);
       for (OptionSpec option : command.options()) {

@@ -1,5 +1,7 @@
 package dev.portcullis.agent.executor;
 
+import dev.portcullis.spawn.ExitWatch;
+import dev.portcullis.spawn.WatchedProcess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,14 @@ final class Reaper {
   /** Reports every task that has ended since the last look. */
   void reap() {
     endings.settleLimitations();
+    Optional<ExitWatch> exits = holdings.launcher.exitWatch();
+    if (exits.isPresent()) {
+      try {
+        exits.get().refresh();
+      } catch (IOException e) {
+        LOG.warn("Cannot look at the recovered tasks' processes: {}", e.getMessage());
+      }
+    }
     List<Ended> ended = new ArrayList<>();
     for (Executor executor : holdings.running()) {
       for (Task task : executor.liveTasks()) {
@@ -49,6 +59,31 @@ final class Reaper {
         endings.taskEnded(end.executor(), end.task(), end.ending());
       }
     }
+  }
+
+  /**
+   * Whether the supervising shell of a recovered task is watched and was still running at the last
+   * look. The first look opens the watch, and keeps it only if the shell's pid is in the task's
+   * container while the watch is open, so that a pid the task's shell no longer holds is never
+   * watched for it.
+   */
+  private boolean shellStillRuns(Task task) throws IOException {
+    Optional<ExitWatch> exits = holdings.launcher.exitWatch();
+    if (exits.isEmpty() || task.pid().isEmpty()) {
+      return false;
+    }
+    if (!task.watchTried()) {
+      long pid = task.pid().getAsLong();
+      Optional<WatchedProcess> found = exits.get().watch(pid);
+      if (found.isPresent() && !holdings.tracker.pids(task.container()).contains(pid)) {
+        found.get().close();
+        found = Optional.empty();
+      }
+      task.watched(found);
+      // Opened after the last look: the next look tells.
+      return found.isPresent();
+    }
+    return task.watch().isPresent() && !task.watch().get().hasExited();
   }
 
   /** A running task seen to have ended, not reported yet. */
@@ -75,7 +110,10 @@ final class Reaper {
         }
       }
       // A recovered task is no child of this agent: its recorded status, or its empty container,
-      // tells that it ended.
+      // tells that it ended. While the shell that would record it is seen to run, neither can.
+      if (shellStillRuns(task)) {
+        return Optional.empty();
+      }
       Optional<Integer> recorded = holdings.launcher.recordedExitStatus(task.record());
       if (recorded.isPresent()) {
         return Optional.of(new Termination.Exited(recorded.get()));

@@ -5,6 +5,7 @@ import dev.portcullis.agent.host.TaskUsers;
 import dev.portcullis.agent.oci.OciContainer;
 import dev.portcullis.agent.oci.OciRuntime;
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.spawn.ExitWatch;
 import dev.portcullis.spawn.Output;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -169,6 +170,26 @@ public final class SandboxLauncher implements TaskLauncher {
     return task.exitStatusFile().isPresent()
         ? TaskShell.recordedExitStatus(task.exitStatusFile().get())
         : Optional.empty();
+  }
+
+  /** The host's watch, where pidfds can be opened through jnr-ffi. */
+  @Override
+  public Optional<ExitWatch> exitWatch() {
+    return Watches.HOST;
+  }
+
+  /** The host's watch, looked for once. */
+  private static final class Watches {
+    static final Optional<ExitWatch> HOST = find();
+
+    private static Optional<ExitWatch> find() {
+      try {
+        return Optional.of(ExitWatch.get());
+      } catch (IOException e) {
+        LOG.debug("Recovered tasks are looked at through their files: {}", e.getMessage());
+        return Optional.empty();
+      }
+    }
   }
 
   @Override

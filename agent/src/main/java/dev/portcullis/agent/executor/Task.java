@@ -5,6 +5,7 @@ import dev.portcullis.agent.oci.OciContainer;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
+import dev.portcullis.spawn.WatchedProcess;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,8 @@ final class Task {
   private Optional<TaskStatus> status = Optional.empty();
   private OptionalLong pid = OptionalLong.empty();
   private Optional<HeldProcess> process = Optional.empty();
+  private Optional<WatchedProcess> watch = Optional.empty();
+  private boolean watchTried;
   private Optional<PortRanges> listening = Optional.empty();
   private KillWatch kills = new KillWatch(Optional.empty());
 
@@ -107,6 +110,33 @@ final class Task {
   void reported(TaskStatus update) {
     this.state = update.state();
     this.status = Optional.of(update);
+    if (state.isTerminal()) {
+      watch.ifPresent(WatchedProcess::close);
+      watch = Optional.empty();
+    }
+  }
+
+  /**
+   * The watch on the process of a recovered task, once {@link #watched} was told whether there is
+   * one.
+   */
+  Optional<WatchedProcess> watch() {
+    return watch;
+  }
+
+  /** Whether a watch was looked for; only once. */
+  boolean watchTried() {
+    return watchTried;
+  }
+
+  /** The watch found for the task's process, if one was; closed when the task ends. */
+  void watched(Optional<WatchedProcess> found) {
+    watchTried = true;
+    if (state.isTerminal()) {
+      found.ifPresent(WatchedProcess::close);
+    } else {
+      watch = found;
+    }
   }
 
   /** The process, if this core started it; a recovered task has none. */

@@ -1,6 +1,7 @@
 package dev.portcullis.agent.executor;
 
 import dev.portcullis.api.ContainerId;
+import dev.portcullis.spawn.ExitWatch;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -46,6 +47,15 @@ public interface TaskLauncher {
    * @throws IOException if a record exists but cannot be read
    */
   Optional<Integer> recordedExitStatus(TaskRecord task) throws IOException;
+
+  /**
+   * Where the processes of recovered tasks can be watched for their exit, so that a look at a task
+   * still running reads none of its files: with a thousand tasks, those reads five times a second
+   * are most of what a recovered agent costs. Empty where they cannot be (the default).
+   */
+  default Optional<ExitWatch> exitWatch() {
+    return Optional.empty();
+  }
 
   /**
    * The processes of a container, and of every container nested in it, are gone, and its cgroups

@@ -108,7 +108,7 @@ class ScanFlagsTest {
 
   @Test
   void aProviderSettingNamedAsAFlagOfAnotherCommandIsRefused() {
-    CommandLine portcullis = new CommandLine(Main.class);
+    CommandLine portcullis = Main.everyCommand();
     portcullis.parseArgs("scan", "--provider_setting=task_id=web-1");
     ScanCommand scan = portcullis.getSubcommands().get("scan").getCommand();
 

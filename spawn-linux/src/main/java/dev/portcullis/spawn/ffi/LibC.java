@@ -1,5 +1,6 @@
 package dev.portcullis.spawn.ffi;
 
+import java.nio.ByteBuffer;
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
@@ -222,6 +223,29 @@ public interface LibC {
    */
   @SaveError
   int kill(int pid, int signal);
+
+  /**
+   * {@code syscall(2)} with two arguments, for {@code pidfd_open(2)}, which older C libraries do
+   * not wrap.
+   *
+   * @param number the system call's number
+   * @param first its first argument
+   * @param second its second argument
+   * @return what the call returns, or -1
+   */
+  @SaveError
+  long syscall(long number, long first, long second);
+
+  /**
+   * {@code poll(2)}.
+   *
+   * @param fds a direct buffer of {@code struct pollfd} (8 bytes each), read and written
+   * @param count how many
+   * @param timeout milliseconds to wait; 0 not to
+   * @return how many have events, or -1
+   */
+  @SaveError
+  int poll(ByteBuffer fds, long count, int timeout);
 
   /**
    * {@code strerror(3)}.
