@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.agent.files.DurableFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,7 @@ final class Checkpoint {
   private final Path directory;
   private final Path file;
   private final Path temporary;
+  private byte[] assembly = new byte[0];
 
   Checkpoint(Path workDir) {
     this.directory = workDir;
@@ -70,13 +73,46 @@ final class Checkpoint {
   /** Replaces the checkpoint with {@code content}, atomically and durably. */
   void write(JsonNode content) throws IOException {
     byte[] bytes = json.writeValueAsString(content).getBytes(StandardCharsets.UTF_8);
+    write(bytes, bytes.length);
+  }
+
+  /**
+   * Replaces the checkpoint, atomically and durably, with a JSON array's elements between a prefix,
+   * which opens the array, and a suffix, which closes it and what holds it: the text of a document
+   * whose elements were serialized one by one.
+   */
+  void write(byte[] prefix, List<byte[]> elements, byte[] suffix) throws IOException {
+    int length = prefix.length + suffix.length + Math.max(0, elements.size() - 1);
+    for (byte[] element : elements) {
+      length += element.length;
+    }
+    if (assembly.length < length) {
+      // Kept from one write to the next: a checkpoint of a thousand executors is a megabyte.
+      assembly = new byte[Math.max(length, assembly.length * 2)];
+    }
+    int at = 0;
+    System.arraycopy(prefix, 0, assembly, at, prefix.length);
+    at += prefix.length;
+    for (int i = 0; i < elements.size(); i++) {
+      if (i > 0) {
+        assembly[at++] = ',';
+      }
+      byte[] element = elements.get(i);
+      System.arraycopy(element, 0, assembly, at, element.length);
+      at += element.length;
+    }
+    System.arraycopy(suffix, 0, assembly, at, suffix.length);
+    write(assembly, length);
+  }
+
+  private void write(byte[] bytes, int length) throws IOException {
     try (FileChannel channel =
         FileChannel.open(
             temporary,
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      DurableFiles.writeFully(channel, bytes, 0);
+      DurableFiles.writeFully(channel, ByteBuffer.wrap(bytes, 0, length), 0);
       channel.force(true);
     }
     DurableFiles.moveAtomically(temporary, file);

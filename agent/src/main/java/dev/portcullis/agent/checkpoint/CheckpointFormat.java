@@ -72,50 +72,63 @@ final class CheckpointFormat {
     root.put("process_tracker", processTracker);
     ArrayNode list = root.putArray("executors");
     for (ExecutorRecord executor : executors) {
-      ObjectNode e = list.addObject();
-      e.put("executor_id", executor.executorId());
-      e.put("container_id", executor.container().toString());
-      e.put("resources", executor.resources());
-      ArrayNode networks = e.putArray("networks");
-      executor.networks().forEach(networks::add);
-      e.put("terminated", executor.terminated());
-      executor
-          .adoption()
-          .ifPresent(
-              adoption -> {
-                ObjectNode a = e.putObject("adoption");
-                a.put("cgroup", adoption.cgroup());
-                adoption.podman().ifPresent(name -> a.put("podman", name));
-              });
-      executor
-          .decision()
-          .ifPresent(decision -> e.set("decision", CheckpointDecision.write(decision)));
-      ArrayNode tasks = e.putArray("tasks");
-      for (TaskRecord task : executor.tasks()) {
-        ObjectNode t = tasks.addObject();
-        t.put("task_id", task.taskId());
-        t.put("container_id", task.container().toString());
-        ArrayNode command = t.putArray("command");
-        task.command().forEach(command::add);
-        task.user()
-            .ifPresent(
-                user -> {
-                  ObjectNode u = t.putObject("user");
-                  u.put("name", user.name());
-                  u.put("uid", user.uid());
-                  u.put("gid", user.gid());
-                });
-        task.oci().ifPresent(oci -> t.set("container", CheckpointContainer.write(oci)));
-        t.put("sandbox", task.sandbox().toString());
-        task.exitStatusFile().ifPresent(file -> t.put("exit_status", file.toString()));
-        t.put("state", task.state().name());
-        task.pid().ifPresent(pid -> t.put("pid", pid));
-        task.status().ifPresent(status -> t.set("status", StatusJson.write(status)));
-        task.decision()
-            .ifPresent(decision -> t.set("decision", CheckpointDecision.write(decision)));
-      }
+      list.add(executor(executor));
     }
     return root;
+  }
+
+  /**
+   * The document {@link #write} makes for no executors: its text, less the closing {@code ]}}, is
+   * what precedes the executors, each as {@link #executor} makes it, separated by commas.
+   */
+  static ObjectNode header(String cgroupsRoot, String processTracker) {
+    return write(cgroupsRoot, processTracker, List.of());
+  }
+
+  /** One executor, as an element of the document's list of executors. */
+  static ObjectNode executor(ExecutorRecord executor) {
+    ObjectNode e = JsonNodeFactory.instance.objectNode();
+    e.put("executor_id", executor.executorId());
+    e.put("container_id", executor.container().toString());
+    e.put("resources", executor.resources());
+    ArrayNode networks = e.putArray("networks");
+    executor.networks().forEach(networks::add);
+    e.put("terminated", executor.terminated());
+    executor
+        .adoption()
+        .ifPresent(
+            adoption -> {
+              ObjectNode a = e.putObject("adoption");
+              a.put("cgroup", adoption.cgroup());
+              adoption.podman().ifPresent(name -> a.put("podman", name));
+            });
+    executor
+        .decision()
+        .ifPresent(decision -> e.set("decision", CheckpointDecision.write(decision)));
+    ArrayNode tasks = e.putArray("tasks");
+    for (TaskRecord task : executor.tasks()) {
+      ObjectNode t = tasks.addObject();
+      t.put("task_id", task.taskId());
+      t.put("container_id", task.container().toString());
+      ArrayNode command = t.putArray("command");
+      task.command().forEach(command::add);
+      task.user()
+          .ifPresent(
+              user -> {
+                ObjectNode u = t.putObject("user");
+                u.put("name", user.name());
+                u.put("uid", user.uid());
+                u.put("gid", user.gid());
+              });
+      task.oci().ifPresent(oci -> t.set("container", CheckpointContainer.write(oci)));
+      t.put("sandbox", task.sandbox().toString());
+      task.exitStatusFile().ifPresent(file -> t.put("exit_status", file.toString()));
+      t.put("state", task.state().name());
+      task.pid().ifPresent(pid -> t.put("pid", pid));
+      task.status().ifPresent(status -> t.set("status", StatusJson.write(status)));
+      task.decision().ifPresent(decision -> t.set("decision", CheckpointDecision.write(decision)));
+    }
+    return e;
   }
 
   /**

@@ -1,11 +1,18 @@
 package dev.portcullis.agent.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.agent.executor.ExecutorRecord;
 import dev.portcullis.agent.executor.Journal;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,16 +25,78 @@ public final class CheckpointJournal implements Journal {
   private final Checkpoint checkpoint;
   private final String cgroupsRoot;
   private final String processTracker;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /** What precedes the executors in the checkpoint's text: it opens their array. */
+  private final byte[] prefix;
+
+  /** What follows them: it closes their array and the document. */
+  private static final byte[] SUFFIX = {']', '}'};
+
+  private static final byte[] EMPTY_END = {'[', ']', '}'};
+
+  /** Each executor as the last save serialized it, by id. */
+  private Map<String, Serialized> serialized = Map.of();
 
   public CheckpointJournal(Path workDir, String cgroupsRoot, String processTracker) {
     this.checkpoint = new Checkpoint(workDir);
     this.cgroupsRoot = cgroupsRoot;
     this.processTracker = processTracker;
+    byte[] empty;
+    try {
+      empty = json.writeValueAsBytes(CheckpointFormat.header(cgroupsRoot, processTracker));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a checkpoint's header cannot be serialized: " + e, e);
+    }
+    if (empty.length < SUFFIX.length + 1
+        || !Arrays.equals(empty, empty.length - SUFFIX.length - 1, empty.length, EMPTY_END, 0, 3)) {
+      throw new IllegalStateException(
+          "a checkpoint without executors ends otherwise than with []}: "
+              + new String(empty, StandardCharsets.UTF_8));
+    }
+    this.prefix = Arrays.copyOf(empty, empty.length - SUFFIX.length);
   }
 
+  /**
+   * Writes the whole checkpoint, serializing again only the executors whose record changed since
+   * the last save: a launch saves twice, and at a thousand executors serializing them all, a
+   * megabyte of JSON and the garbage of its tree, was most of what a launch cost, in the
+   * collections it caused above all.
+   */
   @Override
   public void save(List<ExecutorRecord> executors) throws IOException {
-    checkpoint.write(CheckpointFormat.write(cgroupsRoot, processTracker, executors));
+    Map<String, Serialized> current = new HashMap<>();
+    List<byte[]> elements = new ArrayList<>(executors.size());
+    for (ExecutorRecord executor : executors) {
+      Serialized kept = serialized.get(executor.executorId());
+      if (kept == null || !kept.record().equals(executor)) {
+        kept =
+            new Serialized(executor, json.writeValueAsBytes(CheckpointFormat.executor(executor)));
+      }
+      current.put(executor.executorId(), kept);
+      elements.add(kept.json());
+    }
+    serialized = current;
+    checkpoint.write(prefix, elements, SUFFIX);
+  }
+
+  /** An executor's record, and its JSON as the checkpoint holds it; the bytes are never changed. */
+  private static final class Serialized {
+    private final ExecutorRecord record;
+    private final byte[] json;
+
+    Serialized(ExecutorRecord record, byte[] json) {
+      this.record = record;
+      this.json = json;
+    }
+
+    ExecutorRecord record() {
+      return record;
+    }
+
+    byte[] json() {
+      return json;
+    }
   }
 
   /**

@@ -21,9 +21,22 @@ public final class DurableFiles {
   /** Writes all of {@code bytes} at {@code position}; a short write is retried until done. */
   public static void writeFully(FileChannel channel, byte[] bytes, long position)
       throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    writeFully(channel, ByteBuffer.wrap(bytes), position);
+  }
+
+  /**
+   * Writes what remains of {@code buffer} at {@code position}, however many writes that takes.
+   *
+   * @param channel where to write
+   * @param buffer what to write, from its position to its limit, which are not kept
+   * @param position where in the file the first byte goes
+   * @throws IOException if a write fails
+   */
+  public static void writeFully(FileChannel channel, ByteBuffer buffer, long position)
+      throws IOException {
+    long start = position - buffer.position();
     while (buffer.hasRemaining()) {
-      channel.write(buffer, position + buffer.position());
+      channel.write(buffer, start + buffer.position());
     }
   }
 

@@ -23,6 +23,8 @@ import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ContainerLimitation;
 import dev.portcullis.api.PortRanges;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -191,6 +194,47 @@ class CheckpointFormatTest {
             List.of(d),
             Optional.of(new Adoption("/libpod_parent/libpod-3f2a", Optional.of("memcached"))));
     return List.of(web, batch, cache);
+  }
+
+  /** The same executor with other resources: a change the journal must see. */
+  private static ExecutorRecord resized(ExecutorRecord e, String resources) {
+    return new ExecutorRecord(
+        e.executorId(),
+        e.container(),
+        resources,
+        e.ports(),
+        e.networks(),
+        e.terminated(),
+        e.listening(),
+        e.guardRefusals(),
+        e.decision(),
+        e.tasks(),
+        e.adoption());
+  }
+
+  @Test
+  void theJournalWritesWhatTheWholeDocumentSerializesWhicheverExecutorsChanged(
+      @TempDir Path workDir) throws Exception {
+    // A root that JSON must escape, in the text that precedes the executors.
+    String root = "portcullis \"\u00e9\"";
+    CheckpointJournal journal = new CheckpointJournal(workDir, root, "cgroups-v2");
+    ObjectMapper json = new ObjectMapper();
+    List<ExecutorRecord> all = executors();
+    List<List<ExecutorRecord>> saves =
+        List.of(
+            all,
+            all,
+            List.of(all.get(0), resized(all.get(1), "cpus:1;ports:[80-80]"), all.get(2)),
+            List.of(all.get(2), all.get(0)),
+            List.of(),
+            List.of(resized(all.get(2), "cpus:2;ports:[11211-11211]"), all.get(1)));
+    for (List<ExecutorRecord> executors : saves) {
+      journal.save(executors);
+      assertEquals(
+          json.writeValueAsString(CheckpointFormat.write(root, "cgroups-v2", executors)),
+          Files.readString(journal.file(), StandardCharsets.UTF_8));
+      assertEquals(Optional.of(executors), journal.read());
+    }
   }
 
   private static ObjectNode document() {
