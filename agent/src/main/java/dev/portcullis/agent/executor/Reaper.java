@@ -74,10 +74,26 @@ final class Reaper {
     }
     if (!task.watchTried()) {
       long pid = task.pid().getAsLong();
-      Optional<WatchedProcess> found = exits.get().watch(pid);
-      if (found.isPresent() && !holdings.tracker.pids(task.container()).contains(pid)) {
-        found.get().close();
+      Optional<WatchedProcess> found;
+      try {
+        found = exits.get().watch(pid);
+      } catch (IOException e) {
+        // A kernel without pidfds, or no descriptor left: this task is read at every look.
+        LOG.debug("Task {} is not watched: {}", task.taskId(), e.getMessage());
         found = Optional.empty();
+      }
+      if (found.isPresent()) {
+        boolean theTasks;
+        try {
+          theTasks = holdings.tracker.pids(task.container()).contains(pid);
+        } catch (IOException | RuntimeException e) {
+          found.get().close();
+          throw e;
+        }
+        if (!theTasks) {
+          found.get().close();
+          found = Optional.empty();
+        }
       }
       task.watched(found);
       // Opened after the last look: the next look tells.
