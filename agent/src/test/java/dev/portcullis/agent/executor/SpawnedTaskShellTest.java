@@ -1,6 +1,6 @@
 package dev.portcullis.agent.executor;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.portcullis.spawn.Spawner;
 import java.io.IOException;
@@ -17,8 +17,8 @@ class SpawnedTaskShellTest extends TaskShellContract {
       if ("1".equals(System.getenv("PORTCULLIS_REQUIRE_LINUX"))) {
         throw e;
       }
-      assumeTrue(false, "the spawner cannot be reached here: " + e.getMessage());
-      throw e;
+      // Skipped off Linux, as the other tests that need it; a failure where Linux is required.
+      return abort("the spawner cannot be reached here: " + e.getMessage());
     }
   }
 }
