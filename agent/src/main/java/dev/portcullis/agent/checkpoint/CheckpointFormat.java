@@ -1,6 +1,8 @@
 package dev.portcullis.agent.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +19,7 @@ import dev.portcullis.agent.status.StatusJson;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.core.config.AgentResources;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -78,11 +81,27 @@ final class CheckpointFormat {
   }
 
   /**
-   * The document {@link #write} makes for no executors: its text, less the closing {@code ]}}, is
-   * what precedes the executors, each as {@link #executor} makes it, separated by commas.
+   * What follows the executors in a checkpoint's text: the end of their array and of the document.
    */
-  static ObjectNode header(String cgroupsRoot, String processTracker) {
-    return write(cgroupsRoot, processTracker, List.of());
+  static final byte[] SUFFIX = {']', '}'};
+
+  /**
+   * What precedes the executors in a checkpoint's text, as {@code json} writes the document: the
+   * executors follow it, each as {@link #executor} makes it, separated by commas, then {@link
+   * #SUFFIX}.
+   */
+  static byte[] prefix(ObjectMapper json, String cgroupsRoot, String processTracker) {
+    String empty;
+    try {
+      empty = json.writeValueAsString(write(cgroupsRoot, processTracker, List.of()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a checkpoint's header cannot be serialized: " + e, e);
+    }
+    // The executors are the document's last field: their empty array closes it.
+    if (!empty.endsWith("[]}")) {
+      throw new IllegalStateException("a checkpoint without executors ends otherwise: " + empty);
+    }
+    return empty.substring(0, empty.length() - SUFFIX.length).getBytes(StandardCharsets.UTF_8);
   }
 
   /** One executor, as an element of the document's list of executors. */

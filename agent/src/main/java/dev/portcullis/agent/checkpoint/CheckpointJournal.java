@@ -1,15 +1,12 @@
 package dev.portcullis.agent.checkpoint;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.agent.executor.ExecutorRecord;
 import dev.portcullis.agent.executor.Journal;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +27,6 @@ public final class CheckpointJournal implements Journal {
   /** What precedes the executors in the checkpoint's text: it opens their array. */
   private final byte[] prefix;
 
-  /** What follows them: it closes their array and the document. */
-  private static final byte[] SUFFIX = {']', '}'};
-
-  private static final byte[] EMPTY_END = {'[', ']', '}'};
-
   /** Each executor as the last save serialized it, by id. */
   private Map<String, Serialized> serialized = Map.of();
 
@@ -42,19 +34,7 @@ public final class CheckpointJournal implements Journal {
     this.checkpoint = new Checkpoint(workDir);
     this.cgroupsRoot = cgroupsRoot;
     this.processTracker = processTracker;
-    byte[] empty;
-    try {
-      empty = json.writeValueAsBytes(CheckpointFormat.header(cgroupsRoot, processTracker));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a checkpoint's header cannot be serialized: " + e, e);
-    }
-    if (empty.length < SUFFIX.length + 1
-        || !Arrays.equals(empty, empty.length - SUFFIX.length - 1, empty.length, EMPTY_END, 0, 3)) {
-      throw new IllegalStateException(
-          "a checkpoint without executors ends otherwise than with []}: "
-              + new String(empty, StandardCharsets.UTF_8));
-    }
-    this.prefix = Arrays.copyOf(empty, empty.length - SUFFIX.length);
+    this.prefix = CheckpointFormat.prefix(json, cgroupsRoot, processTracker);
   }
 
   /**
@@ -77,7 +57,7 @@ public final class CheckpointJournal implements Journal {
       elements.add(kept.json());
     }
     serialized = current;
-    checkpoint.write(prefix, elements, SUFFIX);
+    checkpoint.write(prefix, elements, CheckpointFormat.SUFFIX);
   }
 
   /** An executor's record, and its JSON as the checkpoint holds it; the bytes are never changed. */
