@@ -29,7 +29,11 @@ public enum BpfCommand {
   /** Information about the program or map behind a descriptor. */
   OBJ_GET_INFO_BY_FD(15),
   /** The programs attached to a cgroup at one attach type. */
-  PROG_QUERY(16);
+  PROG_QUERY(16),
+  /** Links a program to what it runs on, such as a BPF iterator. */
+  LINK_CREATE(28),
+  /** Opens a new read of an iterator link: a file that {@code read(2)} runs the program over. */
+  ITER_CREATE(33);
 
   private final int number;
 

@@ -15,7 +15,9 @@ public enum AttachType {
   /** {@code bind()} of an IPv4 socket, after the port is taken. */
   CGROUP_INET4_POST_BIND(12),
   /** {@code bind()} of an IPv6 socket, after the port is taken. */
-  CGROUP_INET6_POST_BIND(13);
+  CGROUP_INET6_POST_BIND(13),
+  /** A BPF iterator: the program runs once per object the kernel walks, when the file is read. */
+  TRACE_ITER(28);
 
   private final int number;
 

@@ -76,8 +76,8 @@ public final class BpfAttr {
 
   /**
    * {@code BPF_PROG_LOAD}: prog_type, insn_cnt, insns, license, the log (level, size, buffer; all
-   * zero for none: the kernel refuses a buffer without a level), prog_name and
-   * expected_attach_type.
+   * zero for none: the kernel refuses a buffer without a level), prog_name, expected_attach_type
+   * and attach_btf_id (the kernel's BTF id of what a tracing program attaches to; 0 for others).
    */
   public static ByteBuffer programLoad(
       ByteBuffer attr,
@@ -89,7 +89,8 @@ public final class BpfAttr {
       int logSize,
       long logAddress,
       String name,
-      AttachType expectedAttachType) {
+      AttachType expectedAttachType,
+      int attachBtfId) {
     if (logLevel == 0 && (logSize != 0 || logAddress != 0)) {
       throw new IllegalArgumentException("A verifier log buffer needs a log level above 0");
     }
@@ -103,6 +104,23 @@ public final class BpfAttr {
         .putLong(32, logAddress);
     putName(attr, 48, name);
     attr.putInt(68, expectedAttachType.number());
+    attr.putInt(108, attachBtfId);
+    return attr;
+  }
+
+  /**
+   * {@code BPF_LINK_CREATE}: prog_fd, target_fd and attach_type; for an iterator, target_fd is 0
+   * and no iter_info is given, so that it walks every object of its kind.
+   */
+  public static ByteBuffer linkCreate(
+      ByteBuffer attr, int programFd, int targetFd, AttachType type) {
+    reset(attr).putInt(0, programFd).putInt(4, targetFd).putInt(8, type.number());
+    return attr;
+  }
+
+  /** {@code BPF_ITER_CREATE}: link_fd, and flags 0. */
+  public static ByteBuffer iterCreate(ByteBuffer attr, int linkFd) {
+    reset(attr).putInt(0, linkFd);
     return attr;
   }
 

@@ -55,4 +55,16 @@ public interface LibC {
    */
   @SaveError
   int close(int fd);
+
+  /**
+   * {@code read(2)}: reads up to {@code count} bytes into native memory.
+   *
+   * @param fd the descriptor
+   * @param buffer the address of at least {@code count} bytes
+   * @param count how many bytes to read at most
+   * @return how many were read, 0 at the end, or -1
+   * @since 0.4
+   */
+  @SaveError
+  long read(int fd, long buffer, long count);
 }

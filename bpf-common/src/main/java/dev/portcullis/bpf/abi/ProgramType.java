@@ -11,7 +11,9 @@ public enum ProgramType {
   /** Runs on TCP state callbacks of a cgroup's sockets; the guard's listen check. */
   SOCK_OPS(13),
   /** Runs on socket calls that name an address; the guard's bind check. */
-  CGROUP_SOCK_ADDR(18);
+  CGROUP_SOCK_ADDR(18),
+  /** Attached by BTF id to a kernel function; among them the BPF iterators. */
+  TRACING(26);
 
   private final int number;
 

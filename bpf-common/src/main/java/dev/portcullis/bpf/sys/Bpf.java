@@ -167,12 +167,28 @@ public final class Bpf {
   public Fd loadProgram(
       ProgramType type, AttachType expected, Program program, String name, String license)
       throws BpfException {
+    return loadProgram(type, expected, 0, program, name, license);
+  }
+
+  /**
+   * As {@link #loadProgram(ProgramType, AttachType, Program, String, String)}, for a program that
+   * attaches to the kernel object whose BTF id is {@code attachBtfId}: a {@link
+   * ProgramType#TRACING} program such as an iterator.
+   */
+  public Fd loadProgram(
+      ProgramType type,
+      AttachType expected,
+      int attachBtfId,
+      Program program,
+      String name,
+      String license)
+      throws BpfException {
     CallMemory.Region instructions = bytes(program.bytes());
     CallMemory.Region licence = cString(license);
     BpfException refused = null;
     for (int attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
       CallMemory memory = memory();
-      programLoad(memory, type, expected, program, name, instructions, licence, null);
+      programLoad(memory, type, expected, attachBtfId, program, name, instructions, licence, null);
       try {
         return fd(
             call(BpfCommand.PROG_LOAD, memory, "loading program " + name, instructions, licence),
@@ -184,7 +200,7 @@ public final class Bpf {
         }
       }
     }
-    String log = verifierLog(type, expected, program, name, instructions, licence);
+    String log = verifierLog(type, expected, attachBtfId, program, name, instructions, licence);
     throw new BpfException(
         BpfCommand.PROG_LOAD,
         refused.errno(),
@@ -195,6 +211,7 @@ public final class Bpf {
       CallMemory memory,
       ProgramType type,
       AttachType expected,
+      int attachBtfId,
       Program program,
       String name,
       CallMemory.Region instructions,
@@ -210,20 +227,22 @@ public final class Bpf {
         log == null ? 0 : log.buffer().capacity(),
         log == null ? 0 : log.address(),
         name,
-        expected);
+        expected,
+        attachBtfId);
   }
 
   /** Loads the program again with a log, only to say why the kernel refused it. */
   private String verifierLog(
       ProgramType type,
       AttachType expected,
+      int attachBtfId,
       Program program,
       String name,
       CallMemory.Region instructions,
       CallMemory.Region licence) {
     CallMemory.Region log = region(LOG_SIZE);
     CallMemory memory = memory();
-    programLoad(memory, type, expected, program, name, instructions, licence, log);
+    programLoad(memory, type, expected, attachBtfId, program, name, instructions, licence, log);
     try {
       fd(call(BpfCommand.PROG_LOAD, memory, "", instructions, licence, log), "program " + name)
           .close();
@@ -257,6 +276,60 @@ public final class Bpf {
     byte[] bytes = new byte[end];
     log.get(0, bytes);
     return new String(bytes, StandardCharsets.UTF_8).strip();
+  }
+
+  /**
+   * Links an iterator program ({@link AttachType#TRACE_ITER}) so that it can be read: the link
+   * lives as long as its descriptor.
+   */
+  public Fd iteratorLink(Fd program) throws BpfException {
+    CallMemory memory = memory();
+    BpfAttr.linkCreate(memory.attr.buffer(), program.value(), 0, AttachType.TRACE_ITER);
+    return fd(call(BpfCommand.LINK_CREATE, memory, "linking " + program), "link of " + program);
+  }
+
+  /**
+   * Opens one read of an iterator link: reading the file to its end runs the program over every
+   * object, and a new read needs a new file.
+   */
+  public Fd openIterator(Fd link) throws BpfException {
+    CallMemory memory = memory();
+    BpfAttr.iterCreate(memory.attr.buffer(), link.value());
+    return fd(call(BpfCommand.ITER_CREATE, memory, "opening " + link), "iterator of " + link);
+  }
+
+  /**
+   * Reads from a descriptor into {@code buffer} from its position to its limit, advancing the
+   * position; {@code address} is the buffer's native address. Retried when a signal interrupts it.
+   *
+   * @return how many bytes were read; 0 at the end
+   * @throws IOException with the errno when the read fails
+   */
+  public int read(Fd fd, ByteBuffer buffer, long address) throws IOException {
+    if (!buffer.isDirect()) {
+      throw new IllegalArgumentException("reads go to direct buffers only");
+    }
+    while (true) {
+      long n;
+      try {
+        n = binding.libc().read(fd.value(), address + buffer.position(), buffer.remaining());
+      } finally {
+        Reference.reachabilityFence(buffer);
+      }
+      if (n >= 0) {
+        buffer.position(buffer.position() + (int) n);
+        return (int) n;
+      }
+      int errno = binding.errno();
+      if (errno != Errno.EINTR) {
+        throw new IOException("read of " + fd + " failed: " + Errno.describe(errno));
+      }
+    }
+  }
+
+  /** The native address of a direct buffer's first byte. */
+  public long address(ByteBuffer direct) {
+    return binding.address(direct);
   }
 
   /** Attaches a program to a cgroup. */

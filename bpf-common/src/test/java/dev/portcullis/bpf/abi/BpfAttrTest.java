@@ -90,7 +90,8 @@ class BpfAttrTest {
             4096,
             0x30L,
             "pc_bind4",
-            AttachType.CGROUP_INET4_BIND);
+            AttachType.CGROUP_INET4_BIND,
+            0);
     assertEquals(18, attr.getInt(0));
     assertEquals(27, attr.getInt(4));
     assertEquals(0x10L, attr.getLong(8));
@@ -100,8 +101,45 @@ class BpfAttrTest {
     assertEquals(0x30L, attr.getLong(32));
     assertEquals("pc_bind4", BpfAttr.getName(attr, 48));
     assertEquals(8, attr.getInt(68));
-    for (int offset : new int[] {40, 44, 64, 72, 76, 80, 100, 120, 140}) {
+    for (int offset : new int[] {40, 44, 64, 72, 76, 80, 100, 108, 120, 140}) {
       assertEquals(0, attr.getInt(offset), "offset " + offset);
+    }
+  }
+
+  @Test
+  void tracingProgramLoadCarriesItsBtfId() {
+    ByteBuffer attr =
+        BpfAttr.programLoad(
+            dirty(),
+            ProgramType.TRACING,
+            30,
+            0x10L,
+            0x20L,
+            0,
+            0,
+            0,
+            "pc_holders",
+            AttachType.TRACE_ITER,
+            64101);
+    assertEquals(26, attr.getInt(0));
+    assertEquals(28, attr.getInt(68));
+    assertEquals(64101, attr.getInt(108));
+    assertEquals(0, attr.getInt(112), "attach_btf_obj_fd: the kernel's own BTF");
+  }
+
+  @Test
+  void iteratorLinkAndRead() {
+    ByteBuffer link = BpfAttr.linkCreate(dirty(), 7, 0, AttachType.TRACE_ITER);
+    assertEquals(7, link.getInt(0));
+    assertEquals(0, link.getInt(4));
+    assertEquals(28, link.getInt(8));
+    for (int offset = 12; offset < BpfAttr.SIZE; offset += 4) {
+      assertEquals(0, link.getInt(offset), "offset " + offset);
+    }
+    ByteBuffer read = BpfAttr.iterCreate(dirty(), 9);
+    assertEquals(9, read.getInt(0));
+    for (int offset = 4; offset < BpfAttr.SIZE; offset += 4) {
+      assertEquals(0, read.getInt(offset), "offset " + offset);
     }
   }
 
@@ -120,7 +158,8 @@ class BpfAttrTest {
                 4096,
                 0x30L,
                 "x",
-                AttachType.CGROUP_SOCK_OPS));
+                AttachType.CGROUP_SOCK_OPS,
+                0));
   }
 
   @Test
