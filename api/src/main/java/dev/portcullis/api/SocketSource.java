@@ -2,6 +2,7 @@ package dev.portcullis.api;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,4 +44,25 @@ public interface SocketSource extends Provider {
    * ListeningSocket#cgroupId()}, which lets a scan attribute them without reading descriptors}
    */
   boolean reportsCgroupIds();
+
+  /**
+   * {@return the socket descriptors of every process on the host, read at once, each with the
+   * cgroup v2 id of the process holding it; empty when this source cannot read them so, as in this
+   * default}
+   *
+   * <p>What it promises, where it answers: every process the host's pid namespace holds that had a
+   * socket descriptor open throughout the read is in it, with every such descriptor; a process that
+   * starts, exits or changes cgroup meanwhile may or may not be; pids are the host's. A scan that
+   * gets an answer attributes sockets by their holders' cgroup ids, as exactly as reading each
+   * container's processes and their descriptors, without reading either; a source that cannot
+   * answer leaves it to {@link #socketInodes(long)}, one process at a time.
+   *
+   * @throws IOException if the source can read holders at all but this read failed; never a partial
+   *     answer
+   * @since 0.4
+   */
+  @Stability(Stability.Level.EXPERIMENTAL)
+  default Optional<SocketHolders> socketHolders() throws IOException {
+    return Optional.empty();
+  }
 }

@@ -4,12 +4,15 @@ import com.google.auto.service.AutoService;
 import dev.portcullis.api.AddressFamily;
 import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.Protocol;
+import dev.portcullis.api.SocketHolders;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.linux.ProcessDescriptors;
 import dev.portcullis.netlink.codec.InetDiagSocket;
 import dev.portcullis.netlink.codec.SockDiagQuery;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +60,11 @@ public final class NetlinkSocketSource implements SocketSource {
   private ByteBuffer buffer; // guarded by lock, allocated on first use
   private Optional<Throwable> unavailabilityCause; // guarded by lock, probed on first use
   private volatile boolean cgroupIdsMissing;
+
+  /** Why there is no {@link #holders}, once tried; guarded by lock. */
+  private String holdersMissing;
+
+  private HolderIterator holders; // guarded by lock, loaded on first use
 
   /** A source over the host's kernel and {@code /proc}; does no work until used. */
   public NetlinkSocketSource() {
@@ -181,6 +189,92 @@ public final class NetlinkSocketSource implements SocketSource {
       return nativeDescriptors.socketInodes(pid);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Every process's socket descriptors from one read of a BPF {@code task_file} iterator (see
+   * {@link HolderIterator}), where the kernel lets this process load it; empty otherwise, for
+   * example without {@code CAP_BPF}, without BTF, before Linux 5.8, or when this process runs in a
+   * pid namespace of its own, whose pids the iterator's would not match.
+   *
+   * <p>The first call loads the program and checks it against {@code /proc/self/fd}: the socket
+   * this source opens for the check must be reported as this process's. A load or check that fails
+   * is not tried again; its reason is logged once, at debug level, and is {@link
+   * #holdersUnavailableCause()}.
+   */
+  @Override
+  public Optional<SocketHolders> socketHolders() throws IOException {
+    lock.lock();
+    try {
+      if (holders == null && holdersMissing == null) {
+        holders = loadHolders();
+      }
+      return holders == null ? Optional.empty() : Optional.of(holders.read());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Why {@link #socketHolders()} is empty; empty when it answers or was never asked. */
+  Optional<String> holdersUnavailableCause() {
+    lock.lock();
+    try {
+      return Optional.ofNullable(holdersMissing);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Must be called with the lock held; null when the iterator cannot be used here. */
+  private HolderIterator loadHolders() {
+    HolderIterator loaded = null;
+    try {
+      loaded = HolderIterator.load();
+      String mismatch = selfCheck(loaded);
+      if (mismatch == null) {
+        LOG.debug("Socket holders are read with a BPF task_file iterator");
+        HolderIterator kept = loaded;
+        loaded = null;
+        return kept;
+      }
+      holdersMissing = mismatch;
+    } catch (IOException | RuntimeException | LinkageError e) {
+      holdersMissing = "the BPF task_file iterator cannot be loaded: " + e.getMessage();
+    } finally {
+      if (loaded != null) {
+        loaded.close();
+      }
+    }
+    LOG.debug("Socket holders are read from /proc, one process at a time: {}", holdersMissing);
+    return null;
+  }
+
+  /** Why the iterator's answer for this process is not what {@code /proc/self/fd} says, or null. */
+  private String selfCheck(HolderIterator iterator) throws IOException {
+    long self = ProcessHandle.current().pid();
+    // An unbound TCP socket of this process's own, held open across both reads.
+    ServerSocketChannel probe = ServerSocketChannel.open();
+    try {
+      Set<Long> fromProc = socketInodes(self);
+      SocketHolders read = iterator.read();
+      Set<Long> fromIterator = new HashSet<>();
+      for (int i = 0; i < read.size(); i++) {
+        if (read.pid(i) == self) {
+          fromIterator.add(read.inode(i));
+        }
+      }
+      fromIterator.retainAll(fromProc);
+      if (fromIterator.isEmpty()) {
+        return "the BPF task_file iterator reported none of the "
+            + fromProc.size()
+            + " sockets /proc/self/fd shows for pid "
+            + self
+            + " (another pid namespace?)";
+      }
+      return null;
+    } finally {
+      probe.close();
     }
   }
 
