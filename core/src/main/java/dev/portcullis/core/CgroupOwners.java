@@ -6,6 +6,7 @@ import dev.portcullis.api.ProcessTracker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,8 +15,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Which container each cgroup id belongs to, for the fast path, kept from scan to scan: the deepest
- * judged container whose cgroup subtree holds it.
+ * Which container each cgroup id belongs to, kept from scan to scan: the deepest judged container
+ * whose cgroup subtree holds it.
  *
  * <p>Walking every container's subtree costs a few {@code lstat}s per container, which at a
  * thousand containers cost a scan more than the socket dump itself. So a container's subtree is
@@ -28,76 +29,108 @@ import java.util.Set;
  * subtree holds it (an adopted cgroup that existed before): that container's own walk finds it, and
  * an owner always wins over the ids known to be outside.
  *
+ * <p>The same cache answers for the cgroups of the processes that hold sockets, on the exact path:
+ * a process's cgroup is as fixed as a socket's, except that the process may move, and then it is in
+ * a cgroup whose id is looked up anew. Each {@link Kind} of id keeps its own ids known to be
+ * outside, which a walk of all for one kind leaves valid for the other: an id outside every walked
+ * subtree stays outside, and a container judged since is walked, and wins.
+ *
  * <p>Called by one scanning thread at a time.
  */
 final class CgroupOwners {
 
   /**
-   * What the cache answered for one scan's sockets.
+   * What the cache answered for one scan's ids.
    *
-   * @param owners each socket's owner, at the socket's index; null for a socket outside every
-   *     judged container, or without a cgroup id
+   * @param owners each id's owner, at the id's index; null for an id outside every judged
+   *     container, or for {@link #NO_ID}
    * @param unreadable the containers whose subtree could not be walked, with why
    */
   record Owned(List<ContainerId> owners, Map<ContainerId, Exception> unreadable) {}
 
+  /** In an id array, a place with no cgroup id: a socket the kernel gave none. */
+  static final long NO_ID = 0;
+
+  /**
+   * Whose cgroup ids are asked about. Each kind keeps its own ids known to be outside every
+   * container, so that asking about one kind never makes the other's look unseen: the cgroups that
+   * created the host's sockets are few, the cgroups of every process holding one are more.
+   */
+  enum Kind {
+    /** The cgroups that created sockets, as the dump reports them. */
+    CREATORS,
+    /** The cgroups of the processes that hold sockets, as {@code socketHolders} reads them. */
+    HOLDERS
+  }
+
   private final Map<ContainerId, Set<Long>> walked = new HashMap<>();
-  private Set<Long> outside = Set.of();
+  private final Map<Kind, Set<Long>> outside = new EnumMap<>(Kind.class);
   private LongMap<ContainerId> owners;
 
   /**
-   * The owners of the sockets' cgroup ids among {@code judged}, walking only the containers judged
-   * since the last call, or all of them when a socket names a cgroup id not seen before.
+   * The owners of the sockets' creating cgroups: {@link #owners(List, long[], Kind,
+   * ProcessTracker)}.
    */
   Owned owners(List<ContainerId> judged, List<ListeningSocket> sockets, ProcessTracker tracker) {
+    long[] ids = new long[sockets.size()];
+    for (int i = 0; i < ids.length; i++) {
+      OptionalLong id = sockets.get(i).cgroupId();
+      ids[i] = id.isPresent() ? id.getAsLong() : NO_ID;
+    }
+    return owners(judged, ids, Kind.CREATORS, tracker);
+  }
+
+  /**
+   * The owners of the cgroup ids among {@code judged}, walking only the containers judged since the
+   * last call, or all of them when an id is neither any container's nor known to be outside.
+   */
+  Owned owners(List<ContainerId> judged, long[] ids, Kind kind, ProcessTracker tracker) {
     Map<ContainerId, Exception> unreadable = new HashMap<>();
     sync(judged, tracker, unreadable);
-    ContainerId[] found = new ContainerId[sockets.size()];
-    int outsideSeen = look(sockets, found, true);
+    Set<Long> known = outside.getOrDefault(kind, Set.of());
+    ContainerId[] found = new ContainerId[ids.length];
+    int outsideSeen = look(ids, found, known, true);
     if (outsideSeen < 0) {
       walked.clear();
       owners = null;
       unreadable.clear();
       sync(judged, tracker, unreadable);
-      outside = Set.of();
-      look(sockets, found, false);
-      outside = unowned(sockets, found);
-    } else if (outside.size() > 2 * outsideSeen + 16) {
-      // Kept to about the ids sockets still name, so that it cannot grow without bound.
-      outside = unowned(sockets, found);
+      look(ids, found, Set.of(), false);
+      outside.put(kind, unowned(ids, found));
+    } else if (known.size() > 2 * outsideSeen + 16) {
+      // Kept to about the ids still asked about, so that it cannot grow without bound.
+      outside.put(kind, unowned(ids, found));
     }
     // A view, not a copy: it may hold nulls, and only the scan that asked reads it.
     return new Owned(Arrays.asList(found), unreadable);
   }
 
-  /** The cgroup ids of the sockets {@code found} gives no owner. */
-  private static Set<Long> unowned(List<ListeningSocket> sockets, ContainerId[] found) {
-    Set<Long> ids = new HashSet<>();
+  /** The ids {@code found} gives no owner. */
+  private static Set<Long> unowned(long[] ids, ContainerId[] found) {
+    Set<Long> unowned = new HashSet<>();
     for (int i = 0; i < found.length; i++) {
-      OptionalLong id = sockets.get(i).cgroupId();
-      if (found[i] == null && id.isPresent()) {
-        ids.add(id.getAsLong());
+      if (found[i] == null && ids[i] != NO_ID) {
+        unowned.add(ids[i]);
       }
     }
-    return ids;
+    return unowned;
   }
 
   /**
-   * Fills in each socket's owner; returns how many sockets named an id known to be outside, or, if
-   * {@code stopAtUnseen}, -1 as soon as one names an id never seen.
+   * Fills in each id's owner; returns how many ids were known to be outside, or, if {@code
+   * stopAtUnseen}, -1 as soon as one is neither owned nor known to be outside.
    */
-  private int look(List<ListeningSocket> sockets, ContainerId[] found, boolean stopAtUnseen) {
-    LongMap<ContainerId> known = owners();
+  private int look(long[] ids, ContainerId[] found, Set<Long> known, boolean stopAtUnseen) {
+    LongMap<ContainerId> byId = owners();
     int outsideSeen = 0;
     for (int i = 0; i < found.length; i++) {
-      OptionalLong id = sockets.get(i).cgroupId();
-      if (id.isEmpty()) {
+      if (ids[i] == NO_ID) {
         found[i] = null;
         continue;
       }
-      found[i] = known.get(id.getAsLong());
+      found[i] = byId.get(ids[i]);
       if (found[i] == null) {
-        if (!outside.contains(id.getAsLong())) {
+        if (!known.contains(ids[i])) {
           if (stopAtUnseen) {
             return -1;
           }

@@ -7,6 +7,7 @@ import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.PolicyContext;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.SocketHolders;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
@@ -63,6 +64,9 @@ final class Scan {
   private final Map<ContainerId, ViolationMemory> memory = new ConcurrentHashMap<>();
 
   private final CgroupOwners cgroupOwners = new CgroupOwners();
+
+  /** Set once the source failed to read holders; touched by the scanning thread only. */
+  private boolean holdersFailed;
 
   private long scans;
 
@@ -122,6 +126,42 @@ final class Scan {
           SocketAttribution.byDescriptors(notJudged, inScope, tracker, source).attributedInodes());
     }
     return unattributed;
+  }
+
+  /**
+   * The exact path for {@code containers}, which are {@code judged} or some of them: by the cgroups
+   * of the sockets' holders where the source reads every process's sockets at once and the tracker
+   * knows cgroup ids, else by each container's processes and their descriptors.
+   */
+  private SocketAttribution exactly(
+      List<ContainerId> judged, List<ContainerId> containers, Map<Long, ListeningSocket> inScope) {
+    Optional<SocketHolders> holders = holders();
+    if (holders.isPresent()) {
+      // Always over every judged container, which the cgroup id cache is kept for; the caller
+      // takes what it asked about.
+      return SocketAttribution.byHolders(judged, inScope, holders.get(), tracker, cgroupOwners);
+    }
+    return SocketAttribution.byDescriptors(containers, inScope, tracker, source);
+  }
+
+  /** Every process's sockets, when the source and the tracker can attribute by them. */
+  private Optional<SocketHolders> holders() {
+    if (!fastPathPossible || holdersFailed) {
+      return Optional.empty();
+    }
+    try {
+      return source.socketHolders();
+    } catch (IOException | RuntimeException e) {
+      // Not tried again: a source that can read holders and then fails to is broken, and reading
+      // descriptors is exact too.
+      holdersFailed = true;
+      LOG.warn(
+          "Socket source '{}' could not read the sockets' holders; scans read each process's"
+              + " descriptors from now on: {}",
+          source.name(),
+          e.toString());
+      return Optional.empty();
+    }
   }
 
   /** Forgets earlier violations in the container's tree. */
@@ -192,15 +232,13 @@ final class Scan {
             judged.stream()
                 .filter(c -> suspectRoots.contains(c.root()))
                 .collect(Collectors.toList());
-        attribution.replace(
-            trees,
-            SocketAttribution.byDescriptors(trees, byInode(inScopeSockets), tracker, source));
+        attribution.replace(trees, exactly(judged, trees, byInode(inScopeSockets)));
         // Their ports as the descriptors say.
         trees.forEach(container -> listeningPorts.remove(container));
       }
     } else {
       Map<Long, ListeningSocket> inScope = byInode(inScopeSockets);
-      attribution = SocketAttribution.byDescriptors(judged, inScope, tracker, source);
+      attribution = exactly(judged, judged, inScope);
       explained = heldByNoContainer(inScope, attribution, tracked, byId);
     }
 

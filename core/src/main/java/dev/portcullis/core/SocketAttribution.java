@@ -3,6 +3,7 @@ package dev.portcullis.core;
 import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.ProcessTracker;
+import dev.portcullis.api.SocketHolders;
 import dev.portcullis.api.SocketSource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -96,6 +97,48 @@ final class SocketAttribution {
           attribution.add(entry.getValue(), socket);
           attribution.pidsByInode.computeIfAbsent(inode, i -> new TreeSet<>()).add(pid);
         }
+      }
+    }
+    return attribution;
+  }
+
+  /**
+   * The exact path where the socket source reads every process's sockets at once: each in-scope
+   * socket goes to the containers whose subtrees hold the cgroups of the processes that hold it, as
+   * {@link CgroupOwners} maps those cgroups. What {@link #byDescriptors} learns from each
+   * container's pids and each pid's descriptors, without reading either.
+   */
+  static SocketAttribution byHolders(
+      List<ContainerId> containers,
+      Map<Long, ListeningSocket> socketsByInode,
+      SocketHolders holders,
+      ProcessTracker tracker,
+      CgroupOwners cgroups) {
+    SocketAttribution attribution = new SocketAttribution();
+    // Only the entries of in-scope sockets are looked up: most of a host's sockets are not.
+    int[] entries = new int[holders.size()];
+    int count = 0;
+    for (int i = 0; i < holders.size(); i++) {
+      if (socketsByInode.containsKey(holders.inode(i))) {
+        entries[count++] = i;
+      }
+    }
+    long[] ids = new long[count];
+    for (int k = 0; k < count; k++) {
+      ids[k] = holders.cgroupId(entries[k]);
+    }
+    CgroupOwners.Owned owned = cgroups.owners(containers, ids, CgroupOwners.Kind.HOLDERS, tracker);
+    owned
+        .unreadable()
+        .forEach((container, e) -> attribution.markUnreadable(container, "cgroup ids", e));
+    List<ContainerId> owners = owned.owners();
+    for (int k = 0; k < count; k++) {
+      ContainerId owner = owners.get(k);
+      if (owner != null) {
+        int i = entries[k];
+        long inode = holders.inode(i);
+        attribution.add(owner, socketsByInode.get(inode));
+        attribution.pidsByInode.computeIfAbsent(inode, n -> new TreeSet<>()).add(holders.pid(i));
       }
     }
     return attribution;

@@ -2,6 +2,7 @@ package dev.portcullis.testkit;
 
 import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.Protocol;
+import dev.portcullis.api.SocketHolders;
 import dev.portcullis.api.SocketSource;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -11,8 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A {@link SocketSource} over a {@link HostModel}, with or without cgroup ids, that can be told to
- * fail its next snapshots.
+ * A {@link SocketSource} over a {@link HostModel}, with or without cgroup ids, reading {@linkplain
+ * #socketHolders() holders} or not, that can be told to fail its next snapshots.
  *
  * @since 0.1
  */
@@ -23,6 +24,7 @@ public final class FakeSocketSource implements SocketSource {
 
   private final HostModel host;
   private final boolean reportsCgroupIds;
+  private final boolean readsHolders;
   private final Deque<IOException> failures = new ArrayDeque<>();
   private int snapshots;
 
@@ -31,8 +33,19 @@ public final class FakeSocketSource implements SocketSource {
    * @param reportsCgroupIds whether sockets carry the creating cgroup's id, like netlink does
    */
   public FakeSocketSource(HostModel host, boolean reportsCgroupIds) {
+    this(host, reportsCgroupIds, false);
+  }
+
+  /**
+   * @param host the host to report
+   * @param reportsCgroupIds whether sockets carry the creating cgroup's id, like netlink does
+   * @param readsHolders whether {@link #socketHolders()} answers, as netlink's BPF iterator does
+   * @since 0.4
+   */
+  public FakeSocketSource(HostModel host, boolean reportsCgroupIds, boolean readsHolders) {
     this.host = host;
     this.reportsCgroupIds = reportsCgroupIds;
+    this.readsHolders = readsHolders;
   }
 
   @Override
@@ -76,6 +89,12 @@ public final class FakeSocketSource implements SocketSource {
   @Override
   public Set<Long> socketInodes(long pid) {
     return host.inodesOf(pid);
+  }
+
+  /** {@return the host's holders, when this source reads them; empty otherwise} */
+  @Override
+  public Optional<SocketHolders> socketHolders() {
+    return readsHolders ? Optional.of(host.socketHolders()) : Optional.empty();
   }
 
   @Override

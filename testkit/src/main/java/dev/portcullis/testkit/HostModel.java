@@ -3,6 +3,7 @@ package dev.portcullis.testkit;
 import dev.portcullis.api.AddressFamily;
 import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.Protocol;
+import dev.portcullis.api.SocketHolders;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -245,6 +246,23 @@ public final class HostModel {
   public synchronized Set<Long> inodesOf(long pid) {
     ModelProcess process = processes.get(pid);
     return process == null ? Set.of() : Set.copyOf(process.inodes);
+  }
+
+  /**
+   * {@return every socket descriptor of every living process, each with its process's current
+   * cgroup id, as {@link dev.portcullis.api.SocketSource#socketHolders()} reads a real host}
+   *
+   * @since 0.4
+   */
+  public synchronized SocketHolders socketHolders() {
+    SocketHolders.Builder holders = SocketHolders.builder(processes.size());
+    for (ModelProcess process : processes.values()) {
+      long cgroupId = cgroupIds.get(process.cgroup);
+      for (long inode : process.inodes) {
+        holders.add(inode, process.pid, cgroupId);
+      }
+    }
+    return holders.build();
   }
 
   /** {@return every living pid, ascending} */

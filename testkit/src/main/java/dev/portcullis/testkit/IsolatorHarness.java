@@ -61,7 +61,7 @@ public final class IsolatorHarness implements AutoCloseable {
 
   private IsolatorHarness(Builder builder) {
     this.host = builder.host;
-    this.socketSource = new FakeSocketSource(host, builder.cgroupIds);
+    this.socketSource = new FakeSocketSource(host, builder.cgroupIds, builder.socketHolders);
     this.tracker = new FakeProcessTracker(host, FakeProcessTracker.DEFAULT_ROOT, builder.cgroupIds);
     this.guard = builder.guardState.map(state -> new FakePortGuard(host, tracker, state));
     this.isolator =
@@ -364,6 +364,7 @@ public final class IsolatorHarness implements AutoCloseable {
     private IsolatorConfig config = IsolatorConfig.fromFlags(Map.of());
     private EnforcementPolicy policy = new MesosPolicy();
     private boolean cgroupIds = true;
+    private boolean socketHolders;
     private Optional<FakePortGuard.State> guardState = Optional.empty();
     private Consumer<ContainerLimitation> beforeKill = limitation -> {};
 
@@ -391,6 +392,20 @@ public final class IsolatorHarness implements AutoCloseable {
      */
     public Builder guard(FakePortGuard.State state) {
       this.guardState = Optional.of(Objects.requireNonNull(state, "state"));
+      return this;
+    }
+
+    /**
+     * Whether the socket source reads every process's sockets at once, with their cgroups, as the
+     * netlink source's BPF iterator does, so that exact scans attribute by the holders' cgroups;
+     * false by default, so that they read each process's descriptors.
+     *
+     * @param socketHolders whether {@link FakeSocketSource#socketHolders()} answers
+     * @return this builder
+     * @since 0.4
+     */
+    public Builder socketHolders(boolean socketHolders) {
+      this.socketHolders = socketHolders;
       return this;
     }
 

@@ -48,6 +48,18 @@ class AttributionPathsTest {
   }
 
   @Property(tries = 400)
+  void byHoldersCgroupsTheExactPathJudgesAsByDescriptors(
+      @ForAll("withTransfers") HostScenario scenario) {
+    ScanReport byDescriptors = Judgements.judgeExactly(scenario, false);
+    ScanReport byHolders = Judgements.judgeExactly(scenario, true);
+    assertEquals(byDescriptors.violations(), byHolders.violations());
+    assertEquals(byDescriptors.containers(), byHolders.containers());
+    Statistics.label("violations").collect(!byDescriptors.violations().isEmpty());
+    Statistics.label("violations")
+        .coverage(coverage -> coverage.check(true).percentage(p -> p >= 20));
+  }
+
+  @Property(tries = 400)
   void theExactPathDecidesWhenSocketsCrossCgroups(@ForAll("withTransfers") HostScenario scenario) {
     Map<String, String> flags =
         Map.of(

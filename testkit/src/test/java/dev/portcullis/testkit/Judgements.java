@@ -40,6 +40,23 @@ final class Judgements {
   }
 
   /**
+   * Builds the scenario on a fresh harness whose every scan is exact, and scans it twice: by the
+   * holders' cgroups when {@code holders}, else by each container's descriptors.
+   */
+  static ScanReport judgeExactly(HostScenario scenario, boolean holders) {
+    Map<String, String> flags = Map.of(IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, "1");
+    try (IsolatorHarness harness =
+        IsolatorHarness.builder().flags(flags).socketHolders(holders).build()) {
+      harness.build(scenario);
+      ScanReport first = harness.scan();
+      ScanReport second = harness.scan();
+      assertEquals(ScanMode.EXACT, second.mode());
+      assertEquals(first.violations(), second.violations(), "two scans of one state disagree");
+      return second;
+    }
+  }
+
+  /**
    * The report's violations with the sockets' cgroup ids dropped: a source without cgroup ids
    * reports the same sockets, less that one attribute.
    */

@@ -4,6 +4,7 @@ import dev.portcullis.api.ContainerId;
 import dev.portcullis.api.ListeningSocket;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Protocol;
+import dev.portcullis.api.SocketHolders;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.ProcessOwners;
 import java.io.IOException;
@@ -109,11 +110,31 @@ final class SocketScan {
     return scanned;
   }
 
-  /** The pids holding each socket of the snapshot, by inode. */
+  /**
+   * The pids holding each socket of the snapshot, by inode: from one read of every process's
+   * sockets where the source can, else from each process's descriptors.
+   */
   private Map<Long, SortedSet<Long>> holders(List<ListeningSocket> snapshot) {
     Map<Long, SortedSet<Long>> holders = new HashMap<>();
     for (ListeningSocket socket : snapshot) {
       holders.put(socket.inode(), new TreeSet<>());
+    }
+    Optional<SocketHolders> all;
+    try {
+      all = source.socketHolders();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Cannot read every process's sockets at once: {}", describe(e));
+      all = Optional.empty();
+    }
+    if (all.isPresent()) {
+      SocketHolders read = all.get();
+      for (int i = 0; i < read.size(); i++) {
+        SortedSet<Long> pids = holders.get(read.inode(i));
+        if (pids != null) {
+          pids.add(read.pid(i));
+        }
+      }
+      return holders;
     }
     List<Long> unreadable = new ArrayList<>();
     for (long pid : hostPids.get().toArray()) {
