@@ -7,7 +7,6 @@ import dev.portcullis.api.BindAllowance;
 import dev.portcullis.api.GuardRefusals;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.Protocol;
-import dev.portcullis.bpf.asm.Evaluator;
 import dev.portcullis.bpf.asm.Program;
 import dev.portcullis.bpf.asm.Size;
 import java.util.HashMap;

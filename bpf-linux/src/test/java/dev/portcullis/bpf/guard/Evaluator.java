@@ -1,5 +1,10 @@
-package dev.portcullis.bpf.asm;
+package dev.portcullis.bpf.guard;
 
+import dev.portcullis.bpf.asm.Cond;
+import dev.portcullis.bpf.asm.Insn;
+import dev.portcullis.bpf.asm.Opcodes;
+import dev.portcullis.bpf.asm.Program;
+import dev.portcullis.bpf.asm.Size;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
