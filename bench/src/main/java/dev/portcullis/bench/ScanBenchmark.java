@@ -7,6 +7,7 @@ import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Protocol;
 import dev.portcullis.api.ProviderSettings;
+import dev.portcullis.api.SocketHolders;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.core.PortsIsolator;
 import dev.portcullis.core.ScanMode;
@@ -61,7 +62,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code bareDump}: the netlink snapshot alone, with no attribution — the floor;
  *   <li>{@code fastScan}: a scan on the fast path (netlink cgroup ids + cgroup v2 ids);
- *   <li>{@code exactScan}: a scan on the exact path (every container's pids, every pid's fds);
+ *   <li>{@code exactScan}: a scan on the exact path, by the cgroups of the sockets' holders, which
+ *       the netlink source reads with one BPF iterator read;
+ *   <li>{@code exactScanByDescriptors}: the exact path where there are no holders: every
+ *       container's pids from its cgroups, every pid's descriptors from {@code /proc};
+ *   <li>{@code holdersRead}: that one read of every process's sockets alone;
  *   <li>{@code ssLtnp}: the {@code ss -ltnp} command on the same state, for reference.
  * </ul>
  *
@@ -89,6 +94,7 @@ public class ScanBenchmark {
   private SocketSource source;
   private PortsIsolator fast;
   private PortsIsolator exact;
+  private PortsIsolator exactByDescriptors;
   private final Set<Protocol> tcp = EnumSet.of(Protocol.TCP);
 
   @Setup(Level.Trial)
@@ -111,8 +117,14 @@ public class ScanBenchmark {
       ProcessTracker tracker =
           ProviderSelector.select(ProcessTracker.class, Optional.of("cgroups-v2"), settings, loader)
               .provider();
-      fast = isolator(flags, Integer.MAX_VALUE, tracker);
-      exact = isolator(flags, 1, tracker);
+      if (source.socketHolders().isEmpty()) {
+        System.err.println(
+            "This host gives no socket holders (no BPF task_file iterator for this process):"
+                + " exactScan reads descriptors, as exactScanByDescriptors does");
+      }
+      fast = isolator(flags, Integer.MAX_VALUE, tracker, source);
+      exact = isolator(flags, 1, tracker, source);
+      exactByDescriptors = isolator(flags, 1, tracker, new DescriptorsOnly(source));
 
       List<String> procs = new ArrayList<>();
       Path root = scratch.v2().orElseThrow(() -> new IllegalStateException("no cgroup v2"));
@@ -128,6 +140,7 @@ public class ScanBenchmark {
         tracker.create(id);
         fast.prepare(id, ContainerConfig.withPorts(PortRanges.all()));
         exact.prepare(id, ContainerConfig.withPorts(PortRanges.all()));
+        exactByDescriptors.prepare(id, ContainerConfig.withPorts(PortRanges.all()));
         Path cgroup = root.resolve(id.value());
         if (daemon) {
           ContainerId task = id.child("t" + i);
@@ -136,6 +149,7 @@ public class ScanBenchmark {
               ContainerConfig.builder().ports(PortRanges.empty()).taskId("t" + i).build();
           fast.prepare(task, nested);
           exact.prepare(task, nested);
+          exactByDescriptors.prepare(task, nested);
           cgroup = cgroup.resolve("mesos").resolve(task.value());
         }
         procs.add(cgroup.resolve("cgroup.procs").toString());
@@ -157,7 +171,7 @@ public class ScanBenchmark {
   }
 
   private PortsIsolator isolator(
-      Map<String, String> flags, int fullScanEvery, ProcessTracker tracker) {
+      Map<String, String> flags, int fullScanEvery, ProcessTracker tracker, SocketSource source) {
     Map<String, String> withCadence = new java.util.HashMap<>(flags);
     withCadence.put(
         IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, Integer.toString(fullScanEvery));
@@ -208,6 +222,9 @@ public class ScanBenchmark {
     if (exact != null) {
       exact.close();
     }
+    if (exactByDescriptors != null) {
+      exactByDescriptors.close();
+    }
     scratch.close();
   }
 
@@ -224,6 +241,55 @@ public class ScanBenchmark {
   @Benchmark
   public ScanReport exactScan() {
     return exact.reconcileOnce();
+  }
+
+  /**
+   * The exact path as it was before socket holders, and as it is on a host without the BPF
+   * iterator: every container's processes from its cgroups, then every process's descriptors.
+   */
+  @Benchmark
+  public ScanReport exactScanByDescriptors() {
+    return exactByDescriptors.reconcileOnce();
+  }
+
+  /** One read of every process's sockets, which the exact path attributes by. */
+  @Benchmark
+  public Optional<SocketHolders> holdersRead() throws IOException {
+    return source.socketHolders();
+  }
+
+  /** The netlink source without its holders, so that exact scans read each process's fds. */
+  private static final class DescriptorsOnly implements SocketSource {
+    private final SocketSource delegate;
+
+    DescriptorsOnly(SocketSource delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public Optional<Throwable> unavailabilityCause() {
+      return delegate.unavailabilityCause();
+    }
+
+    @Override
+    public List<ListeningSocket> listeningSockets(Set<Protocol> protocols) throws IOException {
+      return delegate.listeningSockets(protocols);
+    }
+
+    @Override
+    public Set<Long> socketInodes(long pid) throws IOException {
+      return delegate.socketInodes(pid);
+    }
+
+    @Override
+    public boolean reportsCgroupIds() {
+      return delegate.reportsCgroupIds();
+    }
   }
 
   @Benchmark

@@ -65,6 +65,26 @@ interface DiagChannel {
     }
   }
 
+  /**
+   * The sockets of the first datagram of a dump: all of them when it is short, a first few hundred
+   * otherwise. For a probe, which needs to know that dumps work and what they carry, not every
+   * socket; the rest of the reply is left unread, so the channel must then be discarded.
+   *
+   * @throws IOException if the request or the first datagram fails
+   */
+  default List<InetDiagSocket> firstSockets(SockDiagQuery query) throws IOException {
+    int sequence = nextSequence();
+    send(query, sequence);
+    InetDiagDump dump = new InetDiagDump(query, sequence, portId(), ByteOrder.nativeOrder());
+    try {
+      dump.accept(receive(query));
+    } catch (DumpInterruptedException e) {
+      // The dump was complete and its sockets changed meanwhile: a probe needs no more.
+      Log.LOG.debug("{} probe dump interrupted: {}", query, e.getMessage());
+    }
+    return dump.socketsSoFar();
+  }
+
   /** Holds the logger, as an interface cannot have private fields. */
   final class Log {
     private static final Logger LOG = LoggerFactory.getLogger(DiagChannel.class);

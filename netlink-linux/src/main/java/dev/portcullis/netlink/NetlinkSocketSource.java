@@ -85,9 +85,10 @@ public final class NetlinkSocketSource implements SocketSource {
 
   /**
    * Why netlink cannot be used here, or empty. Probes once by doing the real thing: binds libc
-   * through jnr-ffi, opens a {@code NETLINK_SOCK_DIAG} socket and runs one TCP/IPv4 dump. The cause
-   * is the exception that stopped it, for example {@code socket(AF_NETLINK, SOCK_RAW,
-   * NETLINK_SOCK_DIAG) failed: EPROTONOSUPPORT (errno 93)} or a jnr-ffi binding failure.
+   * through jnr-ffi, opens a {@code NETLINK_SOCK_DIAG} socket and reads the first datagram of a
+   * TCP/IPv4 dump. The cause is the exception that stopped it, for example {@code
+   * socket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG) failed: EPROTONOSUPPORT (errno 93)} or a
+   * jnr-ffi binding failure.
    */
   @Override
   public Optional<Throwable> unavailabilityCause() {
@@ -110,10 +111,12 @@ public final class NetlinkSocketSource implements SocketSource {
               "NETLINK_SOCK_DIAG exists only on Linux, not on " + os));
     }
     try (SockDiagSocket socket = open()) {
-      List<InetDiagSocket> sockets = socket.dump(PROBE);
+      // The first datagram tells whether dumps work and carry cgroup ids; on a host with ten
+      // thousand listeners, reading them all would cost a short command most of its probe.
+      List<InetDiagSocket> sockets = socket.firstSockets(PROBE);
       cgroupIdsMissing = sockets.stream().anyMatch(s -> s.cgroupId().isEmpty());
       LOG.debug(
-          "netlink probe: {} TCP/IPv4 listeners, cgroup ids {}",
+          "netlink probe: {} TCP/IPv4 listeners in the first datagram, cgroup ids {}",
           sockets.size(),
           cgroupIdsMissing ? "missing" : "present");
       return Optional.empty();

@@ -105,6 +105,30 @@ class DiagChannelTest {
   }
 
   @Test
+  void aProbeReadsOnlyTheFirstDatagram() throws IOException {
+    Wire wire = new Wire(ByteOrder.nativeOrder(), 101, PORT_ID);
+    ScriptedChannel channel =
+        new ScriptedChannel(
+            attempt -> {
+              try {
+                return List.of(wire.socket(socket(1), 0), wire.socket(socket(2), 0), wire.done());
+              } catch (IOException e) {
+                throw new AssertionError(e);
+              }
+            });
+    assertEquals(List.of(socket(1)), channel.firstSockets(TCP4));
+    assertEquals(2, channel.pending.size(), "the rest of the reply is left for the socket's close");
+  }
+
+  @Test
+  void aProbeOfAShortDumpReadsItAll() throws IOException {
+    ScriptedChannel channel = new ScriptedChannel(attempt -> reply(attempt, false));
+    assertEquals(List.of(socket(1)), channel.firstSockets(TCP4));
+    channel.receive(TCP4); // NLMSG_DONE, in a datagram of its own here
+    assertTrue(channel.pending.isEmpty());
+  }
+
+  @Test
   void aKernelErrorIsNotRetried() {
     ScriptedChannel channel =
         new ScriptedChannel(

@@ -112,6 +112,19 @@ public final class InetDiagDump {
   }
 
   /**
+   * The sockets decoded so far, in the kernel's order, whether or not the dump is complete: for a
+   * look at its start that does not need the rest.
+   *
+   * @throws IllegalStateException if the dump failed
+   */
+  public List<InetDiagSocket> socketsSoFar() {
+    if (progress == Progress.FAILED) {
+      throw new IllegalStateException("The " + query + " dump failed");
+    }
+    return List.copyOf(sockets);
+  }
+
+  /**
    * Every socket of the complete dump, in the kernel's order.
    *
    * @throws IllegalStateException if the dump is not complete
