@@ -81,7 +81,11 @@ public final class SocketHolders {
     return "SocketHolders[" + size + " entries]";
   }
 
-  /** {@return a builder with room for {@code expected} entries; it grows past them} */
+  /**
+   * {@return a builder with room for {@code expected} entries; it grows past them}
+   *
+   * @param expected how many entries are expected
+   */
   public static Builder builder(int expected) {
     return new Builder(Math.max(expected, 4));
   }
