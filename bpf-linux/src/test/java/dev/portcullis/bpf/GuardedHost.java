@@ -84,7 +84,7 @@ final class GuardedHost implements AutoCloseable {
     Bpf bpf = Bpf.get();
     Map<AttachType, List<ProgramInfo>> found = new EnumMap<>(AttachType.class);
     try (Fd dir = bpf.openDirectory(cgroup)) {
-      for (AttachType type : AttachType.values()) {
+      for (AttachType type : AttachType.cgroupHooks()) {
         List<ProgramInfo> programs = new ArrayList<>();
         for (int id : bpf.query(dir, type).programIds()) {
           Optional<Fd> fd = bpf.programById(id);

@@ -1,7 +1,11 @@
 package dev.portcullis.bpf.abi;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
- * The cgroup attach points the guard uses, with their numbers.
+ * The attach points the providers use, with their numbers: the guard's cgroup hooks, and the
+ * iterator of the netlink source's socket holders.
  *
  * @since 0.2
  */
@@ -28,6 +32,11 @@ public enum AttachType {
   /** The attach type's number, {@code attach_type} and {@code expected_attach_type}. */
   public int number() {
     return number;
+  }
+
+  /** {@return the cgroup attach points, which {@code BPF_PROG_QUERY} on a cgroup answers for} */
+  public static Set<AttachType> cgroupHooks() {
+    return EnumSet.range(CGROUP_SOCK_OPS, CGROUP_INET6_POST_BIND);
   }
 
   /** The name the kernel headers give it, for messages: {@code BPF_CGROUP_INET4_BIND}. */
