@@ -33,6 +33,16 @@ final class SocketAttribution {
   private final Map<ContainerId, Map<Long, ListeningSocket>> socketsByContainer =
       new LinkedHashMap<>();
   private final Map<Long, Set<Long>> pidsByInode = new HashMap<>();
+
+  /**
+   * On the holders' path, where {@link #pidsByInode} comes from when first asked: the holders and
+   * the indexes of their entries a container owns. A scan asks only for its violations' sockets,
+   * usually none, so ten thousand pid sets are not made for every scan.
+   */
+  private SocketHolders pendingHolders;
+
+  private int[] pendingEntries;
+  private int pendingCount;
   private final Map<ContainerId, String> unreadable = new LinkedHashMap<>();
 
   /** The fast path's sockets whose cgroup id is no judged container's, by inode. */
@@ -132,15 +142,18 @@ final class SocketAttribution {
         .unreadable()
         .forEach((container, e) -> attribution.markUnreadable(container, "cgroup ids", e));
     List<ContainerId> owners = owned.owners();
+    int ownedCount = 0;
     for (int k = 0; k < count; k++) {
       ContainerId owner = owners.get(k);
       if (owner != null) {
         int i = entries[k];
-        long inode = holders.inode(i);
-        attribution.add(owner, socketsByInode.get(inode));
-        attribution.pidsByInode.computeIfAbsent(inode, n -> new TreeSet<>()).add(holders.pid(i));
+        attribution.add(owner, socketsByInode.get(holders.inode(i)));
+        entries[ownedCount++] = i;
       }
     }
+    attribution.pendingHolders = holders;
+    attribution.pendingEntries = entries;
+    attribution.pendingCount = ownedCount;
     return attribution;
   }
 
@@ -173,7 +186,24 @@ final class SocketAttribution {
         unreadable.put(container, detail);
       }
     }
+    other.resolvePids();
+    resolvePids();
     pidsByInode.putAll(other.pidsByInode);
+  }
+
+  /** Fills {@link #pidsByInode} from the holders' entries, once. */
+  private void resolvePids() {
+    if (pendingHolders == null) {
+      return;
+    }
+    for (int k = 0; k < pendingCount; k++) {
+      int i = pendingEntries[k];
+      pidsByInode
+          .computeIfAbsent(pendingHolders.inode(i), n -> new TreeSet<>())
+          .add(pendingHolders.pid(i));
+    }
+    pendingHolders = null;
+    pendingEntries = null;
   }
 
   /** The inodes of the sockets some container holds (exact path) or created (fast path). */
@@ -199,6 +229,7 @@ final class SocketAttribution {
 
   /** The pids known to hold a socket; empty on the fast path. */
   Set<Long> pids(long inode) {
+    resolvePids();
     return pidsByInode.getOrDefault(inode, Set.of());
   }
 
