@@ -13,6 +13,7 @@ import dev.portcullis.api.PolicyContext;
 import dev.portcullis.api.PortRanges;
 import dev.portcullis.api.ProcessTracker;
 import dev.portcullis.api.Protocol;
+import dev.portcullis.api.SocketHolders;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.api.Verdict;
 import dev.portcullis.api.Violation;
@@ -330,6 +331,72 @@ class ScanningTest {
       assertTrue(report.limitations().isEmpty());
       assertTrue(host.isAlive(pid));
       assertTrue(built.reconcileOnce().violations().isEmpty());
+    }
+  }
+
+  @Test
+  void aSourceThatFailsToReadHoldersIsReadByDescriptorsFromThenOn() {
+    HostModel host = new HostModel();
+    FakeProcessTracker tracker = new FakeProcessTracker(host);
+    int[] holderReads = {0};
+    SocketSource failing =
+        new SocketSource() {
+          private final FakeSocketSource delegate = new FakeSocketSource(host, true, true);
+
+          @Override
+          public String name() {
+            return "failing-holders";
+          }
+
+          @Override
+          public Optional<Throwable> unavailabilityCause() {
+            return Optional.empty();
+          }
+
+          @Override
+          public List<ListeningSocket> listeningSockets(Set<Protocol> protocols)
+              throws IOException {
+            return delegate.listeningSockets(protocols);
+          }
+
+          @Override
+          public Set<Long> socketInodes(long pid) {
+            return delegate.socketInodes(pid);
+          }
+
+          @Override
+          public boolean reportsCgroupIds() {
+            return true;
+          }
+
+          @Override
+          public Optional<SocketHolders> socketHolders() throws IOException {
+            holderReads[0]++;
+            throw new IOException("the iterator is gone");
+          }
+        };
+    try (PortsIsolator isolator =
+        PortsIsolator.builder()
+            .config(
+                IsolatorConfig.fromFlags(
+                    Map.of(IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY, "1")))
+            .socketSource(failing)
+            .processTracker(tracker)
+            .policy(new MesosPolicy())
+            .scheduler(new ManualScanScheduler())
+            .build()) {
+      host.createCgroup(tracker.cgroupOf(TASK));
+      isolator.prepare(TASK, ContainerConfig.withPorts(PortRanges.of(80)));
+      long pid = host.spawn(tracker.cgroupOf(TASK));
+      host.listen(pid, 81);
+      for (int scan = 0; scan < 3; scan++) {
+        ScanReport report = isolator.reconcileOnce();
+        assertEquals(ScanMode.EXACT, report.mode());
+        assertEquals(1, report.violations().size());
+        assertEquals(PortRanges.of(81), report.violations().get(0).unallocated());
+        assertEquals(Set.of(pid), report.violations().get(0).pids());
+      }
+      assertEquals(1, holderReads[0], "a source that failed once is not asked again");
     }
   }
 
