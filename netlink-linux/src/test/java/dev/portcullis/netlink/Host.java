@@ -89,6 +89,17 @@ final class Host {
     return openSockets().values().stream().filter(netlink::contains).count();
   }
 
+  /** Every process of the host, as {@code /proc} lists them now. */
+  static List<Long> pids() throws IOException {
+    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      return entries
+          .map(p -> p.getFileName().toString())
+          .filter(name -> name.chars().allMatch(Character::isDigit))
+          .map(Long::valueOf)
+          .toList();
+    }
+  }
+
   /** The effective uid of this JVM. */
   static long uid() throws IOException {
     return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();

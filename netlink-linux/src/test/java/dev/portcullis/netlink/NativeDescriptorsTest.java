@@ -52,15 +52,7 @@ class NativeDescriptorsTest {
   @Test
   void everyProcessOfTheHostReadsAsTheJdkReadsIt() throws Exception {
     NativeDescriptors descriptors = descriptors();
-    List<Long> pids;
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      pids =
-          entries
-              .map(p -> p.getFileName().toString())
-              .filter(name -> name.chars().allMatch(Character::isDigit))
-              .map(Long::valueOf)
-              .toList();
-    }
+    List<Long> pids = Host.pids();
     int compared = 0;
     for (long pid : pids) {
       // A process may open or close descriptors between two reads: only one that reads the

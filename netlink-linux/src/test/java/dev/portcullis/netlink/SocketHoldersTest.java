@@ -127,15 +127,7 @@ class SocketHoldersTest {
   @Test
   void everyProcessThisOneMayInspectIsReportedAsProcReadsIt() throws Exception {
     NetlinkSocketSource source = new NetlinkSocketSource();
-    List<Long> pids;
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      pids =
-          entries
-              .map(p -> p.getFileName().toString())
-              .filter(name -> name.chars().allMatch(Character::isDigit))
-              .map(Long::valueOf)
-              .toList();
-    }
+    List<Long> pids = Host.pids();
     Map<Long, Set<Long>> before = new HashMap<>();
     for (long pid : pids) {
       before.put(pid, procOrNull(pid));

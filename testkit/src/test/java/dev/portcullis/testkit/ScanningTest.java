@@ -281,35 +281,13 @@ class ScanningTest {
     FakeProcessTracker tracker = new FakeProcessTracker(host);
     PortsIsolator[] isolator = new PortsIsolator[1];
     SocketSource racing =
-        new SocketSource() {
-          private final FakeSocketSource delegate = new FakeSocketSource(host, true);
-
-          @Override
-          public String name() {
-            return "racing";
-          }
-
-          @Override
-          public Optional<Throwable> unavailabilityCause() {
-            return Optional.empty();
-          }
-
+        new ForwardingSource(new FakeSocketSource(host, true)) {
           @Override
           public List<ListeningSocket> listeningSockets(Set<Protocol> protocols)
               throws IOException {
             // The scheduler grants port 81 and the task binds it while this scan is under way.
             isolator[0].update(TASK, PortRanges.of(80, 81));
             return delegate.listeningSockets(protocols);
-          }
-
-          @Override
-          public Set<Long> socketInodes(long pid) {
-            return delegate.socketInodes(pid);
-          }
-
-          @Override
-          public boolean reportsCgroupIds() {
-            return true;
           }
         };
     try (PortsIsolator built =
@@ -340,35 +318,7 @@ class ScanningTest {
     FakeProcessTracker tracker = new FakeProcessTracker(host);
     int[] holderReads = {0};
     SocketSource failing =
-        new SocketSource() {
-          private final FakeSocketSource delegate = new FakeSocketSource(host, true, true);
-
-          @Override
-          public String name() {
-            return "failing-holders";
-          }
-
-          @Override
-          public Optional<Throwable> unavailabilityCause() {
-            return Optional.empty();
-          }
-
-          @Override
-          public List<ListeningSocket> listeningSockets(Set<Protocol> protocols)
-              throws IOException {
-            return delegate.listeningSockets(protocols);
-          }
-
-          @Override
-          public Set<Long> socketInodes(long pid) {
-            return delegate.socketInodes(pid);
-          }
-
-          @Override
-          public boolean reportsCgroupIds() {
-            return true;
-          }
-
+        new ForwardingSource(new FakeSocketSource(host, true, true)) {
           @Override
           public Optional<SocketHolders> socketHolders() throws IOException {
             holderReads[0]++;
