@@ -201,10 +201,10 @@ public final class NetlinkSocketSource implements SocketSource {
    * example without {@code CAP_BPF}, without BTF, before Linux 5.8, or when this process runs in a
    * pid namespace of its own, whose pids the iterator's would not match.
    *
-   * <p>The first call loads the program and checks it against {@code /proc/self/fd}: the socket
-   * this source opens for the check must be reported as this process's. A load or check that fails
-   * is not tried again; its reason is logged once, at debug level, and is {@link
-   * #holdersUnavailableCause()}.
+   * <p>The first call loads the program and checks it against {@code /proc/self/fd}, with a socket
+   * of its own open for the check: some socket that file lists must be reported as this process's.
+   * A load or check that fails is not tried again; its reason is logged once, at debug level, and
+   * is {@link #holdersUnavailableCause()}.
    */
   @Override
   public Optional<SocketHolders> socketHolders() throws IOException {

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Portcullis's own flags for the ports isolator, beyond the Mesos agent's: the policy, the port
- * guard and how often a scan reads every descriptor. A mixin of {@link AgentFlags}; like it, it
- * hands each value to core as given, or leaves the setting to its default when none is given.
+ * guard and how often a scan is a full exact one. A mixin of {@link AgentFlags}; like it, it hands
+ * each value to core as given, or leaves the setting to its default when none is given.
  */
 final class PortsFlags {
 
@@ -67,8 +67,8 @@ final class PortsFlags {
       names = "--" + IsolatorConfig.CONTAINER_PORTS_FULL_SCAN_EVERY,
       paramLabel = "N",
       description =
-          "When scans attribute sockets by cgroup id, every Nth scan (and the first) reads every"
-              + " process's descriptors instead. Default: "
+          "When scans attribute sockets by cgroup id, every Nth scan (and the first) is a full"
+              + " exact one, by the sockets' holders or every process's descriptors. Default: "
               + IsolatorConfig.DEFAULT_FULL_SCAN_EVERY
               + ".")
   String fullScanEvery;
