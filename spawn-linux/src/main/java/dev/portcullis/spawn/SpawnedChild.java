@@ -81,11 +81,14 @@ public final class SpawnedChild {
 
   /** Kills the child with {@code SIGKILL} unless it was already reaped; closes its input. */
   public synchronized void kill() {
-    closeInput();
     if (status == null && lost == null) {
       // Still an unreaped child: the reaper reaps under this lock, so the pid cannot be reused.
       binding.libc().kill(pid, SIGKILL);
     }
+    // Only after the signal: a child that saw its input close first could still run its own
+    // "not released" path (an exit of its choosing) before the SIGKILL landed. With SIGKILL
+    // pending, its read returns to no user code.
+    closeInput();
   }
 
   /** Called by the reaper, holding this lock, right after it reaped the child. */
