@@ -12,11 +12,11 @@ import dev.portcullis.netlink.codec.SockDiagQuery;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -58,6 +58,7 @@ public final class NetlinkSocketSource implements SocketSource {
   private NativeDescriptors nativeDescriptors; // guarded by lock, made on first use
   private final ReentrantLock lock = new ReentrantLock();
   private ByteBuffer buffer; // guarded by lock, allocated on first use
+  private int lastCount; // guarded by lock: how many sockets the last snapshot held
   private Optional<Throwable> unavailabilityCause; // guarded by lock, probed on first use
   private volatile boolean cgroupIdsMissing;
 
@@ -137,18 +138,23 @@ public final class NetlinkSocketSource implements SocketSource {
     Objects.requireNonNull(protocols, "protocols");
     lock.lock();
     try (SockDiagSocket socket = open()) {
-      Map<Long, ListeningSocket> byInode = new LinkedHashMap<>();
+      // Sized by the last snapshot: a host's socket count changes slowly.
+      List<ListeningSocket> sockets = new ArrayList<>(lastCount + lastCount / 8 + 16);
+      InodeSet seen = new InodeSet(sockets.size() + lastCount);
       for (SockDiagQuery query : SockDiagQuery.ALL) {
         if (!protocols.contains(query.protocol())) {
           continue;
         }
         for (InetDiagSocket found : socket.dump(query)) {
-          if (found.port() != 0 && found.inode() != 0) {
-            byInode.putIfAbsent(found.inode(), listening(query.protocol(), found));
+          // A dump read in many datagrams can report a socket twice when the table changes
+          // between them; the first report is kept.
+          if (found.port() != 0 && found.inode() != 0 && seen.add(found.inode())) {
+            sockets.add(listening(query.protocol(), found));
           }
         }
       }
-      return List.copyOf(byInode.values());
+      lastCount = sockets.size();
+      return Collections.unmodifiableList(sockets);
     } finally {
       lock.unlock();
     }

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -133,7 +134,8 @@ public final class InetDiagDump {
     if (progress != Progress.COMPLETE) {
       throw new IllegalStateException("The " + query + " dump is not complete");
     }
-    return List.copyOf(sockets);
+    // Nothing changes the list once the dump is complete.
+    return Collections.unmodifiableList(sockets);
   }
 
   /** Decodes the message at {@code start}; returns how far to step to the next one. */
