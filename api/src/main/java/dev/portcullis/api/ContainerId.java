@@ -33,7 +33,10 @@ public final class ContainerId {
     this.value = checkValue(value);
     this.parent = parent;
     this.text = parent == null ? value : parent.text + "." + value;
-    this.hash = 31 * (parent == null ? 0 : parent.hash) + value.hashCode();
+    // The whole text's hash: 31 times the parent's plus the value's made a child's hash about 32
+    // times its parent's when the two values differ in one letter ("c7" and "t7"), and a map of
+    // such ids put many of them in one bucket.
+    this.hash = text.hashCode();
   }
 
   /**

@@ -43,6 +43,9 @@ final class Scan {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortsIsolator.class);
 
+  /** The order of a report's containers: by the text of their ids. */
+  static final Comparator<ContainerId> BY_TEXT = Comparator.comparing(ContainerId::toString);
+
   /** What a scan needs from the isolator's live state, checked under its lock. */
   interface Tracking {
     /** Whether the root is still tracked, unlimited, with the allocation the scan judged. */
@@ -246,7 +249,7 @@ final class Scan {
     List<ContainerObservation> observations = new ArrayList<>();
     List<Violation> violations = new ArrayList<>();
     List<ContainerView> sorted = new ArrayList<>(tracked);
-    sorted.sort(Comparator.comparing(view -> view.id().toString()));
+    sorted.sort(Comparator.comparing(ContainerView::id, BY_TEXT));
     for (ContainerView view : sorted) {
       ContainerId id = view.id();
       Status status = statusOf(view, byId);

@@ -7,12 +7,12 @@ import dev.portcullis.api.PortRanges;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -30,7 +30,12 @@ final class TrackedContainers implements Scan.Tracking {
   private static final Logger LOG = LoggerFactory.getLogger(PortsIsolator.class);
 
   private final Object lock = new Object();
-  private final Map<ContainerId, TrackedContainer> containers = new HashMap<>();
+
+  /**
+   * In the order of the ids' text, which is the order a scan reports containers in: sorting an
+   * already sorted list costs a scan one comparison per container, not a sort of thousands.
+   */
+  private final Map<ContainerId, TrackedContainer> containers = new TreeMap<>(Scan.BY_TEXT);
 
   /** Drops what the scans remember of a container; called under the lock, with the change. */
   private final Consumer<ContainerId> forget;
