@@ -27,6 +27,12 @@ public final class AgentMetrics implements CoreObserver {
 
   private final Map<ScanMode, AtomicLong> scans = new EnumMap<>(ScanMode.class);
   private final AtomicLong scanNanos = new AtomicLong();
+
+  /** How many of the last scans the summary's quantiles are over: two minutes at one a second. */
+  static final int QUANTILE_SCANS = 128;
+
+  private static final double[] QUANTILES = {0.5, 0.9, 0.99};
+  private final RecentDurations recentScans = new RecentDurations(QUANTILE_SCANS);
   private final AtomicLong socketsSeen = new AtomicLong();
   private final AtomicLong scanFailures = new AtomicLong();
   private final Map<EnforcementAction.Outcome, AtomicLong> violations =
@@ -63,6 +69,7 @@ public final class AgentMetrics implements CoreObserver {
   public void scanned(ScanReport report) {
     scans.get(report.mode()).incrementAndGet();
     scanNanos.addAndGet(report.duration().toNanos());
+    recentScans.add(report.duration().toNanos());
     socketsSeen.set(report.socketsSeen());
     for (EnforcementAction action : report.actions()) {
       violations.get(action.outcome()).incrementAndGet();
@@ -146,7 +153,20 @@ public final class AgentMetrics implements CoreObserver {
         "counter",
         "Scans that could not list the host's sockets.");
     sample(out, "portcullis_scan_failures_total", scanFailures.get());
-    family(out, "portcullis_scan_duration_seconds", "summary", "How long scans took.");
+    family(
+        out,
+        "portcullis_scan_duration_seconds",
+        "summary",
+        "How long scans took; the quantiles are over the last " + QUANTILE_SCANS + " scans.");
+    long[] quantiles = recentScans.quantiles(QUANTILES);
+    for (int i = 0; i < QUANTILES.length; i++) {
+      // Before the first scan there is nothing to rank: NaN, as the format has it.
+      out.append("portcullis_scan_duration_seconds{quantile=\"")
+          .append(QUANTILES[i])
+          .append("\"} ")
+          .append(quantiles.length == 0 ? "NaN" : number(quantiles[i] / 1e9))
+          .append('\n');
+    }
     sample(out, "portcullis_scan_duration_seconds_sum", scanNanos.get() / 1e9);
     sample(out, "portcullis_scan_duration_seconds_count", count);
     family(

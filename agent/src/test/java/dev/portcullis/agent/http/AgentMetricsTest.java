@@ -324,6 +324,30 @@ class AgentMetricsTest {
     assertEquals(1, value(text, "portcullis_violations_total{outcome=\"kill_suppressed\"}"));
   }
 
+  @Test
+  void theDurationQuantilesAreOverTheLastScansAndNaNBeforeTheFirst() {
+    AgentMetrics metrics = new AgentMetrics(PROVIDERS);
+    String text = render(metrics);
+    assertTrue(text.contains("portcullis_scan_duration_seconds{quantile=\"0.5\"} NaN\n"), text);
+    assertTrue(text.contains("portcullis_scan_duration_seconds{quantile=\"0.99\"} NaN\n"), text);
+
+    // Nine fast scans of 10 ms and a full one of 200 ms: the mean is 29 ms, the median 10 ms.
+    for (int i = 0; i < 10; i++) {
+      metrics.scanned(report(ScanMode.FAST, Duration.ofMillis(i == 0 ? 200 : 10), 9));
+    }
+    text = render(metrics);
+    assertEquals(0.01, value(text, "portcullis_scan_duration_seconds{quantile=\"0.5\"}"));
+    assertEquals(0.2, value(text, "portcullis_scan_duration_seconds{quantile=\"0.99\"}"));
+
+    // Once as many newer scans have been kept, the old ones no longer count.
+    for (int i = 0; i < AgentMetrics.QUANTILE_SCANS; i++) {
+      metrics.scanned(report(ScanMode.FAST, Duration.ofMillis(3), 9));
+    }
+    text = render(metrics);
+    assertEquals(0.003, value(text, "portcullis_scan_duration_seconds{quantile=\"0.5\"}"));
+    assertEquals(0.003, value(text, "portcullis_scan_duration_seconds{quantile=\"0.99\"}"));
+  }
+
   private static ScanReport withRefusals(ScanReport r, Map<ContainerId, GuardRefusals> refusals) {
     return new ScanReport(
         r.scan(),
