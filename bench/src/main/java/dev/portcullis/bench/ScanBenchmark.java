@@ -60,7 +60,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <ul>
- *   <li>{@code bareDump}: the netlink snapshot alone, with no attribution — the floor;
+ *   <li>{@code receiveOnlyDump}: the two dumps received and counted, nothing decoded — the kernel's
+ *       floor, through the same binding and buffer size;
+ *   <li>{@code bareDump}: the netlink snapshot alone, decoded, with no attribution;
  *   <li>{@code fastScan}: a scan on the fast path (netlink cgroup ids + cgroup v2 ids);
  *   <li>{@code exactScan}: a scan on the exact path, by the cgroups of the sockets' holders, which
  *       the netlink source reads with one BPF iterator read;
@@ -95,6 +97,7 @@ public class ScanBenchmark {
   private PortsIsolator fast;
   private PortsIsolator exact;
   private PortsIsolator exactByDescriptors;
+  private ReceiveOnlyDump receiveOnly;
   private final Set<Protocol> tcp = EnumSet.of(Protocol.TCP);
 
   @Setup(Level.Trial)
@@ -125,6 +128,7 @@ public class ScanBenchmark {
       fast = isolator(flags, Integer.MAX_VALUE, tracker, source);
       exact = isolator(flags, 1, tracker, source);
       exactByDescriptors = isolator(flags, 1, tracker, new DescriptorsOnly(source));
+      receiveOnly = new ReceiveOnlyDump();
 
       List<String> procs = new ArrayList<>();
       Path root = scratch.v2().orElseThrow(() -> new IllegalStateException("no cgroup v2"));
@@ -225,7 +229,15 @@ public class ScanBenchmark {
     if (exactByDescriptors != null) {
       exactByDescriptors.close();
     }
+    if (receiveOnly != null) {
+      receiveOnly.close();
+    }
     scratch.close();
+  }
+
+  @Benchmark
+  public int receiveOnlyDump() throws IOException {
+    return receiveOnly.dump();
   }
 
   @Benchmark
