@@ -58,6 +58,7 @@ final class ReceiveOnlyDump implements Closeable {
     for (SockDiagQuery query : QUERIES) {
       request.clear();
       InetDiagRequest.encode(query, ++sequence, request);
+      request.flip(); // jnr-ffi passes the address at the buffer's position
       if (libc.send(fd, request, InetDiagRequest.LENGTH, 0) != InetDiagRequest.LENGTH) {
         throw new IOException("send of the " + query + " dump request failed");
       }

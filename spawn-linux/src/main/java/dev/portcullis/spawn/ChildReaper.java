@@ -35,6 +35,7 @@ final class ChildReaper implements Runnable {
   private final Binding binding;
   private final Map<Integer, SpawnedChild> children = new HashMap<>(); // guarded by this
   private Thread thread; // guarded by this; started with the first child
+  private long ended; // guarded by this: children reaped or lost so far
 
   ChildReaper(Binding binding) {
     this.binding = binding;
@@ -95,8 +96,18 @@ final class ChildReaper implements Runnable {
       }
       synchronized (this) {
         children.remove(pid);
+        ended++;
       }
     }
+  }
+
+  /**
+   * How many children have been reaped or lost so far. It grows only once the child's status says
+   * so, so that a caller that reads the same count twice knows that no child's status changed in
+   * between.
+   */
+  synchronized long ended() {
+    return ended;
   }
 
   private synchronized void awaitChildren() throws InterruptedException {
@@ -116,6 +127,9 @@ final class ChildReaper implements Runnable {
       synchronized (child) {
         child.lost(why);
       }
+    }
+    synchronized (this) {
+      ended += gone.size();
     }
   }
 

@@ -79,11 +79,13 @@ public final class ExitWatch {
    * Looks, with one {@code poll(2)}, which of the watched processes have exited since the last
    * look; each then {@linkplain WatchedProcess#hasExited() says so} until it is closed.
    *
+   * @return how many were seen to have exited at this look: none means that every process still
+   *     watched runs
    * @throws IOException if the kernel refuses the look
    */
-  public synchronized void refresh() throws IOException {
+  public synchronized int refresh() throws IOException {
     if (watched.isEmpty()) {
-      return;
+      return 0;
     }
     int room = watched.size() * POLLFD_SIZE;
     if (fds.capacity() < room) {
@@ -104,7 +106,7 @@ public final class ExitWatch {
           "cannot poll the watched processes: " + binding.describe(binding.errno()));
     }
     if (ready == 0) {
-      return;
+      return 0;
     }
     List<WatchedProcess> exited = new ArrayList<>();
     for (int i = 0; i < watched.size(); i++) {
@@ -116,6 +118,7 @@ public final class ExitWatch {
       process.exited();
       watched.remove(process);
     }
+    return exited.size();
   }
 
   /** Stops watching; the watch's descriptor is closed. */

@@ -72,6 +72,15 @@ public final class Spawner {
   }
 
   /**
+   * {@return how many of its children have ended so far} Reaped, or lost to another waiter in this
+   * process. The count grows only once the child's {@link SpawnedChild#exitStatus()} tells, so a
+   * caller that reads the same count as at its last look knows that no child has ended since.
+   */
+  public long ended() {
+    return reaper.ended();
+  }
+
+  /**
    * Starts the child, held: it reads a line from its standard input before anything else it does is
    * up to its program, which is why its standard input is a pipe kept by {@link SpawnedChild}.
    * Returns once the child has started its program.

@@ -51,7 +51,7 @@ class ExitWatchTest {
     process.destroyForcibly();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
     assertFalse(watched.hasExited(), "only a look tells");
-    ExitWatch.get().refresh();
+    assertTrue(ExitWatch.get().refresh() >= 1, "a look counts what it saw exit");
     assertTrue(watched.hasExited());
     ExitWatch.get().refresh();
     assertTrue(watched.hasExited(), "and it stays so");

@@ -142,6 +142,28 @@ class SpawnerTest {
     assertEquals("err\n", read("stderr"));
   }
 
+  /**
+   * The count of ended children grows for each one reaped, and never before its status tells: a
+   * look that reads the count, then asks a child still running, sees the count grow once it ends.
+   */
+  @Test
+  void theEndedCountGrowsOnceEachChildsStatusTells() throws Exception {
+    Spawner spawner = Spawner.get();
+    SpawnedChild first = spawn("exit 0");
+    SpawnedChild second = spawn("exit 0");
+    long before = spawner.ended();
+    assertEquals(Optional.empty(), first.exitStatus(), "held");
+    first.release();
+    second.release();
+    awaitExit(first);
+    awaitExit(second);
+    long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
+    while (spawner.ended() < before + 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(spawner.ended() >= before + 2, spawner.ended() + " ended, " + before + " before");
+  }
+
   @Test
   void theEnvironmentIsExactlyTheOneGiven() throws Exception {
     SpawnedChild child = spawn("env | grep -v '^PWD=' | sort", Map.of("A", "1", "B", "x=y"));

@@ -38,6 +38,7 @@ public final class HostModel {
 
   private final Map<String, Long> cgroupIds = new TreeMap<>();
   private final Map<Long, ModelProcess> processes = new TreeMap<>();
+  private long exited; // guarded by this
   private final Map<Long, Socket> sockets = new TreeMap<>();
   private long nextCgroupId = 2;
   private long nextPid = 100;
@@ -215,8 +216,17 @@ public final class HostModel {
   public synchronized void exit(long pid) {
     ModelProcess process = processes.remove(pid);
     if (process != null) {
+      exited++;
       process.inodes.forEach(this::dropIfUnheld);
     }
+  }
+
+  /**
+   * {@return how many processes have exited so far} It grows as each one exits, as a reaper's count
+   * of the children it reaped does.
+   */
+  public synchronized long exited() {
+    return exited;
   }
 
   /**

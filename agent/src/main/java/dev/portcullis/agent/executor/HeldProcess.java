@@ -27,6 +27,15 @@ public interface HeldProcess {
    */
   Optional<Integer> exitStatus() throws IOException;
 
+  /**
+   * What counts this process's end, if something does: a count that grows once its {@link
+   * #exitStatus()} tells that it has ended, or that it never can. A look for ended tasks that finds
+   * the count as it was need not ask this process again. Empty, the default: ask at every look.
+   */
+  default Optional<EndCount> endCount() {
+    return Optional.empty();
+  }
+
   /** Kills the process if it is still alive, as for one that could not be placed. */
   void destroyForcibly();
 }

@@ -50,6 +50,9 @@ final class Holdings {
    */
   private final Deque<Executor> completed = new ArrayDeque<>();
 
+  /** How many times executors were added, ended or forgotten, or a task's state was reported. */
+  private long changes;
+
   /** The executor of every task held: task ids are unique on the agent. */
   private final Map<String, String> taskOwners = new HashMap<>();
 
@@ -114,6 +117,7 @@ final class Holdings {
   }
 
   void register(Executor executor) {
+    changes++;
     executors.put(executor.executorId(), executor);
     if (executor.terminated()) {
       completed.add(executor);
@@ -123,7 +127,17 @@ final class Holdings {
 
   /** An executor has just terminated. */
   void terminated(Executor executor) {
+    changes++;
     completed.add(executor);
+  }
+
+  /**
+   * {@return a count that grows whenever an executor is registered, ends or is forgotten, and
+   * whenever a task's state is reported} The same count twice means the same executors and tasks,
+   * in the same states.
+   */
+  long changes() {
+    return changes;
   }
 
   /**
@@ -135,6 +149,7 @@ final class Holdings {
     List<Executor> forgotten = new ArrayList<>();
     while (completed.size() > kept) {
       Executor old = completed.remove();
+      changes++;
       executors.remove(old.executorId());
       old.tasks().forEach(task -> taskOwners.remove(task.taskId()));
       forgotten.add(old);
@@ -200,6 +215,7 @@ final class Holdings {
   }
 
   private void publish(Task task, TaskStatus update) {
+    changes++;
     task.reported(update);
     sink.publish(update);
   }

@@ -4,7 +4,9 @@ import dev.portcullis.spawn.ExitWatch;
 import dev.portcullis.spawn.WatchedProcess;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,14 @@ final class Reaper {
   private final Endings endings;
   private final ScanBook scans;
 
+  /** What the last look at every task saw: the holdings' changes, and each count of ends. */
+  private long changesSeen = -1;
+
+  private Map<EndCount, Long> endsSeen = Map.of();
+
+  /** The running tasks whose end nothing counts, as the last look at every task found them. */
+  private final List<Polled> polled = new ArrayList<>();
+
   Reaper(Holdings holdings, Endings endings, ScanBook scans) {
     this.holdings = holdings;
     this.endings = endings;
@@ -30,21 +40,21 @@ final class Reaper {
   /** Reports every task that has ended since the last look. */
   void reap() {
     endings.settleLimitations();
+    boolean watchedEnded = false;
     Optional<ExitWatch> exits = holdings.launcher.exitWatch();
     if (exits.isPresent()) {
       try {
-        exits.get().refresh();
+        watchedEnded = exits.get().refresh() > 0;
       } catch (IOException e) {
         LOG.warn("Cannot look at the recovered tasks' processes: {}", e.getMessage());
+        watchedEnded = true;
       }
     }
     List<Ended> ended = new ArrayList<>();
-    for (Executor executor : holdings.running()) {
-      for (Task task : executor.liveTasks()) {
-        if (task.state() == TaskState.TASK_RUNNING) {
-          ending(executor, task).ifPresent(ending -> ended.add(new Ended(executor, task, ending)));
-        }
-      }
+    if (watchedEnded || somethingChanged()) {
+      lookAtEveryTask(ended);
+    } else {
+      lookAtPolledTasks(ended);
     }
     if (ended.isEmpty()) {
       return;
@@ -60,6 +70,77 @@ final class Reaper {
       }
     }
   }
+
+  /**
+   * Whether any task may have ended unasked since the last look at every task: an executor or a
+   * task changed, or one of the counts of ended processes grew.
+   */
+  private boolean somethingChanged() {
+    if (holdings.changes() != changesSeen) {
+      return true;
+    }
+    for (Map.Entry<EndCount, Long> count : endsSeen.entrySet()) {
+      if (count.getKey().ended() != count.getValue()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Asks every running task, and learns which must be asked at every look: those whose end nothing
+   * counts and no watch sees.
+   */
+  private void lookAtEveryTask(List<Ended> ended) {
+    changesSeen = holdings.changes();
+    Map<EndCount, Long> seen = new HashMap<>();
+    polled.clear();
+    for (Executor executor : holdings.running()) {
+      for (Task task : executor.liveTasks()) {
+        if (task.state() != TaskState.TASK_RUNNING) {
+          continue;
+        }
+        // Read before the task is asked, so that an end after the answer grows the count past it.
+        task.process()
+            .flatMap(HeldProcess::endCount)
+            .ifPresent(count -> seen.computeIfAbsent(count, EndCount::ended));
+        Optional<Termination> ending = ending(executor, task);
+        if (ending.isPresent()) {
+          ended.add(new Ended(executor, task, ending.get()));
+        } else if (!endIsSeen(executor, task)) {
+          polled.add(new Polled(executor, task));
+        }
+      }
+    }
+    endsSeen = seen;
+  }
+
+  /** Asks only the tasks whose end nothing counts: nothing else changed since the last look. */
+  private void lookAtPolledTasks(List<Ended> ended) {
+    for (Polled poll : polled) {
+      if (!poll.executor().terminated() && poll.task().state() == TaskState.TASK_RUNNING) {
+        ending(poll.executor(), poll.task())
+            .ifPresent(ending -> ended.add(new Ended(poll.executor(), poll.task(), ending)));
+      }
+    }
+  }
+
+  /**
+   * Whether the task's end would show without asking it: its process's end is counted, or a watch
+   * on its shell sees it.
+   */
+  private static boolean endIsSeen(Executor executor, Task task) {
+    if (executor.adoption().isPresent()) {
+      return false;
+    }
+    if (task.process().isPresent()) {
+      return task.process().get().endCount().isPresent();
+    }
+    return task.watch().isPresent() && !task.watch().get().hasExited();
+  }
+
+  /** A running task asked at every look. */
+  private record Polled(Executor executor, Task task) {}
 
   /**
    * Whether the supervising shell of a recovered task is watched and was still running at the last

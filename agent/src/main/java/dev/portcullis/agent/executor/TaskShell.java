@@ -128,7 +128,8 @@ final class TaskShell {
       Map<String, String> all = new HashMap<>(System.getenv());
       all.putAll(environment);
       return new Spawned(
-          spawner.get().spawn(new SpawnRequest(shell, directory, all, stdout, stderr)));
+          spawner.get().spawn(new SpawnRequest(shell, directory, all, stdout, stderr)),
+          new SpawnerEnds(spawner.get()));
     }
     List<String> argv = new ArrayList<>();
     SETSID.ifPresent(setsid -> argv.add(setsid.toString()));
@@ -152,12 +153,27 @@ final class TaskShell {
         : ProcessBuilder.Redirect.DISCARD;
   }
 
+  /** The children a spawner has reaped: equal for the same spawner. */
+  private record SpawnerEnds(Spawner spawner) implements EndCount {
+    @Override
+    public long ended() {
+      return spawner.ended();
+    }
+  }
+
   /** A shell the spawner started: reaped by its one reaper thread. */
   private static final class Spawned implements HeldProcess {
     private final SpawnedChild child;
+    private final EndCount ends;
 
-    Spawned(SpawnedChild child) {
+    Spawned(SpawnedChild child, EndCount ends) {
       this.child = child;
+      this.ends = ends;
+    }
+
+    @Override
+    public Optional<EndCount> endCount() {
+      return Optional.of(ends);
     }
 
     @Override

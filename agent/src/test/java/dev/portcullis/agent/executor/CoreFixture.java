@@ -57,6 +57,7 @@ final class CoreFixture implements AutoCloseable {
     private boolean isolate = true;
     private boolean enforce = true;
     private boolean guarded;
+    private boolean countingEnds = true;
     private KillScope killScope = KillScope.ROOT;
     private EnforcementPolicy policy;
 
@@ -96,6 +97,15 @@ final class CoreFixture implements AutoCloseable {
     /** With a {@link FakePortGuard}. */
     Options guarded() {
       this.guarded = true;
+      return this;
+    }
+
+    /**
+     * Whether the launcher's processes tell their ends by a count, as spawned shells do (the
+     * default), or must be asked at every look, as shells the JDK started must.
+     */
+    Options countingEnds(boolean counting) {
+      this.countingEnds = counting;
       return this;
     }
 
@@ -151,7 +161,7 @@ final class CoreFixture implements AutoCloseable {
         options.guarded
             ? Optional.of(new FakePortGuard(host, tracker, guardState))
             : Optional.empty();
-    this.launcher = new FakeLauncher(host, disk);
+    this.launcher = new FakeLauncher(host, disk, options.countingEnds);
     this.journal = new RecordingJournal(tracker::containers, sink, observer, crashes);
     Optional<PortsIsolatorBuilder> ports =
         options.isolate

@@ -50,6 +50,66 @@ class ExecutorCoreExitTest {
   }
 
   /**
+   * Where the launcher's processes tell their ends by a count, as spawned shells do, a look that
+   * finds the count as it was asks no running task; one that finds it grown asks them all, and sees
+   * the end at once.
+   */
+  @Test
+  void tasksWhoseEndsAreCountedAreAskedOnlyOnceTheCountGrows() {
+    ExecutorRecord web = fixture.launch("web", "a");
+    fixture.launch("db", "b");
+    core.reap();
+    FakeLauncher.FakeProcess a = fixture.launcher.process("a");
+    FakeLauncher.FakeProcess b = fixture.launcher.process("b");
+    int asked = a.asks();
+    for (int i = 0; i < 5; i++) {
+      core.reap();
+    }
+    assertEquals(asked, a.asks(), "nothing ended, so nothing was asked");
+
+    int mark = fixture.sink.size();
+    int askedB = b.asks();
+    a.exit(0);
+    core.reap();
+    assertEquals(
+        List.of(update(web, "a", TaskState.TASK_FINISHED, "Command exited with status 0")),
+        fixture.sink.since(mark));
+    assertTrue(b.asks() > askedB, "a grown count has every running task asked");
+  }
+
+  /** Processes that cannot tell their ends by a count are asked at every look. */
+  @Test
+  void tasksWhoseEndsAreNotCountedAreAskedAtEveryLook() {
+    try (CoreFixture polled = CoreFixture.options().countingEnds(false).start()) {
+      ExecutorRecord web = polled.launch("web", "a");
+      polled.core.reap();
+      FakeLauncher.FakeProcess a = polled.launcher.process("a");
+      int asked = a.asks();
+      for (int i = 0; i < 5; i++) {
+        polled.core.reap();
+      }
+      assertEquals(asked + 5, a.asks());
+
+      int mark = polled.sink.size();
+      a.exit(3);
+      polled.core.reap();
+      assertEquals(
+          List.of(update(web, "a", TaskState.TASK_FAILED, "Command exited with status 3")),
+          polled.sink.since(mark));
+
+      // A task launched since is asked too, though no count tells of it.
+      ExecutorRecord db = polled.launch("db", "b");
+      polled.core.reap();
+      mark = polled.sink.size();
+      polled.launcher.process("b").exit(0);
+      polled.core.reap();
+      assertEquals(
+          List.of(update(db, "b", TaskState.TASK_FINISHED, "Command exited with status 0")),
+          polled.sink.since(mark));
+    }
+  }
+
+  /**
    * The launcher removes what it made for the executor's containers, such as an OCI runtime's
    * state, once their processes are gone and before the tracker removes their cgroups: once, for
    * the executor's root, whose name covers the nested ones.

@@ -137,9 +137,11 @@ class ExecutorCorePropertyTest {
       @ForAll boolean inExecutor,
       @ForAll boolean guarded,
       @ForAll boolean enforcing,
-      @ForAll KillScope scope)
+      @ForAll KillScope scope,
+      @ForAll boolean countingEnds)
       throws IOException {
-    CoreFixture.Options options = CoreFixture.options().enforcing(enforcing).killing(scope);
+    CoreFixture.Options options =
+        CoreFixture.options().enforcing(enforcing).killing(scope).countingEnds(countingEnds);
     if (inExecutor) {
       options.inExecutor();
     }

@@ -77,6 +77,7 @@ final class FakeLauncher implements TaskLauncher {
     private boolean released;
     private boolean destroyed;
     private Optional<Integer> exited = Optional.empty();
+    private int asks;
 
     FakeProcess(long pid, Optional<Path> exitStatusFile, boolean exitsBeforeRelease) {
       this.pid = pid;
@@ -106,6 +107,7 @@ final class FakeLauncher implements TaskLauncher {
     /** The exit status once the pid is gone: its own, or 137 for a process killed by SIGKILL. */
     @Override
     public Optional<Integer> exitStatus() {
+      asks++;
       if (host.isAlive(pid)) {
         return Optional.empty();
       }
@@ -116,6 +118,11 @@ final class FakeLauncher implements TaskLauncher {
     public void destroyForcibly() {
       destroyed = true;
       host.exit(pid);
+    }
+
+    @Override
+    public Optional<EndCount> endCount() {
+      return ends;
     }
 
     /** The command exits by itself with {@code status}; its shell records it, then exits too. */
@@ -130,6 +137,11 @@ final class FakeLauncher implements TaskLauncher {
 
     boolean released() {
       return released;
+    }
+
+    /** How many times it was asked for its exit status. */
+    int asks() {
+      return asks;
     }
 
     boolean destroyed() {
@@ -151,11 +163,24 @@ final class FakeLauncher implements TaskLauncher {
   private final List<ExecutorRecord> discarded = new ArrayList<>();
   private final List<ContainerId> released = new ArrayList<>();
   private Consumer<ContainerId> onRelease = container -> {};
+  private final Optional<EndCount> ends;
 
-  FakeLauncher(HostModel host, Disk disk) {
+  FakeLauncher(HostModel host, Disk disk, boolean countsEnds) {
     this.host = host;
     this.disk = disk;
+    this.ends = countsEnds ? Optional.of(new HostEnds(host)) : Optional.empty();
     host.createCgroup(AGENT_CGROUP);
+  }
+
+  /**
+   * Every process of the host that has exited, as a spawner counts the children it reaps: the count
+   * each process's end is told by, when the launcher counts ends.
+   */
+  private record HostEnds(HostModel host) implements EndCount {
+    @Override
+    public long ended() {
+      return host.exited();
+    }
   }
 
   /** Makes the start of the task with this id fail with {@code failure}. */
