@@ -64,6 +64,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       floor, through the same binding and buffer size;
  *   <li>{@code bareDump}: the netlink snapshot alone, decoded, with no attribution;
  *   <li>{@code fastScan}: a scan on the fast path (netlink cgroup ids + cgroup v2 ids);
+ *   <li>{@code fastScanOncePerSecond} and {@code receiveOnlyDumpOncePerSecond}: the same, one a
+ *       second as the agent scans, each the time of one call;
  *   <li>{@code exactScan}: a scan on the exact path, by the cgroups of the sockets' holders, which
  *       the netlink source reads with one BPF iterator read;
  *   <li>{@code exactScanByDescriptors}: the exact path where there are no holders: every
@@ -248,6 +250,37 @@ public class ScanBenchmark {
   @Benchmark
   public ScanReport fastScan() {
     return fast.reconcileOnce();
+  }
+
+  /** A second's pause before each iteration, as the agent scans once a second. */
+  @State(Scope.Thread)
+  public static class OncePerSecond {
+    @Setup(Level.Iteration)
+    public void pause() throws InterruptedException {
+      Thread.sleep(1000);
+    }
+  }
+
+  /**
+   * One fast scan a second, as the agent's scan loop runs it at {@code
+   * --container_ports_watch_interval=1secs}: the kernel's socket tables and the scan's data are no
+   * longer in the caches when it starts, which scans back to back never see.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 5, batchSize = 500) // back to back, for the compiler, as a day of scans is
+  @Measurement(iterations = 30)
+  public ScanReport fastScanOncePerSecond(OncePerSecond pace) {
+    return fast.reconcileOnce();
+  }
+
+  /** The receive-only dump at the same pace: the floor for {@link #fastScanOncePerSecond}. */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @Warmup(iterations = 5, batchSize = 500)
+  @Measurement(iterations = 30)
+  public int receiveOnlyDumpOncePerSecond(OncePerSecond pace) throws IOException {
+    return receiveOnly.dump();
   }
 
   @Benchmark
