@@ -1,5 +1,7 @@
 package dev.portcullis.netlink;
 
+import java.util.Arrays;
+
 /**
  * A set of socket inodes, for telling a socket a dump reported twice: open addressing over a {@code
  * long[]}, so that ten thousand sockets cost no boxing and no node per entry. Inode 0, which no
@@ -33,6 +35,12 @@ final class InodeSet {
     }
     size++;
     return true;
+  }
+
+  /** Empties the set, keeping its table for the next snapshot's inodes. */
+  void clear() {
+    Arrays.fill(slots, 0);
+    size = 0;
   }
 
   /** {@return how many inodes the set holds} */

@@ -64,6 +64,7 @@ public final class NetlinkSocketSource implements SocketSource {
   private final DecodedSockets decoded = new DecodedSockets();
   private IdentityHashMap<InetDiagSocket, ListeningSocket> converted = new IdentityHashMap<>();
   private IdentityHashMap<InetDiagSocket, ListeningSocket> spare = new IdentityHashMap<>();
+  private final InodeSet seen = new InodeSet(16);
   private Optional<Throwable> unavailabilityCause; // guarded by lock, probed on first use
   private volatile boolean cgroupIdsMissing;
 
@@ -146,7 +147,7 @@ public final class NetlinkSocketSource implements SocketSource {
       // Sized by the last snapshot: a host's socket count changes slowly.
       int expected = decoded.size();
       List<ListeningSocket> sockets = new ArrayList<>(expected + expected / 8 + 16);
-      InodeSet seen = new InodeSet(expected + 16);
+      seen.clear();
       IdentityHashMap<InetDiagSocket, ListeningSocket> made = spare;
       made.clear();
       decoded.begin();

@@ -42,6 +42,20 @@ class InodeSetTest {
   }
 
   @Test
+  void aClearedSetHoldsNothingAndGrowsAgain() {
+    InodeSet set = new InodeSet(2);
+    for (long inode = 1; inode <= 100; inode++) {
+      set.add(inode);
+    }
+    set.clear();
+    assertEquals(0, set.size());
+    for (long inode = 1; inode <= 100; inode++) {
+      assertEquals(true, set.add(inode));
+    }
+    assertEquals(100, set.size());
+  }
+
+  @Test
   void refusesInodeZero() {
     assertThrows(IllegalArgumentException.class, () -> new InodeSet(4).add(0));
   }
