@@ -1,6 +1,5 @@
 package dev.portcullis.netlink;
 
-import dev.portcullis.netlink.codec.DecodedSockets;
 import dev.portcullis.netlink.codec.DumpInterruptedException;
 import dev.portcullis.netlink.codec.InetDiagDump;
 import dev.portcullis.netlink.codec.InetDiagSocket;
@@ -9,7 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,22 +42,10 @@ interface DiagChannel {
    *     replies may be left unread
    */
   default List<InetDiagSocket> dump(SockDiagQuery query) throws IOException {
-    return dump(query, Optional.empty());
-  }
-
-  /**
-   * As {@link #dump(SockDiagQuery)}, handing out the sockets {@code reused} holds from the last
-   * snapshot where the kernel describes them as it did then, and keeping this dump's in it.
-   */
-  default List<InetDiagSocket> dump(SockDiagQuery query, Optional<DecodedSockets> reused)
-      throws IOException {
     for (int attempt = 1; ; attempt++) {
       int sequence = nextSequence();
       send(query, sequence);
-      InetDiagDump dump =
-          reused.isPresent()
-              ? new InetDiagDump(query, sequence, portId(), ByteOrder.nativeOrder(), reused.get())
-              : new InetDiagDump(query, sequence, portId(), ByteOrder.nativeOrder());
+      InetDiagDump dump = new InetDiagDump(query, sequence, portId(), ByteOrder.nativeOrder());
       try {
         while (!dump.accept(receive(query))) {
           // the kernel sends a dump a datagram at a time until NLMSG_DONE

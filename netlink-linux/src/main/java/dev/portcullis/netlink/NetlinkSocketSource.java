@@ -7,7 +7,6 @@ import dev.portcullis.api.Protocol;
 import dev.portcullis.api.SocketHolders;
 import dev.portcullis.api.SocketSource;
 import dev.portcullis.linux.ProcessDescriptors;
-import dev.portcullis.netlink.codec.DecodedSockets;
 import dev.portcullis.netlink.codec.InetDiagSocket;
 import dev.portcullis.netlink.codec.SockDiagQuery;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -60,11 +58,8 @@ public final class NetlinkSocketSource implements SocketSource {
   private NativeDescriptors nativeDescriptors; // guarded by lock, made on first use
   private final ReentrantLock lock = new ReentrantLock();
   private ByteBuffer buffer; // guarded by lock, allocated on first use
-  // Guarded by lock: the last snapshot's sockets, as decoded and as handed out.
-  private final DecodedSockets decoded = new DecodedSockets();
-  private IdentityHashMap<InetDiagSocket, ListeningSocket> converted = new IdentityHashMap<>();
-  private IdentityHashMap<InetDiagSocket, ListeningSocket> spare = new IdentityHashMap<>();
-  private final InodeSet seen = new InodeSet(16);
+  private int lastCount; // guarded by lock: how many sockets the last snapshot held
+  private final InodeSet seen = new InodeSet(16); // guarded by lock, kept for its table
   private Optional<Throwable> unavailabilityCause; // guarded by lock, probed on first use
   private volatile boolean cgroupIdsMissing;
 
@@ -145,34 +140,21 @@ public final class NetlinkSocketSource implements SocketSource {
     lock.lock();
     try (SockDiagSocket socket = open()) {
       // Sized by the last snapshot: a host's socket count changes slowly.
-      int expected = decoded.size();
-      List<ListeningSocket> sockets = new ArrayList<>(expected + expected / 8 + 16);
+      List<ListeningSocket> sockets = new ArrayList<>(lastCount + lastCount / 8 + 16);
       seen.clear();
-      IdentityHashMap<InetDiagSocket, ListeningSocket> made = spare;
-      made.clear();
-      decoded.begin();
       for (SockDiagQuery query : SockDiagQuery.ALL) {
         if (!protocols.contains(query.protocol())) {
           continue;
         }
-        for (InetDiagSocket found : socket.dump(query, Optional.of(decoded))) {
+        for (InetDiagSocket found : socket.dump(query)) {
           // A dump read in many datagrams can report a socket twice when the table changes
           // between them; the first report is kept.
           if (found.port() != 0 && found.inode() != 0 && seen.add(found.inode())) {
-            // The decoder hands out the last snapshot's object for a socket that has not
-            // changed, and so is it given the same listening socket.
-            ListeningSocket listening = converted.get(found);
-            if (listening == null || listening.protocol() != query.protocol()) {
-              listening = listening(query.protocol(), found);
-            }
-            made.put(found, listening);
-            sockets.add(listening);
+            sockets.add(listening(query.protocol(), found));
           }
         }
       }
-      decoded.end();
-      spare = converted;
-      converted = made;
+      lastCount = sockets.size();
       return Collections.unmodifiableList(sockets);
     } finally {
       lock.unlock();

@@ -8,7 +8,6 @@ import static dev.portcullis.netlink.Host.withInode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,29 +71,6 @@ class NetlinkSocketSourceTest {
     assertEquals("netlink", source.name());
     assertEquals(0, source.order());
     assertTrue(source.reportsCgroupIds());
-  }
-
-  /**
-   * A listener that has not changed is handed out again as the same object, with nothing decoded
-   * anew; one closed since is gone, and a socket's protocol is never taken from another's.
-   */
-  @Test
-  void anUnchangedListenerIsTheSameObjectFromSnapshotToSnapshot() throws IOException {
-    ServerSocketChannel[] channel = new ServerSocketChannel[1];
-    long inode =
-        inodeOf(
-            () ->
-                channel[0] =
-                    ServerSocketChannel.open(StandardProtocolFamily.INET)
-                        .bind(new InetSocketAddress("127.0.0.1", 0)),
-            open);
-    ListeningSocket first = withInode(source.listeningSockets(TCP), inode);
-    ListeningSocket second = withInode(source.listeningSockets(BOTH), inode);
-    assertSame(first, second);
-    assertEquals(first, withInode(new NetlinkSocketSource().listeningSockets(TCP), inode));
-
-    channel[0].close();
-    assertFalse(hasInode(source.listeningSockets(TCP), inode), "closed");
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2} {3}")

@@ -41,10 +41,6 @@ public final class InetDiagDump {
   private final int sequence;
   private final int portId;
   private final ByteOrder order;
-  private final DecodedSockets reused; // null: every socket is decoded anew
-  // The cgroup id attribute of the message being decoded, as cgroupId(...) found it.
-  private boolean hasCgroupId;
-  private long cgroupId;
   private final List<InetDiagSocket> sockets = new ArrayList<>();
   private Progress progress = Progress.READING;
   private boolean interrupted;
@@ -64,23 +60,6 @@ public final class InetDiagDump {
     this.sequence = sequence;
     this.portId = portId;
     this.order = Objects.requireNonNull(order, "order");
-    this.reused = null;
-  }
-
-  /**
-   * A decoder for the reply to one request that hands out a socket the last snapshot decoded, as
-   * the same object, when the kernel describes it as it did then.
-   *
-   * @param reused what the last snapshot decoded; this dump's sockets are kept in it for the next
-   * @see #InetDiagDump(SockDiagQuery, int, int, ByteOrder)
-   */
-  public InetDiagDump(
-      SockDiagQuery query, int sequence, int portId, ByteOrder order, DecodedSockets reused) {
-    this.query = Objects.requireNonNull(query, "query");
-    this.sequence = sequence;
-    this.portId = portId;
-    this.order = Objects.requireNonNull(order, "order");
-    this.reused = Objects.requireNonNull(reused, "reused");
   }
 
   /**
@@ -260,54 +239,23 @@ public final class InetDiagDump {
     int port =
         (Byte.toUnsignedInt(in.get(payload + Netlink.MSG_SPORT)) << 8)
             | Byte.toUnsignedInt(in.get(payload + Netlink.MSG_SPORT + 1));
-    int addressLength = query.family() == AddressFamily.IPV4 ? 4 : 16;
+    byte[] address = new byte[query.family() == AddressFamily.IPV4 ? 4 : 16];
+    in.get(payload + Netlink.MSG_SRC, address);
     long uid = Integer.toUnsignedLong(in.getInt(payload + Netlink.MSG_UID));
     long inode = Integer.toUnsignedLong(in.getInt(payload + Netlink.MSG_INODE));
-    readCgroupId(in, start, payload + Netlink.INET_DIAG_MSG_LENGTH, payload + payloadLength);
-    if (reused != null) {
-      InetDiagSocket known =
-          reused.reuse(
-              state,
-              port,
-              in,
-              payload + Netlink.MSG_SRC,
-              addressLength,
-              uid,
-              inode,
-              hasCgroupId,
-              cgroupId);
-      if (known != null) {
-        return known;
-      }
-    }
-    byte[] address = new byte[addressLength];
-    in.get(payload + Netlink.MSG_SRC, address);
-    InetDiagSocket socket;
+    OptionalLong cgroupId =
+        cgroupId(in, start, payload + Netlink.INET_DIAG_MSG_LENGTH, payload + payloadLength);
     try {
-      socket =
-          new InetDiagSocket(
-              query.family(),
-              state,
-              InetAddress.getByAddress(address),
-              port,
-              uid,
-              inode,
-              hasCgroupId ? OptionalLong.of(cgroupId) : OptionalLong.empty());
+      return new InetDiagSocket(
+          query.family(), state, InetAddress.getByAddress(address), port, uid, inode, cgroupId);
     } catch (UnknownHostException impossible) {
       throw new AssertionError("A 4- or 16-byte address is always valid", impossible);
     }
-    if (reused != null) {
-      reused.keep(socket, address);
-    }
-    return socket;
   }
 
-  /**
-   * Walks the attributes between {@code from} and {@code to}, and sets {@link #hasCgroupId} and
-   * {@link #cgroupId} from the cgroup id attribute, if sent.
-   */
-  private void readCgroupId(ByteBuffer in, int start, int from, int to) throws IOException {
-    hasCgroupId = false;
+  /** Walks the attributes between {@code from} and {@code to}; returns the cgroup id if sent. */
+  private OptionalLong cgroupId(ByteBuffer in, int start, int from, int to) throws IOException {
+    OptionalLong cgroupId = OptionalLong.empty();
     int position = from;
     while (position < to) {
       int remaining = to - position;
@@ -331,14 +279,14 @@ public final class InetDiagDump {
         if (length != Netlink.ATTRIBUTE_HEADER_LENGTH + Long.BYTES) {
           throw malformed(start, "has a cgroup id attribute of length " + length + ", not 12");
         }
-        if (hasCgroupId) {
+        if (cgroupId.isPresent()) {
           throw malformed(start, "has two cgroup id attributes");
         }
-        hasCgroupId = true;
-        cgroupId = in.getLong(position + Netlink.ATTRIBUTE_HEADER_LENGTH);
+        cgroupId = OptionalLong.of(in.getLong(position + Netlink.ATTRIBUTE_HEADER_LENGTH));
       }
       position += Math.min(Netlink.align(length), remaining);
     }
+    return cgroupId;
   }
 
   private MalformedDumpException malformed(int position, String fault) {
