@@ -1,6 +1,5 @@
 package dev.portcullis.bench;
 
-import dev.portcullis.api.AddressFamily;
 import dev.portcullis.api.Protocol;
 import dev.portcullis.netlink.codec.InetDiagRequest;
 import dev.portcullis.netlink.codec.SockDiagQuery;
@@ -27,10 +26,10 @@ final class ReceiveOnlyDump implements Closeable {
   private static final int NETLINK_SOCK_DIAG = 4;
   private static final int NLMSG_ERROR = 2;
   private static final int NLMSG_DONE = 3;
+
+  /** The netlink source's own queries, TCP only, in its order: IPv4, then IPv6. */
   private static final List<SockDiagQuery> QUERIES =
-      List.of(
-          new SockDiagQuery(AddressFamily.IPV4, Protocol.TCP),
-          new SockDiagQuery(AddressFamily.IPV6, Protocol.TCP));
+      SockDiagQuery.ALL.stream().filter(query -> query.protocol() == Protocol.TCP).toList();
 
   private final LibC libc;
   private final int fd;

@@ -58,7 +58,6 @@ public final class NetlinkSocketSource implements SocketSource {
   private NativeDescriptors nativeDescriptors; // guarded by lock, made on first use
   private final ReentrantLock lock = new ReentrantLock();
   private ByteBuffer buffer; // guarded by lock, allocated on first use
-  private int lastCount; // guarded by lock: how many sockets the last snapshot held
   private final InodeSet seen = new InodeSet(16); // guarded by lock, kept for its table
   private Optional<Throwable> unavailabilityCause; // guarded by lock, probed on first use
   private volatile boolean cgroupIdsMissing;
@@ -139,8 +138,10 @@ public final class NetlinkSocketSource implements SocketSource {
     Objects.requireNonNull(protocols, "protocols");
     lock.lock();
     try (SockDiagSocket socket = open()) {
-      // Sized by the last snapshot: a host's socket count changes slowly.
-      List<ListeningSocket> sockets = new ArrayList<>(lastCount + lastCount / 8 + 16);
+      // Sized by the last snapshot, whose inodes the set still holds: a host's socket count
+      // changes slowly.
+      int last = seen.size();
+      List<ListeningSocket> sockets = new ArrayList<>(last + last / 8 + 16);
       seen.clear();
       for (SockDiagQuery query : SockDiagQuery.ALL) {
         if (!protocols.contains(query.protocol())) {
@@ -154,7 +155,6 @@ public final class NetlinkSocketSource implements SocketSource {
           }
         }
       }
-      lastCount = sockets.size();
       return Collections.unmodifiableList(sockets);
     } finally {
       lock.unlock();
