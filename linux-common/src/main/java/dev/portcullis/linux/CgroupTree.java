@@ -256,9 +256,11 @@ public final class CgroupTree {
    * @throws IOException if its {@value #PROCS} cannot be read while the cgroup still exists
    */
   public static Set<Long> processes(Path cgroup) throws IOException {
-    List<String> lines;
+    byte[] text;
     try {
-      lines = Files.readAllLines(cgroup.resolve(PROCS), StandardCharsets.US_ASCII);
+      // Bytes, not lines: a scan reads this file of every container, and a reader's buffers
+      // would be most of what it allocates.
+      text = Files.readAllBytes(cgroup.resolve(PROCS));
     } catch (IOException e) {
       // A cgroup removed under an open file reads as ENODEV rather than ENOENT; either way
       // it is gone, which only the directory itself can tell.
@@ -268,12 +270,46 @@ public final class CgroupTree {
       throw e;
     }
     Set<Long> pids = new TreeSet<>();
-    for (String line : lines) {
-      if (!line.isBlank()) {
-        pids.add(Long.parseLong(line.trim()));
+    int start = 0;
+    for (int i = 0; i <= text.length; i++) {
+      if (i == text.length || text[i] == '\n') {
+        long pid = pid(text, start, i);
+        if (pid != BLANK) {
+          pids.add(pid);
+        }
+        start = i + 1;
       }
     }
     return pids;
+  }
+
+  /** What {@link #pid} answers for a blank line. */
+  private static final long BLANK = Long.MIN_VALUE;
+
+  /** The pid on one line of {@code cgroup.procs}, {@link #BLANK} for a blank line. */
+  private static long pid(byte[] text, int from, int to) {
+    int first = from;
+    int end = to;
+    // What String.trim() would leave.
+    while (first < end && (text[first] & 0xff) <= ' ') {
+      first++;
+    }
+    while (end > first && (text[end - 1] & 0xff) <= ' ') {
+      end--;
+    }
+    if (first == end) {
+      return BLANK;
+    }
+    long pid = 0;
+    for (int i = first; i < end; i++) {
+      byte b = text[i];
+      if (b < '0' || b > '9' || pid >= Long.MAX_VALUE / 10) {
+        // Not a plain pid (the kernel writes none such): whatever a parse of the line gives.
+        return Long.parseLong(new String(text, first, end - first, StandardCharsets.US_ASCII));
+      }
+      pid = pid * 10 + (b - '0');
+    }
+    return pid;
   }
 
   /**

@@ -70,6 +70,25 @@ class CgroupTreeTest {
   }
 
   @Test
+  void readsEveryPidOfTheFileWhateverItsSpacing(@TempDir Path tmp) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("c"));
+    Files.writeString(dir.resolve(CgroupTree.PROCS), "\n 7\t\r\n12\n\n9223372036854775807");
+    assertEquals(Set.of(7L, 12L, Long.MAX_VALUE), CgroupTree.processes(dir));
+
+    Files.writeString(dir.resolve(CgroupTree.PROCS), "");
+    assertEquals(Set.of(), CgroupTree.processes(dir));
+  }
+
+  @Test
+  void aLineThatIsNoPidIsRefused(@TempDir Path tmp) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("c"));
+    for (String text : List.of("7\nseven\n", "12 13\n", "9223372036854775808\n")) {
+      Files.writeString(dir.resolve(CgroupTree.PROCS), text);
+      assertThrows(NumberFormatException.class, () -> CgroupTree.processes(dir), text);
+    }
+  }
+
+  @Test
   void awaitEmptyGivesUpAtTheDeadlineWithWhatIsLeft(@TempDir Path tmp) throws IOException {
     Path top = cgroup(tmp.resolve("c"), "10");
     long start = System.nanoTime();

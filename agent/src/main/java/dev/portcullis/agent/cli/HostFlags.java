@@ -110,6 +110,10 @@ public final class HostFlags {
   }
 
   private void putProviderSettings(Map<String, String> flags) {
+    if (providerSettings.isEmpty()) {
+      // Naming every flag builds every command, a good part of a short command's start.
+      return;
+    }
     List<String> agentFlags = agentFlagNames();
     Map<String, ProviderSetting> given = new HashMap<>();
     for (ProviderSetting setting : providerSettings) {

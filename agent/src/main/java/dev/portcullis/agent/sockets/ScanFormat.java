@@ -51,7 +51,7 @@ enum ScanFormat {
   JSON {
     @Override
     String format(List<ScannedSocket> sockets) {
-      ObjectNode document = MAPPER.createObjectNode();
+      ObjectNode document = Json.MAPPER.createObjectNode();
       ArrayNode array = document.putArray("sockets");
       for (ScannedSocket scanned : sockets) {
         ListeningSocket socket = scanned.socket();
@@ -74,7 +74,7 @@ enum ScanFormat {
         scanned.pids().forEach(pids::add);
       }
       try {
-        return MAPPER.writeValueAsString(document) + "\n";
+        return Json.MAPPER.writeValueAsString(document) + "\n";
       } catch (JsonProcessingException e) {
         throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
       }
@@ -83,8 +83,14 @@ enum ScanFormat {
 
   private static final String[] HEADER = {"PROTO", "ADDRESS:PORT", "INODE", "CONTAINER", "PIDS"};
   private static final String NONE = "-";
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Made on first use: a table needs no mapper, whose making is a good part of a scan's start. */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {}
+  }
 
   /** The sockets as this format prints them, ending with a line break. */
   abstract String format(List<ScannedSocket> sockets);
