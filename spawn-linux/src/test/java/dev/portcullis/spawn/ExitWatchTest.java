@@ -69,7 +69,8 @@ class ExitWatchTest {
       assertTrue(processes.get(i).waitFor(30, TimeUnit.SECONDS));
       killed.add(processes.get(i).pid());
     }
-    ExitWatch.get().refresh();
+    assertEquals(killed.size(), ExitWatch.get().refresh(), "more than one batch of the set");
+    assertEquals(0, ExitWatch.get().refresh(), "each is counted once");
     Set<Long> seen = new TreeSet<>();
     for (WatchedProcess watched : all) {
       if (watched.hasExited()) {
@@ -77,6 +78,24 @@ class ExitWatchTest {
       }
     }
     assertEquals(killed, seen);
+  }
+
+  @Test
+  void aDescriptorNumberGivenAgainWatchesTheNewProcess() throws Exception {
+    Process first = sleeper();
+    WatchedProcess closed = watch(first);
+    closed.close();
+    // The kernel hands out the lowest free descriptor: most likely the one just closed.
+    Process second = sleeper();
+    WatchedProcess watched = watch(second);
+    first.destroyForcibly();
+    assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, ExitWatch.get().refresh(), "the closed watch is not looked at");
+    second.destroyForcibly();
+    assertTrue(second.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(1, ExitWatch.get().refresh());
+    assertTrue(watched.hasExited());
+    assertFalse(closed.hasExited());
   }
 
   @Test

@@ -237,15 +237,38 @@ public interface LibC {
   long syscall(long number, long first, long second);
 
   /**
-   * {@code poll(2)}.
+   * {@code epoll_create1(2)}.
    *
-   * @param fds a direct buffer of {@code struct pollfd} (8 bytes each), read and written
-   * @param count how many
-   * @param timeout milliseconds to wait; 0 not to
-   * @return how many have events, or -1
+   * @param flags {@code EPOLL_CLOEXEC} or 0
+   * @return the new epoll descriptor, or -1
    */
   @SaveError
-  int poll(ByteBuffer fds, long count, int timeout);
+  int epoll_create1(int flags);
+
+  /**
+   * {@code epoll_ctl(2)}.
+   *
+   * @param epfd the epoll descriptor
+   * @param op {@code EPOLL_CTL_ADD} or {@code EPOLL_CTL_DEL}
+   * @param fd the descriptor added or removed
+   * @param event a direct buffer holding one {@code struct epoll_event}, read
+   * @return 0, or -1
+   */
+  @SaveError
+  int epoll_ctl(int epfd, int op, int fd, ByteBuffer event);
+
+  /**
+   * {@code epoll_wait(2)}.
+   *
+   * @param epfd the epoll descriptor
+   * @param events a direct buffer with room for {@code maxEvents} {@code struct epoll_event}s,
+   *     written
+   * @param maxEvents how many it has room for
+   * @param timeout milliseconds to wait; 0 not to
+   * @return how many it wrote, or -1
+   */
+  @SaveError
+  int epoll_wait(int epfd, ByteBuffer events, int maxEvents, int timeout);
 
   /**
    * {@code strerror(3)}.
