@@ -3,8 +3,8 @@ package dev.portcullis.bpf.btf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.OptionalInt;
@@ -23,6 +23,7 @@ public final class Btf {
   /** Where the running kernel publishes its own BTF. */
   public static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
 
+  private static final int CHUNK = 64 * 1024;
   private static final int MAGIC = 0xeb9f;
   private static final int RECORD = 12;
 
@@ -60,7 +61,34 @@ public final class Btf {
    *     CONFIG_DEBUG_INFO_BTF}) or cannot be parsed
    */
   public static Btf vmlinux() throws IOException {
-    return parse(Files.readAllBytes(VMLINUX));
+    return parse(readInChunks(VMLINUX));
+  }
+
+  /**
+   * The file's bytes, read {@value #CHUNK} at a time. Read whole into a heap array, a file of
+   * megabytes passes through a temporary direct buffer as large, which the JDK keeps for the
+   * reading thread for as long as it lives: {@link #VMLINUX} holds several megabytes.
+   */
+  private static byte[] readInChunks(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file)) {
+      long size = channel.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException(file + " holds " + size + " bytes, too many to read");
+      }
+      byte[] bytes = new byte[(int) size];
+      int read = 0;
+      while (read < bytes.length) {
+        int n = channel.read(ByteBuffer.wrap(bytes, read, Math.min(CHUNK, bytes.length - read)));
+        if (n < 0) {
+          break;
+        }
+        read += n;
+      }
+      if (read < bytes.length || channel.read(ByteBuffer.allocate(1)) >= 0) {
+        throw new IOException(file + " changed size while it was read");
+      }
+      return bytes;
+    }
   }
 
   /**
