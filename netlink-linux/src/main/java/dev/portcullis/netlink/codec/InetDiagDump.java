@@ -3,7 +3,6 @@ package dev.portcullis.netlink.codec;
 import dev.portcullis.api.AddressFamily;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -41,11 +40,13 @@ public final class InetDiagDump {
   private final int sequence;
   private final int portId;
   private final ByteOrder order;
+  private final DumpAddresses addresses;
   private final List<InetDiagSocket> sockets = new ArrayList<>();
   private Progress progress = Progress.READING;
   private boolean interrupted;
   private boolean doneRead;
   private long offset; // bytes of the dump decoded so far, for messages
+  private OptionalLong lastCgroupId = OptionalLong.empty();
 
   /**
    * A decoder for the reply to one request.
@@ -60,6 +61,7 @@ public final class InetDiagDump {
     this.sequence = sequence;
     this.portId = portId;
     this.order = Objects.requireNonNull(order, "order");
+    this.addresses = new DumpAddresses(query.family() == AddressFamily.IPV4 ? 4 : 16);
   }
 
   /**
@@ -239,18 +241,12 @@ public final class InetDiagDump {
     int port =
         (Byte.toUnsignedInt(in.get(payload + Netlink.MSG_SPORT)) << 8)
             | Byte.toUnsignedInt(in.get(payload + Netlink.MSG_SPORT + 1));
-    byte[] address = new byte[query.family() == AddressFamily.IPV4 ? 4 : 16];
-    in.get(payload + Netlink.MSG_SRC, address);
+    InetAddress address = addresses.at(in, payload + Netlink.MSG_SRC);
     long uid = Integer.toUnsignedLong(in.getInt(payload + Netlink.MSG_UID));
     long inode = Integer.toUnsignedLong(in.getInt(payload + Netlink.MSG_INODE));
     OptionalLong cgroupId =
         cgroupId(in, start, payload + Netlink.INET_DIAG_MSG_LENGTH, payload + payloadLength);
-    try {
-      return new InetDiagSocket(
-          query.family(), state, InetAddress.getByAddress(address), port, uid, inode, cgroupId);
-    } catch (UnknownHostException impossible) {
-      throw new AssertionError("A 4- or 16-byte address is always valid", impossible);
-    }
+    return new InetDiagSocket(query.family(), state, address, port, uid, inode, cgroupId);
   }
 
   /** Walks the attributes between {@code from} and {@code to}; returns the cgroup id if sent. */
@@ -282,7 +278,12 @@ public final class InetDiagDump {
         if (cgroupId.isPresent()) {
           throw malformed(start, "has two cgroup id attributes");
         }
-        cgroupId = OptionalLong.of(in.getLong(position + Netlink.ATTRIBUTE_HEADER_LENGTH));
+        long id = in.getLong(position + Netlink.ATTRIBUTE_HEADER_LENGTH);
+        // The sockets of one process come one after another, most of the time: one value for all.
+        if (lastCgroupId.isEmpty() || lastCgroupId.getAsLong() != id) {
+          lastCgroupId = OptionalLong.of(id);
+        }
+        cgroupId = lastCgroupId;
       }
       position += Math.min(Netlink.align(length), remaining);
     }
