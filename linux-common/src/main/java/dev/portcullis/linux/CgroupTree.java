@@ -37,6 +37,9 @@ public final class CgroupTree {
   /** The file that lists a cgroup's processes, and accepts a pid to move one in. */
   public static final String PROCS = "cgroup.procs";
 
+  /** What {@link #pid} answers for a blank line. */
+  private static final long BLANK = Long.MIN_VALUE;
+
   private static final Duration POLL = Duration.ofMillis(5);
 
   /** The control files of cgroup v1 whose names have no dot. */
@@ -282,9 +285,6 @@ public final class CgroupTree {
     }
     return pids;
   }
-
-  /** What {@link #pid} answers for a blank line. */
-  private static final long BLANK = Long.MIN_VALUE;
 
   /** The pid on one line of {@code cgroup.procs}, {@link #BLANK} for a blank line. */
   private static long pid(byte[] text, int from, int to) {

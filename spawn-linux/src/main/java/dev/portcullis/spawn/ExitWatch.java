@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Watches processes that are no children of this JVM, such as the tasks a restarted agent finds
@@ -32,10 +32,7 @@ public final class ExitWatch {
 
   /** x86-64 packs {@code struct epoll_event} into 12 bytes; other architectures pad it to 16. */
   private static final boolean PACKED_EVENTS =
-      Optional.ofNullable(System.getProperty("os.arch"))
-          .map(arch -> arch.toLowerCase(Locale.ROOT))
-          .filter(arch -> arch.equals("amd64") || arch.equals("x86_64"))
-          .isPresent();
+      Set.of("amd64", "x86_64").contains(System.getProperty("os.arch", ""));
 
   private static final int EVENT_SIZE = PACKED_EVENTS ? 12 : 16;
   private static final int DATA_OFFSET = PACKED_EVENTS ? 4 : 8;
